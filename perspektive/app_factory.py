@@ -1,0 +1,99 @@
+"""``create_app``: configuration, database, engine, security headers, login, and the three faces."""
+from __future__ import annotations
+
+import logging
+import traceback
+from pathlib import Path
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from .config import load_config
+from .engine import Engine
+from .models import db, init_database
+
+csrf = CSRFProtect()
+log = logging.getLogger("perspektive")
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    config = load_config(overrides)
+    app = Flask(__name__, instance_path=config["DATA_DIR"])
+    app.config.update(config)
+    secure = config["SECURE_COOKIES"]
+    app.config.update(
+        SESSION_COOKIE_NAME="__Host-session" if secure else "session",
+        SESSION_COOKIE_SECURE=secure, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_DURATION=0, WTF_CSRF_TIME_LIMIT=None, MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        JSON_AS_ASCII=False, PROPAGATE_EXCEPTIONS=False,
+    )
+    app.json.ensure_ascii = False
+    init_database(config["DATABASE_URL"])
+    app.extensions["perspektive"] = Engine(config["WORKFLOWS_DIR"], config["LETTER_TEMPLATES_DIR"],
+                                           config["PLUGINS_DIR"])
+    from .tasks import huey
+
+    huey.immediate = config["HUEY_IMMEDIATE"]
+
+    @app.before_request
+    def _connect():
+        db.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not db.is_closed():
+            db.close()
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint and not request.endpoint.startswith("static"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    app.log_exception = _log_without_data
+    csrf.init_app(app)
+    from .views import api, auth, cli, web
+
+    auth.init_app(app)
+    app.register_blueprint(web.bp)
+    app.register_blueprint(api.bp)
+    cli.init_app(app)
+    _register_error_pages(app)
+    return app
+
+
+def _log_without_data(exc_info) -> None:
+    """Log where an error happened, never its message: messages can carry personal data."""
+    kind, _, tb = exc_info
+    frames = traceback.extract_tb(tb)[-6:]
+    where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+    log.error("unhandled %s in %s %s at %s", kind.__name__, request.method, request.endpoint, where)
+
+
+def _register_error_pages(app: Flask) -> None:
+    """Generic pages: no stack trace, no versions; the API answers JSON."""
+
+    def page(code: int, title: str):
+        if request.path.startswith("/api/"):
+            return {"error": title}, code
+        return render_template("error.html", code=code, title=title), code
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        return page(400, "Sitzung abgelaufen oder Formular ungültig – bitte Seite neu laden. (Invalid form token)")
+
+    for code, title in ((400, "Ungültige Anfrage (Bad request)"), (403, "Kein Zugriff (Forbidden)"),
+                        (404, "Nicht gefunden (Not found)"), (405, "Methode nicht erlaubt (Method not allowed)"),
+                        (413, "Datei zu groß (Too large)"), (422, "Ungültige Angaben (Invalid input)")):
+        app.register_error_handler(code, lambda exc, c=code, t=title: page(c, t))
+
+    @app.errorhandler(500)
+    def _error(exc):
+        return page(500, "Interner Fehler – der Vorgang wurde nicht ausgeführt. (Internal error)")

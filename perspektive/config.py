@@ -1,0 +1,58 @@
+"""Configuration: ``config/default.toml``, then an optional second file, then ``PERSPEKTIVE_*`` variables."""
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "PERSPEKTIVE_"
+
+
+def _coerce(raw: str, default):
+    if isinstance(default, bool):
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"{raw!r} ist kein Wahrheitswert")
+    if isinstance(default, int):
+        return int(raw)
+    return raw
+
+
+def load_config(overrides: dict | None = None, environ=os.environ) -> dict:
+    config = tomllib.loads((ROOT / "config" / "default.toml").read_text(encoding="utf-8"))
+    extra = environ.get(PREFIX + "CONFIG")
+    if extra:
+        path = Path(extra) if Path(extra).is_absolute() else ROOT / extra
+        config.update(tomllib.loads(path.read_text(encoding="utf-8")))
+    for key, default in list(config.items()):
+        if PREFIX + key in environ:
+            try:
+                config[key] = _coerce(environ[PREFIX + key], default)
+            except ValueError as exc:
+                raise SystemExit(f"{PREFIX}{key}: {exc}") from None
+    config.update(overrides or {})
+    for key in ("DATA_DIR", "WORKFLOWS_DIR", "LETTER_TEMPLATES_DIR", "PLUGINS_DIR"):
+        path = Path(config[key])
+        config[key] = str(path if path.is_absolute() else ROOT / path)
+    Path(config["DATA_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{Path(config['DATA_DIR']) / 'perspektive.db'}"
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _secret_key(Path(config["DATA_DIR"]))
+    return config
+
+
+def _secret_key(data_dir: Path) -> str:
+    """A key created once per data directory, so sessions survive restarts and never ship with the code."""
+    path = data_dir / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

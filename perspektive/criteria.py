@@ -1,0 +1,426 @@
+"""The built-in criterion types, registered through the ``register_criterion_types`` hook like any plugin's.
+
+A criterion type checks one legal requirement over the facts on a day (the day of application) and answers with an
+``Outcome``: met, not met, or unknown; when time alone will fulfil it, ``met_from`` is the first day it will be met
+if the facts stay as they are (an open status period continues, people grow older). Parameters come from the
+workflow file and are validated by a pydantic model per type, so a broken file names the key and the problem.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .facts import LEVELS, CaseFacts, Status
+from .fact_labels import label_of
+from .periods import birthday, de, describe_days, reached_on
+from .plugins import hookimpl
+
+
+@dataclass(frozen=True)
+class Outcome:
+    met: bool | None
+    detail: str
+    met_from: dt.date | None = None
+    discretionary: bool = False
+    missing_facts: tuple[str, ...] = field(default=())
+
+    @property
+    def time_will_meet(self) -> bool:
+        return self.met is False and self.met_from is not None
+
+
+@dataclass(frozen=True)
+class CriterionType:
+    name: str
+    params: type[BaseModel]
+    evaluate: Callable[[Any, CaseFacts, dt.date], Outcome]
+    doc: str = ""
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def unknown(*paths: str) -> Outcome:
+    return Outcome(None, "unbekannt: " + ", ".join(label_of(p) for p in paths), missing_facts=paths)
+
+
+# --- facts: conditions on single facts ---------------------------------------------------------------------
+
+class Condition(Params):
+    fact: str
+    equals: bool | str | None = None
+    at_least: Literal["A1", "A2", "B1", "B2", "C1", "C2"] | None = None
+
+
+class FactsParams(Params):
+    all: list[Condition] = []
+    any: list[Condition] = []
+
+
+def read_fact(facts: CaseFacts, path: str):
+    value: Any = facts
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def check_condition(cond: Condition, facts: CaseFacts) -> bool | None:
+    value = read_fact(facts, cond.fact)
+    if value is None:
+        return None
+    if cond.at_least is not None:
+        return LEVELS.index(value) >= LEVELS.index(cond.at_least)
+    return value == cond.equals
+
+
+def _describe(cond: Condition, facts: CaseFacts) -> str:
+    value = read_fact(facts, cond.fact)
+    shown = {True: "ja", False: "nein", None: "unbekannt"}.get(value, value) if not isinstance(value, int) or \
+        isinstance(value, bool) else value
+    return f"{label_of(cond.fact)}: {shown}"
+
+
+def evaluate_facts(params: FactsParams, facts: CaseFacts, on: dt.date) -> Outcome:
+    """All of ``all`` and at least one of ``any`` (three-valued: unknown facts make the answer unknown)."""
+    results = []
+    if params.all:
+        values = [check_condition(c, facts) for c in params.all]
+        results.append(False if False in values else (None if None in values else True))
+    if params.any:
+        values = [check_condition(c, facts) for c in params.any]
+        results.append(True if True in values else (None if None in values else False))
+    met = False if False in results else (None if None in results else True)
+    conds = params.all + params.any
+    detail = "; ".join(_describe(c, facts) for c in conds)
+    missing = tuple(c.fact for c in conds if read_fact(facts, c.fact) is None) if met is None else ()
+    return Outcome(met, detail, missing_facts=missing)
+
+
+# --- status on the day ----------------------------------------------------------------------------------
+
+STATUS_NAMES = {
+    "gestattung": "Aufenthaltsgestattung",
+    "duldung": "Duldung",
+    "duldung_ungeklaerte_identitaet": "Duldung für Personen mit ungeklärter Identität (§ 60b)",
+    "ausbildungsduldung": "Ausbildungsduldung (§ 60c)",
+    "beschaeftigungsduldung": "Beschäftigungsduldung (§ 60d)",
+    "aufenthaltserlaubnis": "Aufenthaltserlaubnis",
+    "chancen_aufenthaltserlaubnis": "Chancen-Aufenthaltserlaubnis (§ 104c)",
+    "ohne_status": "ohne Status",
+}
+
+
+class StatusParams(Params):
+    statuses: list[Status]
+
+
+def evaluate_status(params: StatusParams, facts: CaseFacts, on: dt.date) -> Outcome:
+    if facts.status_history is None:
+        return unknown("status_history")
+    status = facts.status_on(on)
+    name = STATUS_NAMES.get(status, "kein Status erfasst")
+    if status in params.statuses:
+        return Outcome(True, f"Status am {de(on)}: {name}")
+    wanted = ", ".join(STATUS_NAMES[s] for s in params.statuses)
+    return Outcome(False, f"Status am {de(on)}: {name}; erforderlich: {wanted}")
+
+
+# --- residence periods ----------------------------------------------------------------------------------
+
+class ResidenceParams(Params):
+    years: int
+    years_with_minor_child: int | None = None
+    statuses: list[Status]
+    uncredited_statuses: list[Status] = []
+    credit_uncredited_if_status_on_day: list[Status] = []
+    tolerated_gap_days: int = 0
+    tolerated_gaps: int = 0
+
+
+@dataclass(frozen=True)
+class _Chain:
+    start: dt.date
+    uncredited_days: int
+    gaps: int
+
+
+def _chain_until(facts: CaseFacts, on: dt.date, params: ResidenceParams, credit_all: bool) -> _Chain | None:
+    """The uninterrupted stretch of counting statuses that ends on ``on``, walking back through the history.
+
+    Periods with an uncredited status (§ 60b) do not break the stretch but do not count; a gap or a status that
+    does not count ends it, except for tolerated short gaps, whose days do not count either.
+    """
+    counting = set(params.statuses) | set(params.uncredited_statuses)
+    periods = [p for p in facts.status_history or () if p.from_ <= on]
+    if not periods:
+        return None
+    current = periods[-1]
+    if (current.to is not None and current.to < on) or current.status not in counting:
+        return None
+    start, uncredited, gaps = current.from_, 0, 0
+
+    def uncredited_days(period, until):
+        if period.status in params.uncredited_statuses and not credit_all:
+            return (until - period.from_).days + 1
+        return 0
+
+    uncredited += uncredited_days(current, on)
+    for period in reversed(periods[:-1]):
+        gap = (start - period.to).days - 1
+        if period.status not in counting:
+            break
+        if gap > 0:
+            if gap > params.tolerated_gap_days or gaps >= params.tolerated_gaps:
+                break
+            gaps += 1
+            uncredited += gap
+        uncredited += uncredited_days(period, period.to)
+        start = period.from_
+    return _Chain(start, uncredited, gaps)
+
+
+def _children_minor_until(facts: CaseFacts) -> dt.date | None:
+    """The day the youngest minor child in the household turns 18, or None without such a child."""
+    children = facts.household.minor_children or ()
+    if not children:
+        return None
+    return max(birthday(c.date_of_birth, 18) for c in children)
+
+
+def evaluate_residence(params: ResidenceParams, facts: CaseFacts, on: dt.date) -> Outcome:
+    if facts.status_history is None:
+        return unknown("status_history")
+    credit_all = facts.status_on(on) in params.credit_uncredited_if_status_on_day
+    chain = _chain_until(facts, on, params, credit_all)
+    if chain is None:
+        return Outcome(False, f"kein ununterbrochener anrechenbarer Aufenthalt am {de(on)}")
+    credited = (on - chain.start).days + 1 - chain.uncredited_days
+    effective_start = chain.start + dt.timedelta(days=chain.uncredited_days)
+    full = reached_on(effective_start, years=params.years)
+    note = f"anrechenbar seit {de(chain.start)}: {describe_days(credited)}"
+    if chain.uncredited_days:
+        note += f" (nicht angerechnet: {chain.uncredited_days} Tage"
+        note += ", § 60b-Zeiten oder Unterbrechungen)" if not credit_all else ", Unterbrechungen)"
+    if params.years_with_minor_child is None:
+        if on >= full:
+            return Outcome(True, f"{params.years} Jahre erreicht am {de(full)}; {note}")
+        return Outcome(False, f"{params.years} Jahre erreicht am {de(full)}; {note}", met_from=full)
+
+    short = reached_on(effective_start, years=params.years_with_minor_child)
+    if on >= full:
+        return Outcome(True, f"{params.years} Jahre erreicht am {de(full)}; {note}")
+    both = (f"{params.years_with_minor_child} Jahre mit minderjährigem Kind im Haushalt (erreicht am {de(short)}), "
+            f"sonst {params.years} Jahre (erreicht am {de(full)})")
+    if facts.household.minor_children is None:
+        return Outcome(None, f"{both}; ob ein minderjähriges Kind im Haushalt lebt, ist unbekannt; {note}",
+                       missing_facts=("household.minor_children",))
+    minor_until = _children_minor_until(facts)
+    child_on = any(c.date_of_birth <= on < birthday(c.date_of_birth, 18) for c in facts.household.minor_children)
+    if child_on and on >= short:
+        return Outcome(True, f"{params.years_with_minor_child} Jahre mit minderjährigem Kind im Haushalt erreicht "
+                       f"am {de(short)}; {note}")
+    if minor_until is not None and on < short < minor_until:
+        return Outcome(False, f"{both}; {note}", met_from=short)
+    if minor_until is not None:
+        return Outcome(False, f"{both}; jüngstes Kind volljährig ab {de(minor_until)}; {note}", met_from=full)
+    return Outcome(False, f"{params.years} Jahre erreicht am {de(full)} (kein minderjähriges Kind im Haushalt); "
+                   f"{note}", met_from=full)
+
+
+class StatusDurationParams(Params):
+    statuses: list[Status]
+    months: int
+
+
+def evaluate_status_duration(params: StatusDurationParams, facts: CaseFacts, on: dt.date) -> Outcome:
+    """Holding one of ``statuses`` without a break for ``months`` up to the day."""
+    if facts.status_history is None:
+        return unknown("status_history")
+    periods = [p for p in facts.status_history if p.from_ <= on]
+    if not periods or periods[-1].status not in params.statuses or (periods[-1].to and periods[-1].to < on):
+        return Outcome(False, f"am {de(on)} kein Status: " + ", ".join(STATUS_NAMES[s] for s in params.statuses))
+    start = periods[-1].from_
+    for period in reversed(periods[:-1]):
+        if period.status not in params.statuses or (start - period.to).days > 1:
+            break
+        start = period.from_
+    full = reached_on(start, months=params.months)
+    detail = f"seit {de(start)}; {params.months} Monate erreicht am {de(full)}"
+    return Outcome(True, detail) if on >= full else Outcome(False, detail, met_from=full)
+
+
+# --- identity and passport ------------------------------------------------------------------------------
+
+class IdentityParams(Params):
+    measures_allow_discretion: bool = True
+
+
+def evaluate_identity(params: IdentityParams, facts: CaseFacts, on: dt.date) -> Outcome:
+    ident = facts.identity
+    if ident.clarified_on is not None and ident.clarified_on <= on:
+        return Outcome(True, f"Identität geklärt am {de(ident.clarified_on)}")
+    return _measures_or(params, facts, "Identität nicht geklärt", "identity.clarified_on")
+
+
+def evaluate_passport(params: IdentityParams, facts: CaseFacts, on: dt.date) -> Outcome:
+    valid_until = facts.identity.passport_valid_until
+    if valid_until is not None and valid_until >= on:
+        return Outcome(True, f"Nationalpass gültig bis {de(valid_until)}")
+    what = f"Pass abgelaufen am {de(valid_until)}" if valid_until else "kein gültiger Pass erfasst"
+    return _measures_or(params, facts, what, "identity.passport_valid_until")
+
+
+def _measures_or(params: IdentityParams, facts: CaseFacts, what: str, fact: str) -> Outcome:
+    measures = facts.identity.reasonable_measures_taken
+    if params.measures_allow_discretion and measures:
+        return Outcome(True, f"{what}; alle erforderlichen und zumutbaren Maßnahmen ergriffen – Absehen im Ermessen "
+                       "der Behörde möglich", discretionary=True)
+    if measures is None and facts.identity.clarified_on is None and fact == "identity.clarified_on":
+        return unknown("identity.clarified_on", "identity.reasonable_measures_taken")
+    if measures is None:
+        return Outcome(None, f"{what}; ob alle zumutbaren Maßnahmen ergriffen wurden, ist unbekannt",
+                       missing_facts=("identity.reasonable_measures_taken",))
+    return Outcome(False, what)
+
+
+# --- children's school attendance -----------------------------------------------------------------------
+
+class SchoolChildrenParams(Params):
+    school_age_from: int = 6
+    school_age_until: int = 18
+
+
+def evaluate_school_children(params: SchoolChildrenParams, facts: CaseFacts, on: dt.date) -> Outcome:
+    children = facts.household.minor_children
+    if children is None:
+        return unknown("household.minor_children")
+    of_age = [c for c in children
+              if birthday(c.date_of_birth, params.school_age_from) <= on < birthday(c.date_of_birth,
+                                                                                    params.school_age_until)]
+    if not of_age:
+        return Outcome(True, "keine Kinder im schulpflichtigen Alter im Haushalt")
+    missing = [c for c in of_age if c.school_attendance_proven is not True]
+    if not missing:
+        return Outcome(True, f"Schulbesuch für {len(of_age)} Kind(er) nachgewiesen")
+    listed = ", ".join(f"geb. {de(c.date_of_birth)}" for c in missing)
+    if any(c.school_attendance_proven is None for c in missing):
+        return Outcome(None, f"Schulbesuchsnachweis unbekannt für: {listed}",
+                       missing_facts=("household.minor_children",))
+    return Outcome(False, f"Schulbesuch nicht nachgewiesen für: {listed}")
+
+
+# --- convictions ----------------------------------------------------------------------------------------
+
+class ConvictionParams(Params):
+    prison_months_exclude: float | None = None
+    unsuspended_youth_custody_months_exclude: float | None = None
+    fine_daily_rates_tolerated: int | None = None
+    foreigner_only_fine_daily_rates_tolerated: int | None = None
+    juvenile_sanctions_tolerated: bool = False
+    below_threshold_note: str = ""
+
+
+def evaluate_convictions(params: ConvictionParams, facts: CaseFacts, on: dt.date) -> Outcome:
+    """Exclusion by convictions for intentional offences: prison thresholds (§ 54) and fine tolerances (50/90)."""
+    if facts.convictions is None:
+        return unknown("convictions")
+    relevant = [c for c in facts.convictions if c.date <= on and c.intentional is not False]
+    if not relevant:
+        return Outcome(True, "keine Verurteilung wegen einer vorsätzlichen Straftat erfasst")
+    for c in relevant:
+        reason = _prison_exceeds(params, c)
+        if reason == "unknown":
+            return Outcome(None, f"Jugendstrafe vom {de(c.date)}: ob zur Bewährung ausgesetzt, ist unbekannt",
+                           missing_facts=("convictions",))
+        if reason and c.intentional is None:
+            return Outcome(None, f"Verurteilung vom {de(c.date)} ({reason}): ob die Tat vorsätzlich war, ist "
+                           "unbekannt", missing_facts=("convictions",))
+        if reason:
+            return _excluded(c, reason)
+    if params.fine_daily_rates_tolerated is not None:
+        general = foreigner = 0
+        for c in relevant:
+            if c.juvenile_sanction and params.juvenile_sanctions_tolerated:
+                continue
+            if c.prison_months:
+                return _excluded(c, f"Freiheits- oder Jugendstrafe {c.prison_months:g} Monate")
+            if c.foreigner_only_offence:
+                foreigner += c.fine_daily_rates or 0
+            else:
+                general += c.fine_daily_rates or 0
+        limit_foreigner = params.foreigner_only_fine_daily_rates_tolerated or params.fine_daily_rates_tolerated
+        if general > params.fine_daily_rates_tolerated or general + foreigner > limit_foreigner:
+            return Outcome(False, f"Geldstrafen zusammen {general + foreigner} Tagessätze (davon {foreigner} nur "
+                           f"von Ausländern begehbar); unbeachtlich bis {params.fine_daily_rates_tolerated}/"
+                           f"{limit_foreigner} Tagessätze")
+    if any(c.intentional is None for c in relevant):
+        return Outcome(None, "bei mindestens einer Verurteilung ist unbekannt, ob die Tat vorsätzlich war",
+                       missing_facts=("convictions",))
+    detail = f"{len(relevant)} Verurteilung(en) unterhalb der Ausschlussschwelle"
+    if params.below_threshold_note:
+        return Outcome(True, f"{detail}; {params.below_threshold_note}", discretionary=True)
+    return Outcome(True, detail)
+
+
+def _prison_exceeds(params: ConvictionParams, c) -> str | None:
+    """Why a prison or youth custody sentence crosses the threshold, ``"unknown"`` if that depends on suspension."""
+    months = c.prison_months or 0
+    if c.youth_custody:
+        limit = params.unsuspended_youth_custody_months_exclude
+        if limit is None or months < limit or c.suspended is True:
+            return None
+        if c.suspended is None:
+            return "unknown"
+        return f"Jugendstrafe {months:g} Monate ohne Bewährung (Schwelle {limit:g})"
+    if params.prison_months_exclude is not None and months >= params.prison_months_exclude:
+        return f"Freiheitsstrafe {months:g} Monate (Schwelle {params.prison_months_exclude:g}, auch bei Bewährung)"
+    return None
+
+
+def _excluded(conviction, why: str) -> Outcome:
+    return Outcome(False, f"Verurteilung vom {de(conviction.date)}: {why}")
+
+
+# --- current employment ---------------------------------------------------------------------------------
+
+class EmploymentParams(Params):
+    min_hours_per_week: float = 0
+    socially_insured: bool = True
+
+
+def evaluate_employment(params: EmploymentParams, facts: CaseFacts, on: dt.date) -> Outcome:
+    if facts.employment is None:
+        return unknown("employment")
+    current = [e for e in facts.employment if e.from_ <= on and (e.to is None or on <= e.to)]
+    for job in current:
+        if job.hours_per_week is None or job.socially_insured is None:
+            return unknown("employment")
+    hours = sum(j.hours_per_week for j in current if j.socially_insured or not params.socially_insured)
+    detail = f"aktuell {hours:g} Wochenstunden {'sozialversicherungspflichtig ' if params.socially_insured else ''}" \
+             f"beschäftigt (erforderlich: {params.min_hours_per_week:g})"
+    return Outcome(hours >= params.min_hours_per_week and bool(current), detail)
+
+
+BUILTIN_TYPES = (
+    CriterionType("facts", FactsParams, evaluate_facts, "Bedingungen über einzelne Fakten (all/any)"),
+    CriterionType("status_on_date", StatusParams, evaluate_status, "Aufenthaltsstatus am Antragstag"),
+    CriterionType("residence_period", ResidenceParams, evaluate_residence, "ununterbrochene Voraufenthaltszeit"),
+    CriterionType("status_duration", StatusDurationParams, evaluate_status_duration, "Dauer eines Status"),
+    CriterionType("identity_clarified", IdentityParams, evaluate_identity, "Identität geklärt"),
+    CriterionType("passport_valid", IdentityParams, evaluate_passport, "Passpflicht erfüllt"),
+    CriterionType("school_attendance_of_children", SchoolChildrenParams, evaluate_school_children,
+                  "Schulbesuch schulpflichtiger Kinder"),
+    CriterionType("convictions", ConvictionParams, evaluate_convictions, "Ausschluss durch Verurteilungen"),
+    CriterionType("current_employment", EmploymentParams, evaluate_employment, "aktuelle Beschäftigung"),
+)
+
+
+@hookimpl
+def register_criterion_types():
+    return {t.name: t for t in BUILTIN_TYPES}

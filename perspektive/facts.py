@@ -1,0 +1,293 @@
+"""The case-facts model of ``shared/case-facts.md``: one validated shape for import, API, CLI and tests.
+
+A missing key or ``null`` means "not known", which is different from ``false``; unknown keys are refused, because
+a misspelt key silently ignored would turn a known fact into an unknown one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+Status = Literal[
+    "gestattung", "duldung", "duldung_ungeklaerte_identitaet", "ausbildungsduldung", "beschaeftigungsduldung",
+    "aufenthaltserlaubnis", "chancen_aufenthaltserlaubnis", "ohne_status",
+]
+LanguageLevel = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
+LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Person(_Model):
+    given_name: str | None = None
+    family_name: str | None = None
+    date_of_birth: dt.date | None = None
+    gender: Literal["female", "male", "diverse", "unknown"] | None = None
+    nationality: str | None = Field(None, pattern=r"^([A-Z]{2}|stateless|unknown)$")
+    language: str | None = Field(None, pattern=r"^[a-z]{2}$")
+    address: str | None = None
+    abh_file_number: str | None = None
+
+
+class StatusPeriod(_Model):
+    status: Status
+    from_: dt.date = Field(alias="from")
+    to: dt.date | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.to is not None and self.to < self.from_:
+            raise ValueError("'to' liegt vor 'from'")
+        return self
+
+
+class Identity(_Model):
+    clarified_on: dt.date | None = None
+    passport_valid_until: dt.date | None = None
+    reasonable_measures_taken: bool | None = None
+    measures_taken_on: dt.date | None = None
+
+
+class German(_Model):
+    oral: LanguageLevel | None = None
+    written: LanguageLevel | None = None
+
+
+class School(_Model):
+    successful_years_in_germany: float | None = Field(None, ge=0, le=30)
+    qualification_in_germany: bool | None = None
+
+
+class Employment(_Model):
+    from_: dt.date = Field(alias="from")
+    to: dt.date | None = None
+    hours_per_week: float | None = Field(None, gt=0, le=80)
+    socially_insured: bool | None = None
+    matches_qualification: bool | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.to is not None and self.to < self.from_:
+            raise ValueError("'to' liegt vor 'from'")
+        return self
+
+
+class Livelihood(_Model):
+    secured: bool | None = None
+    predominantly_secured: bool | None = None
+    positive_prognosis: bool | None = None
+    monthly_means_eur: float | None = Field(None, ge=0)
+
+
+class Child(_Model):
+    date_of_birth: dt.date
+    school_attendance_proven: bool | None = None
+
+
+class Household(_Model):
+    spouse_or_partner: bool | None = None
+    lives_with_parents: bool | None = None
+    minor_children: list[Child] | None = None
+
+
+class Conviction(_Model):
+    date: dt.date
+    intentional: bool | None = None
+    foreigner_only_offence: bool | None = None
+    fine_daily_rates: int | None = Field(None, ge=0)
+    prison_months: float | None = Field(None, ge=0)
+    suspended: bool | None = None
+    juvenile_sanction: bool | None = None
+    youth_custody: bool | None = None  # added to the contract: Jugendstrafe, as opposed to Freiheitsstrafe
+
+
+class Training(_Model):
+    kind: Literal["qualified", "assistant_with_followup"] | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    registration_applied: bool | None = None
+    school_based: bool | None = None
+    started_during_asylum: bool | None = None
+    completed_on: dt.date | None = None
+
+
+class DepartureImpossible(_Model):
+    impossible: bool | None = None
+    end_foreseeable: bool | None = None
+    own_fault: bool | None = None
+
+
+class CaseFacts(_Model):
+    """Everything known about one person, independent of any provision."""
+
+    person: Person = Person()
+    entry_date: dt.date | None = None
+    status_history: list[StatusPeriod] | None = None
+    identity: Identity = Identity()
+    own_identity_deception: bool | None = None
+    obstructs_removal: bool | None = None
+    german: German = German()
+    basic_knowledge_of_order: bool | None = None
+    fdgo_declaration: bool | None = None
+    integration_prognosis_positive: bool | None = None
+    integration_course_obliged: bool | None = None
+    integration_course_completed: bool | None = None
+    school: School = School()
+    in_education: bool | None = None
+    employment: list[Employment] | None = None
+    livelihood: Livelihood = Livelihood()
+    household: Household = Household()
+    convictions: list[Conviction] | None = None
+    training: Training = Training()
+    housing_sufficient: bool | None = None
+    prevented_by_illness_disability_or_age: bool | None = None
+    concrete_removal_measures: bool | None = None
+    extremism_indications: bool | None = None
+    expulsion_order: bool | None = None
+    employment_ban_60a_6: bool | None = None
+    asylum_rejected_manifestly_unfounded: bool | None = None
+    departure_impossible: DepartureImpossible = DepartureImpossible()
+
+    @field_validator("status_history")
+    @classmethod
+    def _status_history_consistent(cls, periods):
+        if not periods:
+            return periods
+        ordered = sorted(periods, key=lambda p: p.from_)
+        for earlier, later in zip(ordered, ordered[1:]):
+            if earlier.to is None:
+                raise ValueError("nur der letzte Zeitraum darf offen sein ('to': null)")
+            if later.from_ <= earlier.to:
+                raise ValueError(
+                    f"Zeiträume überschneiden sich ({earlier.from_.isoformat()}–{earlier.to.isoformat()} "
+                    f"und ab {later.from_.isoformat()})")
+        return ordered
+
+    @model_validator(mode="after")
+    def _plausible_dates(self):
+        born = self.person.date_of_birth
+        if born and self.entry_date and self.entry_date < born:
+            raise ValueError("entry_date: Einreise liegt vor dem Geburtsdatum")
+        return self
+
+    def to_json_dict(self) -> dict:
+        """The facts as JSON-ready data, using the contract's key names (``from``, not ``from_``)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=False)
+
+    def age_on(self, day: dt.date) -> int | None:
+        born = self.person.date_of_birth
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def status_on(self, day: dt.date) -> str | None:
+        """The residence status on ``day``; an open current period is assumed to continue."""
+        for period in self.status_history or ():
+            if period.from_ <= day and (period.to is None or day <= period.to):
+                return period.status
+        return None
+
+
+# Dates that describe the past: a value after today is a typing error, not a plan.
+_PAST_DATES = (
+    ("person.date_of_birth",), ("entry_date",), ("identity.clarified_on",), ("identity.measures_taken_on",),
+    ("training.completed_on",),
+)
+
+
+class FactsError(ValueError):
+    """Invalid facts: ``errors`` is a list of ``{"field": "a.b.0.c", "reason": "..."}`` in German."""
+
+    def __init__(self, errors: list[dict]):
+        self.errors = errors
+        super().__init__("; ".join(f"{e['field']}: {e['reason']}" for e in errors))
+
+
+_REASONS = {
+    "missing": "Pflichtangabe fehlt",
+    "extra_forbidden": "unbekanntes Feld",
+    "date_from_datetime_parsing": "kein gültiges Datum (JJJJ-MM-TT)",
+    "date_parsing": "kein gültiges Datum (JJJJ-MM-TT)",
+    "date_type": "kein gültiges Datum (JJJJ-MM-TT)",
+    "bool_type": "erwartet true oder false",
+    "bool_parsing": "erwartet true oder false",
+    "literal_error": "unzulässiger Wert",
+    "string_type": "erwartet Text",
+    "string_pattern_mismatch": "unzulässiges Format",
+    "int_type": "erwartet eine ganze Zahl",
+    "int_parsing": "erwartet eine ganze Zahl",
+    "int_from_float": "erwartet eine ganze Zahl",
+    "float_type": "erwartet eine Zahl",
+    "float_parsing": "erwartet eine Zahl",
+    "list_type": "erwartet eine Liste",
+    "model_type": "erwartet ein Objekt",
+    "dict_type": "erwartet ein Objekt",
+    "greater_than": "Wert zu klein",
+    "greater_than_equal": "Wert zu klein",
+    "less_than_equal": "Wert zu groß",
+}
+
+
+def _reason(error: dict) -> str:
+    if error["type"] == "value_error":
+        return str(error["ctx"]["error"])
+    reason = _REASONS.get(error["type"], error["msg"])
+    if error["type"] == "literal_error":
+        reason += f" (erlaubt: {error['ctx']['expected']})"
+    return reason
+
+
+def parse_facts(data: object, today: dt.date | None = None) -> CaseFacts:
+    """Validate raw JSON data into ``CaseFacts`` or raise ``FactsError`` naming every bad field."""
+    if not isinstance(data, dict):
+        raise FactsError([{"field": "", "reason": "erwartet ein JSON-Objekt"}])
+    try:
+        facts = CaseFacts.model_validate(data)
+    except ValidationError as exc:
+        errors = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"] if p not in ("function-after",))
+            reason = _reason(err)
+            if reason.startswith("entry_date:"):
+                field, reason = "entry_date", reason.split(": ", 1)[1]
+            errors.append({"field": field, "reason": reason})
+        raise FactsError(errors) from None
+    _check_not_in_future(facts, today or dt.date.today())
+    return facts
+
+
+def _check_not_in_future(facts: CaseFacts, today: dt.date) -> None:
+    errors = []
+    for (path,) in _PAST_DATES:
+        value = facts
+        for part in path.split("."):
+            value = getattr(value, part)
+        if value is not None and value > today:
+            errors.append({"field": path, "reason": "Datum liegt in der Zukunft"})
+    for i, period in enumerate(facts.status_history or ()):
+        if period.from_ > today:
+            errors.append({"field": f"status_history.{i}.from", "reason": "Datum liegt in der Zukunft"})
+    for i, conviction in enumerate(facts.convictions or ()):
+        if conviction.date > today:
+            errors.append({"field": f"convictions.{i}.date", "reason": "Datum liegt in der Zukunft"})
+    for i, child in enumerate(facts.household.minor_children or ()):
+        if child.date_of_birth > today:
+            errors.append({"field": f"household.minor_children.{i}.date_of_birth",
+                           "reason": "Datum liegt in der Zukunft"})
+    if errors:
+        raise FactsError(errors)
+
+
+def json_schema() -> dict:
+    schema = CaseFacts.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Perspektive case facts"
+    return schema

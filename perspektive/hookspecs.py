@@ -1,0 +1,53 @@
+"""Every hook Perspektive calls. Each one is documented in docs/plugins.md and tested in tests/test_hooks.py.
+
+Hooks take keyword arguments only (pluggy's rule); an implementation may accept any subset of them.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from .facts import CaseFacts
+    from .rules import Assessment
+    from .workflows import Workflow
+
+hookspec = pluggy.HookspecMarker("perspektive")
+
+
+@hookspec
+def register_criterion_types() -> dict[str, Any]:
+    """Fires once when the criterion registry is built (at start-up and after plugins change).
+
+    Return a mapping of criterion type name to a callable ``evaluate(spec, facts, on) -> Outcome`` (see
+    ``perspektive.criteria``). Workflow files refer to these names in ``type = "..."``. A name registered twice is
+    an error naming both plugins.
+    """
+
+
+@hookspec
+def register_workflow_dirs() -> list[str]:
+    """Fires when the workflows are loaded. Return extra directories holding ``*.toml`` workflow files.
+
+    The project's own ``workflows/`` directory is always read first; an installed package uses this hook to ship
+    workflows of its own. A workflow id defined in two places is reported as an error for the later file.
+    """
+
+
+@hookspec
+def checklist_items(workflow: "Workflow", facts: "CaseFacts", assessment: "Assessment") -> list[dict]:
+    """Fires when a checklist is built for a client and workflow, after the items from the workflow file.
+
+    Return extra items that data cannot express, as dicts with ``id``, ``text`` (``{"de": ..., "en": ...}``) and
+    ``why`` (the German citation-bearing reason). Return an empty list for workflows the plugin does not handle.
+    """
+
+
+@hookspec
+def letter_context(workflow: "Workflow", facts: "CaseFacts", assessment: "Assessment", letter: str) -> dict:
+    """Fires before a letter (``letter`` is ``"antrag"`` or ``"checkliste"``) is rendered.
+
+    Return extra template variables; they are merged into the context (later plugins win on equal keys, core keys
+    cannot be overwritten). Return an empty dict for workflows the plugin does not handle.
+    """

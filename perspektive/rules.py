@@ -1,0 +1,192 @@
+"""The assessment of a workflow for a client on a day: verdict, earliest date and a trace that explains itself.
+
+The day is taken as the day of application. When only criteria that time alone will meet are open, the earliest
+date is found by assessing again on the latest ``met_from``, under the rules in force *that* day, until the answer
+settles: an age limit or a change in the law that closes the window before then turns the verdict to
+``not_eligible``, a child who comes of age moves the date further out.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Mapping
+
+from .criteria import CriterionType, Outcome
+from .facts import CaseFacts
+from .periods import de
+from .workflows import CriterionSpec, Workflow
+
+MAX_RESETTLES = 12
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    id: str
+    label: str
+    met: bool | None
+    met_from: dt.date | None
+    explanation: str
+    citation: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+    hint: str = ""
+    evidence: str = ""
+    unverified: str = ""
+    discretionary: bool = False
+    missing_facts: tuple[str, ...] = ()
+
+    @property
+    def blocks(self) -> bool:
+        """Not met, and time alone will not change that."""
+        return self.met is False and self.met_from is None
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        for key in ("met_from", "valid_from", "valid_until"):
+            data[key] = data[key].isoformat() if data[key] else None
+        data["missing_facts"] = list(self.missing_facts)
+        return data
+
+
+@dataclass(frozen=True)
+class Assessment:
+    workflow: str
+    provision: str
+    title: str
+    assessed_on: dt.date
+    rules_version: str | None
+    verdict: str
+    earliest_date: dt.date | None
+    criteria: tuple[CriterionResult, ...]
+    unverified: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        return {
+            "workflow": self.workflow,
+            "provision": self.provision,
+            "title": self.title,
+            "rules_version": self.rules_version,
+            "verdict": self.verdict,
+            "earliest_date": self.earliest_date.isoformat() if self.earliest_date else None,
+            "criteria": [c.to_json() for c in self.criteria],
+            "unverified": list(self.unverified),
+        }
+
+    @property
+    def missing_facts(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for c in self.criteria:
+            for fact in c.missing_facts:
+                seen.setdefault(fact)
+        return list(seen)
+
+
+def _evaluate(spec: CriterionSpec, facts: CaseFacts, on: dt.date, types: Mapping[str, CriterionType]) -> Outcome:
+    if not spec.any_of:
+        kind = types[spec.type]
+        return kind.evaluate(spec.params, facts, on)
+    outcomes = [(alt, _evaluate(alt, facts, on, types)) for alt in spec.any_of]
+    details = " | ".join(f"{alt.label} ({alt.citation}): {o.detail}" for alt, o in outcomes)
+    met = [(alt, o) for alt, o in outcomes if o.met]
+    if met:
+        alt, o = met[0]
+        return Outcome(True, f"erfüllt über {alt.label} – {details}", discretionary=o.discretionary)
+    later = [o.met_from for _, o in outcomes if o.time_will_meet]
+    if later:
+        return Outcome(False, details, met_from=min(later))
+    missing = tuple(f for _, o in outcomes for f in o.missing_facts)
+    if any(o.met is None for _, o in outcomes):
+        return Outcome(None, details, missing_facts=missing)
+    return Outcome(False, details)
+
+
+def _result(spec: CriterionSpec, outcome: Outcome) -> CriterionResult:
+    if outcome.met:
+        state = "erfüllt (im Ermessen der Behörde)" if outcome.discretionary else "erfüllt"
+    elif outcome.met is None:
+        state = "offen – Angaben fehlen"
+    elif outcome.met_from:
+        state = f"noch nicht erfüllt, voraussichtlich ab {de(outcome.met_from)}"
+    else:
+        state = "nicht erfüllt"
+    explanation = f"{spec.label}: {state}. {outcome.detail}."
+    if spec.unverified:
+        explanation += f" UNVERIFIED: {spec.unverified}"
+    return CriterionResult(
+        id=spec.id, label=spec.label, met=outcome.met, met_from=outcome.met_from, explanation=explanation,
+        citation=spec.citation, valid_from=spec.valid_from, valid_until=spec.valid_until, hint=spec.hint,
+        evidence=spec.evidence, unverified=spec.unverified, discretionary=outcome.discretionary,
+        missing_facts=outcome.missing_facts)
+
+
+def _not_in_force(workflow: Workflow, on: dt.date) -> Assessment:
+    until = f" bis {de(workflow.in_force_until)}" if workflow.in_force_until else ""
+    result = CriterionResult(
+        id="in_force", label=f"{workflow.provision} in Kraft", met=False, met_from=None,
+        explanation=f"{workflow.provision} gilt vom {de(workflow.in_force_from)}{until}; am {de(on)} nicht anwendbar.",
+        citation=workflow.provision, valid_from=workflow.in_force_from, valid_until=workflow.in_force_until)
+    return Assessment(workflow.id, workflow.provision, workflow.title, on, None, "not_eligible", None, (result,),
+                      workflow.unverified)
+
+
+def _assess_once(workflow: Workflow, facts: CaseFacts, on: dt.date,
+                 types: Mapping[str, CriterionType]) -> Assessment:
+    if not workflow.in_force(on):
+        return _not_in_force(workflow, on)
+    results = tuple(_result(spec, _evaluate(spec, facts, on, types)) for spec in workflow.criteria_on(on))
+    if any(r.blocks for r in results):
+        verdict, earliest = "not_eligible", None
+    elif any(r.met is None for r in results):
+        verdict, earliest = "incomplete", None
+    elif any(r.met is False for r in results):
+        verdict, earliest = "eligible_from", max(r.met_from for r in results if r.met is False)
+    else:
+        verdict, earliest = "eligible", None
+    return Assessment(workflow.id, workflow.provision, workflow.title, on, workflow.rules_version(on), verdict,
+                      earliest, results, workflow.unverified)
+
+
+def assess(workflow: Workflow, facts: CaseFacts, on: dt.date, types: Mapping[str, CriterionType]) -> Assessment:
+    """Assess ``workflow`` on ``on``; see the module docstring for how the earliest date settles."""
+    first = _assess_once(workflow, facts, on, types)
+    current = first
+    for _ in range(MAX_RESETTLES):
+        if current.verdict != "eligible_from":
+            break
+        later = _assess_once(workflow, facts, current.earliest_date, types)
+        if later.verdict == "eligible":
+            return _with_earliest(first, current.earliest_date)
+        if later.verdict != "eligible_from":
+            return _closed_before(first, later)
+        current = later
+    return first
+
+
+def _with_earliest(first: Assessment, earliest: dt.date) -> Assessment:
+    return Assessment(first.workflow, first.provision, first.title, first.assessed_on, first.rules_version,
+                      "eligible_from", earliest, first.criteria, first.unverified)
+
+
+def _closed_before(first: Assessment, later: Assessment) -> Assessment:
+    """The path opens only after a requirement fails: report what closes it, on which day, as of today."""
+    closing = [c for c in later.criteria if c.met is not True]
+    reason = "; ".join(f"{c.label} ({c.citation})" for c in closing)
+    verdict = "incomplete" if all(c.met is None for c in closing) else "not_eligible"
+    window = CriterionResult(
+        id="window", label="Zeitfenster", met=False if verdict == "not_eligible" else None, met_from=None,
+        explanation=(f"Zeitfenster: Die zeitlichen Voraussetzungen wären erst am {de(later.assessed_on)} erfüllt; "
+                     f"dann fehlt: {reason}."),
+        citation=first.provision, valid_from=first.assessed_on, valid_until=None,
+        missing_facts=tuple(f for c in closing for f in c.missing_facts))
+    return Assessment(first.workflow, first.provision, first.title, first.assessed_on, first.rules_version, verdict,
+                      None, first.criteria + (window,), first.unverified)
+
+
+def assess_all(workflows: Mapping[str, Workflow], facts: CaseFacts, on: dt.date,
+               types: Mapping[str, CriterionType]) -> list[Assessment]:
+    return [assess(w, facts, on, types) for w in workflows.values()]
+
+
+def assessment_document(assessments: list[Assessment], on: dt.date) -> dict:
+    """The JSON answer of ``assess`` and ``POST /api/v1/assessments`` (shared/case-facts.md)."""
+    return {"assessed_on": on.isoformat(), "results": [a.to_json() for a in assessments]}

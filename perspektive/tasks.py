@@ -1,0 +1,50 @@
+"""The Huey instance and its tasks. One module owns ``huey``; the consumer imports ``app`` (``huey_consumer app.huey``).
+
+Task arguments are ids only, never personal data: Huey stores them pickled and unencrypted. Huey does not
+guarantee delivery, so every task here is idempotent and periodic work is safe to run twice.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from flask import current_app, has_app_context
+from huey import RedisHuey, SqliteHuey, crontab
+
+from .config import load_config
+
+
+def build_huey(config: dict):
+    if config["REDIS_URL"]:
+        return RedisHuey("perspektive", url=config["REDIS_URL"], store_intermediate_errors=False,
+                         immediate=config["HUEY_IMMEDIATE"])
+    return SqliteHuey("perspektive", filename=str(Path(config["DATA_DIR"]) / "huey.db"),
+                      store_intermediate_errors=False, immediate=config["HUEY_IMMEDIATE"])
+
+
+huey = build_huey(load_config())
+_consumer_app = None
+
+
+def _app_context():
+    """Inside a request or test the current app; in the consumer process one app built on first use."""
+    global _consumer_app
+    if has_app_context():
+        return current_app.app_context()
+    if _consumer_app is None:
+        from . import create_app
+
+        _consumer_app = create_app()
+    return _consumer_app.app_context()
+
+
+@huey.periodic_task(crontab(hour="3", minute="17"))
+def purge_expired_documents() -> int:
+    """Delete generated letters older than DOCUMENT_RETENTION_DAYS (they can be generated again from the facts)."""
+    from .models import db
+    from .records import delete_documents_older_than
+
+    with _app_context():
+        days = current_app.config["DOCUMENT_RETENTION_DAYS"]
+        with db.connection_context():
+            return delete_documents_older_than(dt.datetime.utcnow() - dt.timedelta(days=days))

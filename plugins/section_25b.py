@@ -1,0 +1,105 @@
+"""§ 25b AufenthG: what the workflow file cannot say as data.
+
+- the Abs. 6 route (30 months of Beschäftigungsduldung while the § 60d conditions still hold), a criterion type;
+- one school-certificate item per school-age child, and the written-German evidence for the Abs. 6 route;
+- the ancillary request for the family members of Abs. 4 in the letter.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from perspektive import hookimpl
+from perspektive.criteria import (
+    CriterionType, EmploymentParams, Outcome, Params, StatusDurationParams, evaluate_employment,
+    evaluate_status_duration,
+)
+from perspektive.facts import LEVELS
+from perspektive.periods import birthday, de
+
+WORKFLOW = "section_25b"
+
+
+class RouteParams(Params):
+    months: int = 30
+    min_hours_per_week: float = 20
+
+
+def evaluate_route(params: RouteParams, facts, on: dt.date) -> Outcome:
+    """§ 25b Abs. 6: 30 months of § 60d Duldung, § 60d still met (work ≥ 20 h, livelihood), written A2 if obliged."""
+    held = evaluate_status_duration(StatusDurationParams(statuses=["beschaeftigungsduldung"], months=params.months),
+                                    facts, on)
+    if held.met is not True and not held.time_will_meet:
+        return held
+    parts = [held]
+    parts.append(evaluate_employment(EmploymentParams(min_hours_per_week=params.min_hours_per_week), facts, on))
+    secured = facts.livelihood.secured
+    parts.append(Outcome(secured, f"Lebensunterhalt durch die Beschäftigung gesichert: "
+                                  f"{ {True: 'ja', False: 'nein', None: 'unbekannt'}[secured] }",
+                         missing_facts=("livelihood.secured",) if secured is None else ()))
+    if facts.integration_course_obliged is None:
+        parts.append(Outcome(None, "Integrationskursmöglichkeit unbekannt",
+                             missing_facts=("integration_course_obliged",)))
+    elif facts.integration_course_obliged:
+        written = facts.german.written
+        ok = None if written is None else LEVELS.index(written) >= LEVELS.index("A2")
+        parts.append(Outcome(ok, f"schriftliche Deutschkenntnisse: {written or 'unbekannt'} (A2 nötig, da "
+                                 "Integrationskurs möglich war)",
+                             missing_facts=("german.written",) if ok is None else ()))
+    detail = "; ".join(p.detail for p in parts)
+    if any(p.met is False and not p.time_will_meet for p in parts):
+        return Outcome(False, detail)
+    if any(p.met is None for p in parts):
+        return Outcome(None, detail, missing_facts=tuple(f for p in parts for f in p.missing_facts))
+    if held.time_will_meet:
+        return Outcome(False, detail, met_from=held.met_from)
+    return Outcome(True, detail)
+
+
+@hookimpl
+def register_criterion_types():
+    return {"beschaeftigungsduldung_route": CriterionType(
+        "beschaeftigungsduldung_route", RouteParams, evaluate_route,
+        "§ 25b Abs. 6: 30 Monate Beschäftigungsduldung und § 60d weiter erfüllt")}
+
+
+@hookimpl
+def checklist_items(workflow, facts, assessment):
+    if workflow.id != WORKFLOW:
+        return []
+    items = []
+    on = assessment.assessed_on
+    for child in facts.household.minor_children or ():
+        if birthday(child.date_of_birth, 6) <= on < birthday(child.date_of_birth, 18):
+            born = de(child.date_of_birth)
+            items.append({
+                "id": f"school_certificate_{child.date_of_birth.isoformat()}",
+                "text": {"de": f"Schulbescheinigung für das Kind, geboren am {born}",
+                         "en": f"School attendance certificate for the child born on {born}"},
+                "why": "für § 25b Abs. 1 S. 2 Nr. 5 AufenthG: tatsächlicher Schulbesuch",
+            })
+    if facts.status_on(on) == "beschaeftigungsduldung":
+        items.append({
+            "id": "beschaeftigungsduldung_route",
+            "text": {"de": "Beschäftigungsduldung (seit mindestens 30 Monaten), Arbeitgeberbescheinigung, Lohnabrechnungen; "
+                           "bei Möglichkeit eines Integrationskurses Nachweis A2 schriftlich",
+                     "en": "Employment toleration (held for at least 30 months), employer's confirmation, pay slips; "
+                           "written A2 certificate if an integration course was available"},
+            "why": "für § 25b Abs. 6 AufenthG: Weg über die Beschäftigungsduldung",
+        })
+    return items
+
+
+@hookimpl
+def letter_context(workflow, facts, assessment, letter):
+    if workflow.id != WORKFLOW or letter != "antrag":
+        return {}
+    members = []
+    if facts.household.spouse_or_partner:
+        members.append("die Ehegattin bzw. den Ehegatten oder die Lebenspartnerin bzw. den Lebenspartner")
+    if facts.household.minor_children:
+        members.append("die minderjährigen ledigen Kinder")
+    if not members:
+        return {"family_request": ""}
+    return {"family_request": "Zugleich wird die Erteilung von Aufenthaltserlaubnissen nach § 25b Abs. 4 AufenthG für "
+                              + " und ".join(members) + ", die mit der antragstellenden Person in familiärer "
+                              "Lebensgemeinschaft leben, beantragt."}
