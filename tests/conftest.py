@@ -1,0 +1,97 @@
+"""Fixtures: a fresh database per test on the engine CI chose (SQLite by default, PostgreSQL when
+PERSPEKTIVE_DATABASE_URL says so), Huey in immediate mode, and logged-in test clients."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+# Before anything imports perspektive.tasks, which builds the Huey instance from the configuration.
+os.environ.setdefault("PERSPEKTIVE_CONFIG", "config/test.toml")
+os.environ.setdefault("PERSPEKTIVE_DATA_DIR", tempfile.mkdtemp(prefix="perspektive-test-"))
+
+import pytest  # noqa: E402
+
+from perspektive import create_app  # noqa: E402
+from perspektive.models import db, is_postgres, migrate  # noqa: E402
+from perspektive.users import create_user  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "perspektive" / "demo_data"
+PASSWORD = "korrekt-Pferd-Batterie-42"
+
+
+def _drop_all(database) -> None:
+    """PostgreSQL keeps one database for the run: start every test from empty tables."""
+    cascade = " CASCADE" if is_postgres() else ""
+    for table in database.get_tables():
+        database.execute_sql(f'DROP TABLE IF EXISTS "{table}"{cascade}')
+
+
+@pytest.fixture
+def app(tmp_path):
+    overrides = {"DATA_DIR": str(tmp_path / "data")}
+    if not os.environ.get("PERSPEKTIVE_DATABASE_URL"):
+        overrides["DATABASE_URL"] = f"sqlite:///{tmp_path / 'test.db'}"
+    app = create_app(overrides)
+    app.config["TESTING"] = True
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        _drop_all(db.obj)
+        migrate()
+        db.close()
+        yield app
+    if not db.is_closed():
+        db.close()
+
+
+@pytest.fixture
+def dbconn(app):
+    """An open connection for tests that call capabilities directly."""
+    db.connect(reuse_if_open=True)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def make_user(app):
+    def make(username: str, role: str = "counsellor", password: str = PASSWORD, **extra):
+        with db.connection_context():
+            return create_user(username, role=role, password=password,
+                               display_name=extra.pop("display_name", username.title()), **extra)
+    return make
+
+
+@pytest.fixture
+def counsellor(make_user):
+    return make_user("beraterin", display_name="Berta Beraterin", email="berta@fluechtlingsrat.example")
+
+
+def login(http, username: str, password: str = PASSWORD):
+    page = http.get("/login")
+    token = csrf_token(page.get_data(as_text=True))
+    return http.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+def csrf_token(html: str) -> str:
+    marker = 'name="csrf-token" content="'
+    start = html.index(marker) + len(marker)
+    return html[start:html.index('"', start)]
+
+
+@pytest.fixture
+def http(app):
+    """A test client speaking HTTPS, as the secure session cookie requires."""
+    return app.test_client(base_url="https://localhost")
+
+
+@pytest.fixture
+def logged_in(http, counsellor):
+    response = login(http, counsellor.username)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return http
+
+
+def demo_facts(name: str = "amina") -> dict:
+    return json.loads((DEMO / f"{name}.json").read_text(encoding="utf-8"))
