@@ -147,18 +147,25 @@ def _assess_once(workflow: Workflow, facts: CaseFacts, on: dt.date,
 
 
 def assess(workflow: Workflow, facts: CaseFacts, on: dt.date, types: Mapping[str, CriterionType]) -> Assessment:
-    """Assess ``workflow`` on ``on``; see the module docstring for how the earliest date settles."""
+    """Assess ``workflow`` on ``on``; see the module docstring for how the earliest date settles.
+
+    Between today and the candidate date the law may change: each change day is probed first, so a path that a
+    new version opens earlier (or closes) is found on that day.
+    """
     first = _assess_once(workflow, facts, on, types)
-    current = first
+    probed_until, target = on, first.earliest_date
     for _ in range(MAX_RESETTLES):
-        if current.verdict != "eligible_from":
+        if target is None:
             break
-        later = _assess_once(workflow, facts, current.earliest_date, types)
+        changes = [d for d in workflow.change_days() if probed_until < d < target]
+        probe = changes[0] if changes else target
+        later = _assess_once(workflow, facts, probe, types)
         if later.verdict == "eligible":
-            return _with_earliest(first, current.earliest_date)
-        if later.verdict != "eligible_from":
-            return _closed_before(first, later)
-        current = later
+            return _with_earliest(first, probe)
+        if later.verdict == "eligible_from":
+            probed_until, target = probe, later.earliest_date
+            continue
+        return _closed_before(first, later)
     return first
 
 

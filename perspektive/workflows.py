@@ -79,10 +79,14 @@ class Workflow:
                     if c.valid_until is not None and c.valid_until < on]
         return max(d for d in changes if d <= on).isoformat()
 
-    def rules_versions(self) -> list[str]:
+    def change_days(self) -> list[dt.date]:
+        """The days on which a version of these rules takes effect."""
         days = {self.in_force_from} | {c.valid_from for c in self.criteria}
         days |= {c.valid_until + dt.timedelta(days=1) for c in self.criteria if c.valid_until is not None}
-        return sorted(d.isoformat() for d in days if self.in_force(d))
+        return sorted(d for d in days if self.in_force(d))
+
+    def rules_versions(self) -> list[str]:
+        return [d.isoformat() for d in self.change_days()]
 
 
 class WorkflowError(Exception):
@@ -184,13 +188,20 @@ def parse_workflow(source: Path, types: Mapping[str, CriterionType], letters_roo
         in_force_from=_date(raw.get("in_force_from"), source, "in_force_from"),
         in_force_until=_date(raw.get("in_force_until"), source, "in_force_until", required=False),
         criteria=specs, checklist=checklist, request=_text(raw, "request", source, "workflow"),
-        unverified=tuple(raw.get("unverified", [])), source=source,
+        unverified=tuple(raw.get("unverified", [])), source=source, letters=_letters(raw, source),
     )
     if letters_root is not None:
         for letter in workflow.letters:
             if not (letters_root / ident / f"{letter}.docx").is_file():
                 raise WorkflowError(source, "letters", f"Vorlage fehlt: letter_templates/{ident}/{letter}.docx")
     return workflow
+
+
+def _letters(raw: dict, source: Path) -> tuple[str, ...]:
+    letters = raw.get("letters", list(LETTERS))
+    if not isinstance(letters, list) or any(letter not in LETTERS for letter in letters):
+        raise WorkflowError(source, "letters", f"erwartet eine Liste aus {', '.join(LETTERS)}")
+    return tuple(letters)
 
 
 def _check_versions_do_not_overlap(specs: tuple[CriterionSpec, ...], source: Path) -> None:

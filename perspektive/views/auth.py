@@ -1,0 +1,189 @@
+"""Staff login: Flask-Login sessions that die with logout, deactivation, idleness and age; throttled logins.
+
+The session cookie is signed, not encrypted, and a copy of it stays valid for as long as the server accepts it.
+So it holds only the user id, the user's current ``session_token`` and two timestamps; the loader refuses it
+when the token was rotated (logout, password change, deactivation), the account is inactive, or a timeout
+passed. Bearer tokens for scripts are handled by the API blueprint, not here.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import secrets
+import time
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .. import audit
+from ..models import LoginAttempt, User, utcnow, write_transaction
+from ..users import rotate_session, verify_password
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+log = logging.getLogger("perspektive.auth")
+
+LOGIN_FAILED = ("Anmeldung fehlgeschlagen: Benutzername oder Passwort falsch. Nach mehreren Fehlversuchen ist "
+                "die Anmeldung für einige Minuten gesperrt. (Login failed.)")
+
+
+class Staff(User):
+    """A ``User`` as Flask-Login sees it. Same table; ``get_id`` stays peewee's (the primary key)."""
+
+    class Meta:
+        table_name = User._meta.table_name
+
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+
+def init_app(app) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Bitte melden Sie sich an. (Please log in.)"
+    login_manager.login_message_category = "info"
+    # "basic"/"strong" would put a hash of IP address and browser into the cookie; the token and the timeouts
+    # below do the protecting instead.
+    login_manager.session_protection = None
+    app.register_blueprint(bp)
+
+
+@login_manager.user_loader
+def _load(user_id: str):
+    user = Staff.get_or_none(Staff.id == _int(user_id))
+    now = int(time.time())
+    config = current_app.config
+    valid = (
+        user is not None and user.active and session.get("token") == user.session_token
+        and now - int(session.get("seen_at", 0)) <= config["SESSION_IDLE_MINUTES"] * 60
+        and now - int(session.get("login_at", 0)) <= config["SESSION_ABSOLUTE_HOURS"] * 3600
+    )
+    if not valid:
+        session.clear()
+        return None
+    session["seen_at"] = now
+    return user
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def role_required(*roles: str):
+    """Logged in (else the login page) and one of ``roles`` (else 403)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None: never ``//host``, ``/\\host``, a scheme or a host."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if "\\" in target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return None  # browsers drop tabs/newlines and read "\" as "/": "/\t/evil.tld" becomes "//evil.tld"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(next_url or url_for("web.index"))
+        return render_template("login.html", next_url=next_url)
+    username = request.form.get("username", "").strip()[:80]
+    password = request.form.get("password", "")
+    user = authenticate(username, password)
+    if user is None:
+        return render_template("login.html", next_url=next_url, error=LOGIN_FAILED)
+    session.clear()  # a fresh cookie: nothing from before the login survives (session fixation)
+    login_user(user)
+    session.pop("_id", None)  # Flask-Login's hash of IP address and user agent: not needed, see init_app
+    now = int(time.time())
+    session.update(token=user.session_token, login_at=now, seen_at=now)
+    audit.record(user, "auth.login", "user", user.id)
+    return redirect(next_url or url_for("web.index"))
+
+
+def authenticate(username: str, password: str) -> Staff | None:
+    """The active user with this name and password, unless the name is throttled; failures are recorded."""
+    config = current_app.config
+    window_start = utcnow() - timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+    user = Staff.get_or_none(Staff.username == username) if username else None
+    recent = (LoginAttempt.select()
+              .where((LoginAttempt.username == username) & (LoginAttempt.at >= window_start)).count())
+    throttled = recent >= config["LOGIN_MAX_FAILURES"]
+    password_ok = verify_password(user, password) if user else _burn_time(password)
+    if user is not None and user.active and password_ok and not throttled:
+        with write_transaction():
+            LoginAttempt.delete().where(LoginAttempt.username == username).execute()
+            user.failed_logins, user.locked_until = 0, None
+            user.save()
+        return user
+    reason = "throttled" if throttled else "unknown_user" if user is None else \
+        "inactive" if not user.active else "wrong_password"
+    _record_failure(username, user, reason, recent + 1 >= config["LOGIN_MAX_FAILURES"])
+    return None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def _burn_time(password: str) -> bool:
+    """Check against a throw-away hash when the name is unknown, so that both failures take the same time."""
+    check_password_hash(_dummy_hash(), password)
+    return False
+
+
+def _record_failure(username: str, user: Staff | None, reason: str, locks: bool) -> None:
+    """Count the failure for the submitted name (also unknown names). Neither the name nor the password is logged:
+    people type passwords into the name field."""
+    with write_transaction():
+        LoginAttempt.create(username=username)
+        if user is not None:
+            user.failed_logins += 1
+            if locks:
+                user.locked_until = utcnow() + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+            user.save()
+    object_id = user.id if user is not None else ""
+    audit.record("anonymous", "auth.login_failed", "user", object_id, reason)
+    log.warning("login failed (%s) for user id %s", reason, object_id or "-")
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Rotating the token ends every session of this user, including copies of the cookie."""
+    user = current_user._get_current_object()
+    rotate_session(user)
+    audit.record(user, "auth.logout", "user", user.id)
+    logout_user()
+    session.clear()
+    flash("Sie wurden abgemeldet. (Logged out.)", "info")
+    return redirect(url_for("auth.login"))

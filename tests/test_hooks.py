@@ -1,0 +1,102 @@
+"""Every hook: documented in docs/plugins.md and exercised by a test named test_hook_<name> in this module."""
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import re
+import shutil
+from pathlib import Path
+
+import pluggy
+import pytest
+
+from perspektive import hookspecs
+from perspektive.engine import Engine
+from perspektive.facts import parse_facts
+from perspektive.plugins import build_plugin_manager
+
+from .conftest import ROOT, demo_facts
+
+TEST_PLUGINS = Path(__file__).parent / "plugins"
+HOOKS = sorted(name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction)
+               if hasattr(fn, "perspektive_spec"))
+
+
+@pytest.fixture
+def engine(tmp_path):
+    """The project's plugins plus the test plugin in one directory, as an administrator would drop them in."""
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    for source in [*(ROOT / "plugins").glob("*.py"), TEST_PLUGINS / "extra_provision.py"]:
+        (plugins / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copytree(TEST_PLUGINS / "workflows", plugins / "workflows")
+    return Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(plugins))
+
+
+def test_every_hook_is_documented_with_its_signature():
+    docs = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    documented = dict(re.findall(r"^### (\w+)\(([^)]*)\)$", docs, re.M))
+    for name in HOOKS:
+        assert name in documented, f"hook {name} is not documented in docs/plugins.md"
+        params = ", ".join(inspect.signature(getattr(hookspecs, name)).parameters)
+        assert documented[name] == params, f"docs/plugins.md shows {name}({documented[name]}), spec has ({params})"
+    assert set(documented) <= set(HOOKS), f"docs describe hooks that do not exist: {set(documented) - set(HOOKS)}"
+
+
+def test_every_hook_has_a_test():
+    tests = {name for name in globals() if name.startswith("test_hook_")}
+    for name in HOOKS:
+        assert f"test_hook_{name}" in tests, f"hook {name} has no test_hook_{name}"
+
+
+def test_misspelt_hook_implementation_stops_start_up(tmp_path):
+    (tmp_path / "typo.py").write_text(
+        "from perspektive import hookimpl\n\n@hookimpl\ndef checklist_item(workflow):\n    return []\n")
+    with pytest.raises(pluggy.PluginValidationError):
+        build_plugin_manager(tmp_path)
+
+
+def test_criterion_type_registered_twice_names_both_plugins(tmp_path):
+    (tmp_path / "dup.py").write_text(
+        "from perspektive import hookimpl\nfrom perspektive.criteria import BUILTIN_TYPES\n\n"
+        "@hookimpl\ndef register_criterion_types():\n    return {'facts': BUILTIN_TYPES[0]}\n")
+    with pytest.raises(RuntimeError, match="perspektive.criteria.*plugins/dup.py|plugins/dup.py.*perspektive.criteria"):
+        Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(tmp_path))
+
+
+def test_hook_register_criterion_types(engine):
+    assert {"residence_period", "facts", "beschaeftigungsduldung_route", "younger_than"} <= set(engine.types)
+    young = parse_facts({"person": {"date_of_birth": "2000-01-01"}})
+    result = engine.assess(young, dt.date(2026, 11, 21), "section_99x")[0]
+    assert result.verdict == "eligible"
+    assert result.criteria[0].explanation.endswith("Alter am Antragstag: 26.")
+
+
+def test_hook_register_workflow_dirs(engine):
+    assert "section_99x" in engine.workflows
+    assert engine.workflows["section_99x"].source.parent.name == "workflows"
+    assert engine.workflows["section_99x"].source.parent != ROOT / "workflows"
+    older = parse_facts({"person": {"date_of_birth": "1990-01-01"}})
+    assert engine.assess(older, dt.date(2026, 11, 21), "section_99x")[0].verdict == "not_eligible"
+
+
+def test_hook_checklist_items(engine):
+    facts = parse_facts(demo_facts("amina"))
+    on = dt.date(2026, 11, 21)
+    workflow = engine.workflow("section_25b")
+    items = engine.checklist(workflow, facts, engine.assess(facts, on, "section_25b")[0])
+    texts = [i.text_in("de") for i in items]
+    assert "Schulbescheinigung für das Kind, geboren am 01.09.2015" in texts
+    assert "Testnachweis" not in texts
+    other = engine.workflow("section_99x")
+    extra = engine.checklist(other, facts, engine.assess(facts, on, "section_99x")[0])
+    assert [i.text_in("en") for i in extra] == ["Test proof"]
+
+
+def test_hook_letter_context(engine):
+    facts = parse_facts({**demo_facts("amina"), "household": {"spouse_or_partner": True, "minor_children": []}})
+    on = dt.date(2026, 11, 21)
+    workflow = engine.workflow("section_25b")
+    extras = engine.letter_extras(workflow, facts, engine.assess(facts, on, "section_25b")[0], "antrag")
+    assert extras["test_marker"] == "Plugin-Kontext für antrag"
+    assert "§ 25b Abs. 4 AufenthG" in extras["family_request"]
