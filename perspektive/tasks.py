@@ -38,9 +38,7 @@ def _app_context():
     return _consumer_app.app_context()
 
 
-@huey.periodic_task(crontab(hour="3", minute="17"))
-def purge_expired_documents() -> int:
-    """Delete generated letters older than DOCUMENT_RETENTION_DAYS (they can be generated again from the facts)."""
+def _purge() -> int:
     from .models import db
     from .records import delete_documents_older_than
 
@@ -48,3 +46,14 @@ def purge_expired_documents() -> int:
         days = current_app.config["DOCUMENT_RETENTION_DAYS"]
         with db.connection_context():
             return delete_documents_older_than(dt.datetime.utcnow() - dt.timedelta(days=days))
+
+
+@huey.task()
+def purge_expired_documents() -> int:
+    """Delete generated letters older than DOCUMENT_RETENTION_DAYS (they can be generated again from the facts)."""
+    return _purge()
+
+
+@huey.periodic_task(crontab(hour="3", minute="17"))
+def nightly_document_purge() -> None:
+    _purge()

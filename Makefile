@@ -1,0 +1,35 @@
+# make run   – set up .venv, migrate, load demo data, serve http://127.0.0.1:5000 with a Huey consumer (Ctrl-C stops)
+# make test  – set up .venv with test extras and run the whole suite
+# make bench – performance figures as ratios against baselines measured in the same run
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test bench check
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@export PERSPEKTIVE_SECURE_COOKIES=false; \
+	$(BIN)/flask --app app migrate && $(BIN)/flask --app app demo && \
+	$(BIN)/flask --app app workflows check && \
+	{ $(BIN)/huey_consumer app.huey -w 2 -k thread -m 1 & consumer=$$!; \
+	  trap 'kill -INT $$consumer 2>/dev/null; wait $$consumer' EXIT INT TERM; \
+	  echo "Perspektive: http://127.0.0.1:5000 (Ctrl-C beendet)"; \
+	  $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - 'app:app'; }
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+check: $(STAMP)
+	$(BIN)/flask --app app workflows check
