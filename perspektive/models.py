@@ -7,12 +7,25 @@ models run on SQLite (WAL, busy timeout) and PostgreSQL: no engine-specific SQL 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from urllib.parse import urlparse
 
 import peewee as pw
 from playhouse.db_url import connect as connect_url
 
 db = pw.DatabaseProxy()
+
+
+class _DropQueryParameters(logging.Filter):
+    """peewee logs each query as ``(sql, params)`` at DEBUG; the parameters are personal data, the SQL is not."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, tuple) and record.msg:
+            record.msg, record.args = str(record.msg[0]), ()
+        return True
+
+
+logging.getLogger("peewee").addFilter(_DropQueryParameters())
 
 ROLES = ("counsellor", "administrator", "authority_contact")
 CASE_STATES = ("open", "submitted", "granted", "refused", "closed")

@@ -8,7 +8,7 @@ settles: an age limit or a change in the law that closes the window before then 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Mapping
 
 from .criteria import CriterionType, Outcome
@@ -41,7 +41,7 @@ class CriterionResult:
         return self.met is False and self.met_from is None
 
     def to_json(self) -> dict:
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         for key in ("met_from", "valid_from", "valid_until"):
             data[key] = data[key].isoformat() if data[key] else None
         data["missing_facts"] = list(self.missing_facts)
