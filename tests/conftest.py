@@ -12,6 +12,7 @@ os.environ.setdefault("PERSPEKTIVE_CONFIG", "config/test.toml")
 os.environ.setdefault("PERSPEKTIVE_DATA_DIR", tempfile.mkdtemp(prefix="perspektive-test-"))
 
 import pytest  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
 
 from perspektive import create_app  # noqa: E402
 from perspektive.models import db, is_postgres, migrate  # noqa: E402
@@ -80,10 +81,19 @@ def csrf_token(html: str) -> str:
     return html[start:html.index('"', start)]
 
 
+class HttpsClient(FlaskClient):
+    """Requests go to https://localhost unless a test says otherwise, as the ``__Host-`` cookie requires."""
+
+    def open(self, *args, **kwargs):
+        if not args or isinstance(args[0], str):
+            kwargs.setdefault("base_url", "https://localhost")
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def http(app):
-    """A test client speaking HTTPS, as the secure session cookie requires."""
-    return app.test_client(base_url="https://localhost")
+    app.test_client_class = HttpsClient
+    return app.test_client()
 
 
 @pytest.fixture

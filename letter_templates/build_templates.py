@@ -1,0 +1,271 @@
+"""(Re)build the § 25b letter templates: ``python letter_templates/build_templates.py``.
+
+The .docx files are generated rather than edited in Word for two reasons: every Jinja tag lands in one run
+(docxtpl cannot read a tag that Word has split across runs), and the wording can be reviewed here as text.
+Change the wording here, run the script, and keep the script and the two .docx files together.
+
+The variables the templates use are described in ``perspektive/letters.py`` (``letter_context``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+OUT = Path(__file__).resolve().parent / "section_25b"
+
+LEFT, RIGHT, CENTER = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.CENTER
+
+
+class Bold(str):
+    """A piece of paragraph text set in bold."""
+
+
+class Italic(str):
+    """A piece of paragraph text set in italics."""
+
+
+BREAK = object()  # a line break inside a paragraph
+
+
+def new_document(title: str):
+    """An A4 document in German with Arial 11 pt and no paragraph spacing unless asked for."""
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin, section.right_margin = Cm(2.5), Cm(2)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    normal = doc.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.1
+    for lang in doc.styles.element.iter(qn("w:lang")):  # spell checking and hyphenation in German
+        lang.set(qn("w:val"), "de-DE")
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = title, "Perspektive", "Perspektive"
+    props.subject = props.comments = props.keywords = ""
+    props.language = "de-DE"
+    return doc
+
+
+def para(container, *parts, align=LEFT, before=0, after=0, size=None, keep_together=False,
+         keep_with_next=False, indent=None):
+    """A paragraph of ``parts``: plain text, ``Bold``/``Italic`` text, or ``BREAK``; ``indent`` hangs."""
+    p = container.add_paragraph()
+    p.alignment = align
+    fmt = p.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    if indent is not None:
+        fmt.left_indent, fmt.first_line_indent = indent, -indent
+    fmt.keep_together, fmt.keep_with_next = keep_together, keep_with_next
+    for part in parts:
+        if part is BREAK:
+            p.add_run().add_break()
+            continue
+        run = p.add_run(part)
+        run.bold = isinstance(part, Bold) or None
+        run.italic = isinstance(part, Italic) or None
+        if size:
+            run.font.size = Pt(size)
+    return p
+
+
+def tag(container, statement: str):
+    """A paragraph holding only a ``{%p … %}`` tag: docxtpl replaces the whole paragraph with the statement."""
+    return container.add_paragraph(statement)
+
+
+def lines(container, loop: str, line: str, **fmt):
+    """One paragraph per item of ``loop`` (e.g. the lines of an address)."""
+    tag(container, "{%p for line in " + loop + " %}")
+    para(container, line, **fmt)
+    tag(container, "{%p endfor %}")
+
+
+def optional(container, condition: str, *parts, **fmt):
+    """A paragraph that appears only when ``condition`` holds."""
+    tag(container, "{%p if " + condition + " %}")
+    para(container, *parts, **fmt)
+    tag(container, "{%p endif %}")
+
+
+def page_footer(doc, text: str) -> None:
+    """A small centred footer: ``text`` and "Seite x von y" (Word and LibreOffice fill in the fields)."""
+    p = doc.sections[0].footer.paragraphs[0]
+    p.alignment = CENTER
+    for piece in (text + " – Seite ", "PAGE", " von ", "NUMPAGES"):
+        if piece in ("PAGE", "NUMPAGES"):
+            field = OxmlElement("w:fldSimple")
+            field.set(qn("w:instr"), piece)
+            run = OxmlElement("w:r")
+            props = OxmlElement("w:rPr")
+            size = OxmlElement("w:sz")
+            size.set(qn("w:val"), "16")  # half-points: 8 pt like the text around it
+            props.append(size)
+            run.append(props)
+            t = OxmlElement("w:t")
+            t.text = "1"
+            run.append(t)
+            field.append(run)
+            p._p.append(field)
+        else:
+            p.add_run(piece).font.size = Pt(8)
+
+
+def preserve_spaces(doc) -> None:
+    """Mark every text run ``xml:space="preserve"``, so a value's leading or trailing spaces survive in Word."""
+    parts = [doc.element, *(s.footer._element for s in doc.sections)]
+    for part in parts:
+        for t in part.iter(qn("w:t")):
+            t.set(qn("xml:space"), "preserve")
+
+
+def save(doc, name: str) -> Path:
+    preserve_spaces(doc)
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / name
+    doc.save(path)
+    return path
+
+
+# --- Antrag --------------------------------------------------------------------------------------------------
+
+
+def build_antrag() -> Path:
+    doc = new_document("Antrag")
+    # Sender, top right.
+    para(doc, Bold("{{ organisation.name }}"), align=RIGHT)
+    lines(doc, "organisation.address_lines", "{{ line }}", align=RIGHT)
+    optional(doc, "counsellor.name", "Bearbeitung: {{ counsellor.name }}", align=RIGHT)
+    optional(doc, "counsellor.email", "E-Mail: {{ counsellor.email }}", align=RIGHT)
+    optional(doc, "counsellor.phone", "Telefon: {{ counsellor.phone }}", align=RIGHT)
+
+    # Addressee, with the return-address line of DIN 5008 above it.
+    para(doc, "{{ organisation.name }} · {{ organisation.address }}", size=7, before=24, after=6)
+    para(doc, "{{ authority.name }}")
+    lines(doc, "authority.address_lines", "{{ line }}")
+
+    para(doc, "{{ today|datum }}", align=RIGHT, before=30, after=12)
+    optional(doc, "person.abh_file_number", "Ihr Aktenzeichen: {{ person.abh_file_number }}", after=12)
+
+    # Subject.
+    para(doc, Bold("Antrag auf {{ workflow.request }}"), before=6, keep_with_next=True)
+    para(doc, Bold("für {{ person.name_with_salutation }}"
+                   "{% if person.date_of_birth %}, geb. {{ person.date_of_birth|datum }}{% endif %}"
+                   "{% if person.nationality %}, Staatsangehörigkeit: {{ person.nationality }}{% endif %}"),
+         keep_with_next=True)
+    optional(doc, "person.address", "wohnhaft: {{ person.address }}")
+
+    para(doc, "Sehr geehrte Damen und Herren,", before=18, after=8)
+    para(doc, "namens und in Vollmacht von {{ person.name_with_salutation }} beantragen wir hiermit die "
+              "{{ workflow.request }}. Eine auf uns lautende Vollmacht liegt bei.", after=8)
+    para(doc, "Zugleich beantragen wir, für die Dauer des Verfahrens die Duldung (§ 60a AufenthG) zu verlängern "
+              "oder – soweit der Antrag die Fiktionswirkung nach § 81 Abs. 4 AufenthG auslöst – eine "
+              "Fiktionsbescheinigung nach § 81 Abs. 5 AufenthG auszustellen.", after=8)
+    optional(doc, "family_request", "{{ family_request }}", after=8)
+    optional(doc, "criteria|selectattr('id', 'in', ['identity', 'passport'])|rejectattr('met')|list",
+             "Soweit die Identität nicht geklärt oder die Passpflicht nicht erfüllt ist, beantragen wir "
+             "hilfsweise, hiervon nach § 5 Abs. 3 S. 2 AufenthG abzusehen.", after=8)
+
+    # Grounds: one paragraph per criterion.
+    para(doc, Bold("Begründung"), before=10, after=6, keep_with_next=True)
+    para(doc, "Die Voraussetzungen des {{ workflow.provision }} ({{ workflow.title }}) stellen sich im Einzelnen "
+              "wie folgt dar:", after=8)
+    tag(doc, "{%p for c in criteria %}")
+    para(doc, Bold("{{ loop.index }}. {{ c.label }}"), " ({{ c.citation }})", BREAK, "{{ c.reason }}",
+         "{% if c.evidence %}", BREAK, Italic("Nachweis: {{ c.evidence }}"), "{% endif %}",
+         after=8, keep_together=True)
+    tag(doc, "{%p endfor %}")
+
+    para(doc, "Wir bitten, dem Antrag zu entsprechen und uns den Eingang kurz zu bestätigen. Sollten aus Ihrer "
+              "Sicht weitere Unterlagen erforderlich sein, bitten wir um einen Hinweis. Vor einer ablehnenden "
+              "Entscheidung bitten wir um Gelegenheit zur Stellungnahme (§ 28 VwVfG). Für Rückfragen stehen "
+              "wir gern zur Verfügung.", before=4, after=12)
+    para(doc, "Mit freundlichen Grüßen", keep_with_next=True)
+    para(doc, "_______________________________", before=36, keep_with_next=True)
+    optional(doc, "counsellor.name", "{{ counsellor.name }}", keep_with_next=True)
+    para(doc, "{{ organisation.name }}")
+
+    # Enclosures: the power of attorney, then the checklist's documents.
+    para(doc, Bold("Anlagen"), before=18, after=4, keep_with_next=True)
+    hanging = {"indent": Cm(0.4)}
+    para(doc, "– Vollmacht", **hanging)
+    tag(doc, "{%p for e in enclosures %}")
+    para(doc, "– {{ e }}", **hanging)
+    tag(doc, "{%p endfor %}")
+
+    page_footer(doc, "{{ person.full_name }} – Antrag nach {{ workflow.provision }}")
+    return save(doc, "antrag.docx")
+
+
+# --- Checkliste ----------------------------------------------------------------------------------------------
+
+COLUMNS = (("Unterlage", Cm(5.3)), ("Document (English)", Cm(4.3)), ("Wofür / Rechtsgrundlage", Cm(4.4)),
+           ("Vorhanden", Cm(2.5)))
+
+
+def _cell(cell, text: str, width, bold=False, align=LEFT, size=10) -> None:
+    cell.width = width
+    p = cell.paragraphs[0]
+    p.alignment = align
+    run = p.add_run(text)
+    run.bold = bold or None
+    run.font.size = Pt(size)
+
+
+def _row_flag(row, flag: str) -> None:
+    """``w:tblHeader`` (repeat on every page) or ``w:cantSplit`` (keep a row on one page)."""
+    marker = OxmlElement(flag)
+    marker.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(marker)
+
+
+def build_checkliste() -> Path:
+    doc = new_document("Checkliste")
+    para(doc, Bold("Checkliste – {{ workflow.provision }}"), size=16, after=2)
+    para(doc, Italic("{{ workflow.title }}"), after=12)
+    para(doc, "Für / For: ", Bold("{{ person.full_name }}"),
+         "{% if person.date_of_birth %}, geb. / born {{ person.date_of_birth|datum }}{% endif %}")
+    para(doc, "Stand / Date: {{ today|datum }}")
+    para(doc, "Beratung / Counselling: {{ organisation.name }}{% if counsellor.name %}, {{ counsellor.name }}"
+              "{% endif %}{% if counsellor.phone %}, Tel. {{ counsellor.phone }}{% endif %}"
+              "{% if counsellor.email %}, {{ counsellor.email }}{% endif %}", after=10)
+    para(doc, "Bitte bringen Sie diese Unterlagen zum Termin mit: Kopien, und die Originale zum Vorzeigen. "
+              "Kreuzen Sie an, was Sie schon haben.")
+    para(doc, Italic("Please bring these documents to the appointment: copies, and the originals to show. "
+                     "Tick what you already have."), after=10)
+
+    table = doc.add_table(rows=4, cols=len(COLUMNS))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    header, loop_start, item, loop_end = table.rows
+    for i, (title, width) in enumerate(COLUMNS):
+        _cell(header.cells[i], title, width, bold=True, size=9)
+        loop_start.cells[i].width = loop_end.cells[i].width = width
+    _row_flag(header, "w:tblHeader")
+    _row_flag(item, "w:cantSplit")
+    loop_start.cells[0].paragraphs[0].add_run("{%tr for item in checklist %}")
+    loop_end.cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    for i, text in enumerate(("{{ item.text }}", "{{ item.text_en }}", "{{ item.why }}")):
+        _cell(item.cells[i], text, COLUMNS[i][1])
+    _cell(item.cells[3], "☐", COLUMNS[3][1], align=CENTER, size=14)
+    for col, (_, width) in zip(table._tbl.tblGrid.gridCol_lst, COLUMNS):
+        col.w = width
+
+    para(doc, "Fehlt eine Unterlage? Sprechen Sie uns an – oft gibt es einen anderen Nachweis.", before=12)
+    para(doc, Italic("A document is missing? Talk to us – there is often another way to prove it."))
+    page_footer(doc, "Checkliste {{ workflow.provision }} – Stand {{ today|datum }}")
+    return save(doc, "checkliste.docx")
+
+
+if __name__ == "__main__":
+    for built in (build_antrag(), build_checkliste()):
+        print(f"geschrieben: {built}")
