@@ -97,6 +97,8 @@ def evaluate_facts(params: FactsParams, facts: CaseFacts, on: dt.date) -> Outcom
         results.append(True if True in values else (None if None in values else False))
     met = False if False in results else (None if None in results else True)
     conds = params.all + params.any
+    if met:  # name what carries it, not the alternatives that were not needed
+        conds = params.all + [c for c in params.any if check_condition(c, facts)]
     detail = "; ".join(_describe(c, facts) for c in conds)
     missing = tuple(c.fact for c in conds if read_fact(facts, c.fact) is None) if met is None else ()
     return Outcome(met, detail, missing_facts=missing)

@@ -88,9 +88,9 @@ def _evaluate(spec: CriterionSpec, facts: CaseFacts, on: dt.date, types: Mapping
     outcomes = [(alt, _evaluate(alt, facts, on, types)) for alt in spec.any_of]
     details = " | ".join(f"{alt.label} ({alt.citation}): {o.detail}" for alt, o in outcomes)
     met = [(alt, o) for alt, o in outcomes if o.met]
-    if met:
+    if met:  # explained by the alternative that carries it; the others no longer matter
         alt, o = met[0]
-        return Outcome(True, f"erfüllt über {alt.label} – {details}", discretionary=o.discretionary)
+        return Outcome(True, f"{alt.label} ({alt.citation}): {o.detail}", discretionary=o.discretionary)
     later = [o.met_from for _, o in outcomes if o.time_will_meet]
     if later:
         return Outcome(False, details, met_from=min(later))
