@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
 from .facts import LEVELS, CaseFacts, Status
-from .fact_labels import label_of
+from .fact_labels import VALUE_LABELS, label_of
 from .periods import birthday, de, describe_days, reached_on
 from .plugins import hookimpl
 
@@ -106,16 +106,7 @@ def evaluate_facts(params: FactsParams, facts: CaseFacts, on: dt.date) -> Outcom
 
 # --- status on the day ----------------------------------------------------------------------------------
 
-STATUS_NAMES = {
-    "gestattung": "Aufenthaltsgestattung",
-    "duldung": "Duldung",
-    "duldung_ungeklaerte_identitaet": "Duldung für Personen mit ungeklärter Identität (§ 60b)",
-    "ausbildungsduldung": "Ausbildungsduldung (§ 60c)",
-    "beschaeftigungsduldung": "Beschäftigungsduldung (§ 60d)",
-    "aufenthaltserlaubnis": "Aufenthaltserlaubnis",
-    "chancen_aufenthaltserlaubnis": "Chancen-Aufenthaltserlaubnis (§ 104c)",
-    "ohne_status": "ohne Status",
-}
+STATUS_NAMES = {status: VALUE_LABELS[status] for status in get_args(Status)}
 
 
 class StatusParams(Params):

@@ -1,4 +1,4 @@
-"""German names of the case facts, for explanations ("unbekannt: ...") and for the list of facts to collect."""
+"""German names of the case facts and of their values: for explanations, the client page, and facts to collect."""
 
 FACT_LABELS = {
     "person.date_of_birth": "Geburtsdatum",
@@ -30,6 +30,44 @@ FACT_LABELS = {
     "prevented_by_illness_disability_or_age": "durch Krankheit, Behinderung oder Alter verhindert",
     "extremism_indications": "Anhaltspunkte für Extremismus",
     "expulsion_order": "Ausweisungsverfügung oder Abschiebungsanordnung nach § 58a",
+    "person.given_name": "Vorname",
+    "person.family_name": "Familienname",
+    "person.gender": "Geschlecht",
+    "person.language": "Sprache, die am besten gelesen wird",
+    "person.address": "Anschrift",
+    "person.abh_file_number": "Aktenzeichen der Ausländerbehörde",
+    "identity.measures_taken_on": "zumutbare Maßnahmen zur Identitätsklärung abgeschlossen am",
+    "asylum_rejected_manifestly_unfounded": "Asylantrag als offensichtlich unbegründet abgelehnt (§ 30 Abs. 1 "
+                                            "Nr. 3–7 AsylG)",
+    "concrete_removal_measures": "konkrete Maßnahmen zur Aufenthaltsbeendigung stehen bevor",
+    "departure_impossible.impossible": "Ausreise unmöglich (§ 25 Abs. 5)",
+    "departure_impossible.end_foreseeable": "Wegfall des Ausreisehindernisses absehbar",
+    "departure_impossible.own_fault": "Ausreisehindernis selbst verschuldet",
+    "employment_ban_60a_6": "Beschäftigungsverbot nach § 60a Abs. 6",
+    "livelihood.monthly_means_eur": "monatliche Mittel (EUR)",
+    "training.kind": "Art der Ausbildung",
+    "training.start_date": "Ausbildungsbeginn (laut Vertrag)",
+    "training.end_date": "Ausbildungsende (laut Vertrag)",
+    "training.registration_applied": "Eintragung bei der Kammer beantragt",
+    "training.school_based": "schulische Ausbildung",
+    "training.started_during_asylum": "im Asylverfahren begonnen",
+    "training.completed_on": "Ausbildung erfolgreich abgeschlossen am",
+    "housing_sufficient": "ausreichender Wohnraum",
+    "household.lives_with_parents": "lebt bei den Eltern",
+}
+
+VALUE_LABELS = {
+    "gestattung": "Aufenthaltsgestattung",
+    "duldung": "Duldung",
+    "duldung_ungeklaerte_identitaet": "Duldung bei ungeklärter Identität (§ 60b)",
+    "ausbildungsduldung": "Ausbildungsduldung (§ 60c)",
+    "beschaeftigungsduldung": "Beschäftigungsduldung (§ 60d)",
+    "aufenthaltserlaubnis": "Aufenthaltserlaubnis",
+    "chancen_aufenthaltserlaubnis": "Chancen-Aufenthaltserlaubnis (§ 104c)",
+    "ohne_status": "ohne Status",
+    "female": "weiblich", "male": "männlich", "diverse": "divers", "unknown": "unbekannt",
+    "qualified": "qualifizierte Berufsausbildung",
+    "assistant_with_followup": "Assistenz- oder Helferausbildung mit Anschlusszusage",
 }
 
 

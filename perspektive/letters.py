@@ -177,29 +177,16 @@ def _person(facts: CaseFacts) -> dict:
     }
 
 
-def _status_text(c: CriterionResult) -> str:
-    if c.met is True:
-        return "erfüllt"
-    if c.met is None:
-        return "offen"
-    return f"erfüllt ab {de(c.met_from)}" if c.met_from else "nicht erfüllt"
-
-
 def _criterion(c: CriterionResult) -> dict:
-    """A criterion for a letter to the authority: the engine's internal UNVERIFIED note is kept apart."""
-    explanation = c.explanation
-    if c.unverified:
-        explanation = explanation.removesuffix(f" UNVERIFIED: {c.unverified}")
+    """A criterion for a letter to the authority: the engine's internal UNVERIFIED note stays out of the text."""
     return {
         "id": c.id,
         "label": c.label,
         "citation": c.citation,
         "met": c.met,
         "met_from": c.met_from,
-        "status_text": _status_text(c),
-        "explanation": explanation,
-        # The explanation without its leading "<label>: ", for templates that print the label themselves.
-        "reason": explanation.removeprefix(f"{c.label}: "),
+        "status_text": c.state,
+        "reason": f"{c.state}. {c.reason}.",
         "evidence": c.evidence,
         "discretionary": c.discretionary,
         "unverified": c.unverified,

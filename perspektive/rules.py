@@ -25,7 +25,8 @@ class CriterionResult:
     label: str
     met: bool | None
     met_from: dt.date | None
-    explanation: str
+    state: str  # German: "erfüllt", "nicht erfüllt", "offen – Angaben fehlen", ...
+    reason: str  # why, without the label and the state
     citation: str
     valid_from: dt.date
     valid_until: dt.date | None
@@ -36,12 +37,19 @@ class CriterionResult:
     missing_facts: tuple[str, ...] = ()
 
     @property
+    def explanation(self) -> str:
+        """The whole explanation: label, state, reason, and any UNVERIFIED note."""
+        text = f"{self.label}: {self.state}. {self.reason}."
+        return f"{text} UNVERIFIED: {self.unverified}" if self.unverified else text
+
+    @property
     def blocks(self) -> bool:
         """Not met, and time alone will not change that."""
         return self.met is False and self.met_from is None
 
     def to_json(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["explanation"] = self.explanation
         for key in ("met_from", "valid_from", "valid_until"):
             data[key] = data[key].isoformat() if data[key] else None
         data["missing_facts"] = list(self.missing_facts)
@@ -100,30 +108,29 @@ def _evaluate(spec: CriterionSpec, facts: CaseFacts, on: dt.date, types: Mapping
     return Outcome(False, details)
 
 
-def _result(spec: CriterionSpec, outcome: Outcome) -> CriterionResult:
+def _state(outcome: Outcome) -> str:
     if outcome.met:
-        state = "erfüllt (im Ermessen der Behörde)" if outcome.discretionary else "erfüllt"
-    elif outcome.met is None:
-        state = "offen – Angaben fehlen"
-    elif outcome.met_from:
-        state = f"noch nicht erfüllt, voraussichtlich ab {de(outcome.met_from)}"
-    else:
-        state = "nicht erfüllt"
-    explanation = f"{spec.label}: {state}. {outcome.detail}."
-    if spec.unverified:
-        explanation += f" UNVERIFIED: {spec.unverified}"
+        return "erfüllt (im Ermessen der Behörde)" if outcome.discretionary else "erfüllt"
+    if outcome.met is None:
+        return "offen – Angaben fehlen"
+    if outcome.met_from:
+        return f"noch nicht erfüllt, voraussichtlich ab {de(outcome.met_from)}"
+    return "nicht erfüllt"
+
+
+def _result(spec: CriterionSpec, outcome: Outcome) -> CriterionResult:
     return CriterionResult(
-        id=spec.id, label=spec.label, met=outcome.met, met_from=outcome.met_from, explanation=explanation,
-        citation=spec.citation, valid_from=spec.valid_from, valid_until=spec.valid_until, hint=spec.hint,
-        evidence=spec.evidence, unverified=spec.unverified, discretionary=outcome.discretionary,
+        id=spec.id, label=spec.label, met=outcome.met, met_from=outcome.met_from, state=_state(outcome),
+        reason=outcome.detail, citation=spec.citation, valid_from=spec.valid_from, valid_until=spec.valid_until,
+        hint=spec.hint, evidence=spec.evidence, unverified=spec.unverified, discretionary=outcome.discretionary,
         missing_facts=outcome.missing_facts)
 
 
 def _not_in_force(workflow: Workflow, on: dt.date) -> Assessment:
     until = f" bis {de(workflow.in_force_until)}" if workflow.in_force_until else ""
     result = CriterionResult(
-        id="in_force", label=f"{workflow.provision} in Kraft", met=False, met_from=None,
-        explanation=f"{workflow.provision} gilt vom {de(workflow.in_force_from)}{until}; am {de(on)} nicht anwendbar.",
+        id="in_force", label=f"{workflow.provision} in Kraft", met=False, met_from=None, state="nicht erfüllt",
+        reason=f"{workflow.provision} gilt vom {de(workflow.in_force_from)}{until}; am {de(on)} nicht anwendbar",
         citation=workflow.provision, valid_from=workflow.in_force_from, valid_until=workflow.in_force_until)
     return Assessment(workflow.id, workflow.provision, workflow.title, on, None, "not_eligible", None, (result,),
                       workflow.unverified)
@@ -181,8 +188,8 @@ def _closed_before(first: Assessment, later: Assessment) -> Assessment:
     verdict = "incomplete" if all(c.met is None for c in closing) else "not_eligible"
     window = CriterionResult(
         id="window", label="Zeitfenster", met=False if verdict == "not_eligible" else None, met_from=None,
-        explanation=(f"Zeitfenster: Die zeitlichen Voraussetzungen wären erst am {de(later.assessed_on)} erfüllt; "
-                     f"dann fehlt: {reason}."),
+        state="nicht erfüllt" if verdict == "not_eligible" else "offen – Angaben fehlen",
+        reason=f"Die zeitlichen Voraussetzungen wären erst am {de(later.assessed_on)} erfüllt; dann fehlt: {reason}",
         citation=first.provision, valid_from=first.assessed_on, valid_until=None,
         missing_facts=tuple(f for c in closing for f in c.missing_facts))
     return Assessment(first.workflow, first.provision, first.title, first.assessed_on, first.rules_version, verdict,

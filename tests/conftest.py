@@ -2,6 +2,7 @@
 PERSPEKTIVE_DATABASE_URL says so), Huey in immediate mode, and logged-in test clients."""
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import tempfile
@@ -81,18 +82,27 @@ def csrf_token(html: str) -> str:
     return html[start:html.index('"', start)]
 
 
-class HttpsClient(FlaskClient):
-    """Requests go to https://localhost unless a test says otherwise, as the ``__Host-`` cookie requires."""
+class BrowserClient(FlaskClient):
+    """A test client that behaves like a browser talking to a production server.
+
+    Each request runs in an empty ``contextvars`` context, so Flask gives it a fresh app context (and ``g``) as it
+    does in production; otherwise the ``app`` fixture's context, active for the whole test, would carry
+    Flask-Login's cached user and the CSRF token from one request into the next and hide what a new request
+    sees. Requests are HTTPS (the ``__Host-`` cookie needs it) and carry a same-origin Referer, which
+    CSRFProtect demands over HTTPS.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base.update({"wsgi.url_scheme": "https", "HTTP_REFERER": "https://localhost/"})
 
     def open(self, *args, **kwargs):
-        if not args or isinstance(args[0], str):
-            kwargs.setdefault("base_url", "https://localhost")
-        return super().open(*args, **kwargs)
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture
 def http(app):
-    app.test_client_class = HttpsClient
+    app.test_client_class = BrowserClient
     return app.test_client()
 
 

@@ -155,7 +155,7 @@ def test_verdict_and_status_texts_for_a_client_who_qualifies_later(app):
     assert context["assessment"]["verdict_text"] == "Voraussetzungen erfüllt ab 16.08.2027"
     assert context["assessment"]["earliest_date"] == dt.date(2027, 8, 16)
     [residence] = [c for c in context["criteria"] if c["id"] == "residence"]
-    assert residence["status_text"] == "erfüllt ab 16.08.2027" and residence["met"] is False
+    assert residence["status_text"] == "noch nicht erfüllt, voraussichtlich ab 16.08.2027" and residence["met"] is False
     text = document_text(render_letter("section_25b", facts, ON, "antrag"))
     assert "Voraufenthaltszeit (§ 25b Abs. 1 S. 2 Nr. 1, Abs. 6, Abs. 7 AufenthG)" in text
 

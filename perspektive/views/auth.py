@@ -8,6 +8,8 @@ passed. Bearer tokens for scripts are handled by the API blueprint, not here.
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import logging
 import secrets
 import time
@@ -134,20 +136,27 @@ def authenticate(username: str, password: str) -> Staff | None:
     config = current_app.config
     window_start = utcnow() - timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
     user = Staff.get_or_none(Staff.username == username) if username else None
-    recent = (LoginAttempt.select()
-              .where((LoginAttempt.username == username) & (LoginAttempt.at >= window_start)).count())
+    key = _attempt_key(username)
+    recent = LoginAttempt.select().where((LoginAttempt.username == key) & (LoginAttempt.at >= window_start)).count()
     throttled = recent >= config["LOGIN_MAX_FAILURES"]
     password_ok = verify_password(user, password) if user else _burn_time(password)
     if user is not None and user.active and password_ok and not throttled:
         with write_transaction():
-            LoginAttempt.delete().where(LoginAttempt.username == username).execute()
+            LoginAttempt.delete().where(LoginAttempt.username == key).execute()
             user.failed_logins, user.locked_until = 0, None
             user.save()
         return user
     reason = "throttled" if throttled else "unknown_user" if user is None else \
         "inactive" if not user.active else "wrong_password"
-    _record_failure(username, user, reason, recent + 1 >= config["LOGIN_MAX_FAILURES"])
+    _record_failure(key, user, reason, recent + 1 >= config["LOGIN_MAX_FAILURES"])
     return None
+
+
+def _attempt_key(username: str) -> str:
+    """What ``LoginAttempt`` stores for a submitted name: a keyed digest, since people type their password into
+    the name field, and the name of a mistyped or unknown account is nobody's business."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, b"login-attempt\x00" + username.encode(), hashlib.sha256).hexdigest()
 
 
 @functools.cache
@@ -161,11 +170,10 @@ def _burn_time(password: str) -> bool:
     return False
 
 
-def _record_failure(username: str, user: Staff | None, reason: str, locks: bool) -> None:
-    """Count the failure for the submitted name (also unknown names). Neither the name nor the password is logged:
-    people type passwords into the name field."""
+def _record_failure(key: str, user: Staff | None, reason: str, locks: bool) -> None:
+    """Count the failure for the submitted name (also unknown names); log and audit the user id at most."""
     with write_transaction():
-        LoginAttempt.create(username=username)
+        LoginAttempt.create(username=key)
         if user is not None:
             user.failed_logins += 1
             if locks:

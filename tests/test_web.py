@@ -1,0 +1,267 @@
+"""The web pages a counsellor uses: client list, import, client page with its perspectives, letter downloads."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from types import SimpleNamespace
+
+import pytest
+from pydantic import BaseModel
+
+from perspektive import records
+from perspektive.facts import CaseFacts, parse_facts
+from perspektive.models import AuditEvent, Client, Document
+from perspektive.views import web
+
+from .conftest import csrf_token, demo_facts, login
+
+DAY = dt.date(2026, 11, 21)
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(autouse=True)
+def fixed_day(monkeypatch):
+    """The client page assesses "today"; the expectations below are for 21.11.2026."""
+    monkeypatch.setattr(web, "today", lambda: DAY)
+
+
+def add_client(owner, name: str = "dawit", **person) -> Client:
+    facts = demo_facts(name)
+    facts["person"].update(person)
+    return records.create_client(parse_facts(facts), owner)
+
+
+def page(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_start_page_leads_counsellors_to_their_clients(logged_in):
+    assert logged_in.get("/").headers["Location"] == "/clients"
+
+
+def test_start_page_for_other_roles_is_a_plain_welcome(http, make_user):
+    make_user("behoerde", role="authority_contact")
+    login(http, "behoerde")
+    response = http.get("/")
+    assert response.status_code == 200 and "Willkommen" in page(response)
+    assert "Mandantinnen und Mandanten" not in page(response)  # no link to pages they may not open
+
+
+def test_row11_client_list_shows_only_own_clients(logged_in, counsellor, make_user):
+    add_client(counsellor)
+    add_client(make_user("kollege"), "amina")
+    html = page(logged_in.get("/clients"))
+    assert "Tesfaye" in html and "ER" in html
+    assert "Amina" not in html
+
+
+def test_row11_other_counsellors_client_is_404_and_logged(logged_in, make_user):
+    theirs = add_client(make_user("kollege"))
+    assert logged_in.get(f"/clients/{theirs.id}").status_code == 404
+    token = csrf_token(page(logged_in.get("/clients")))
+    download = logged_in.post(f"/clients/{theirs.id}/letters/section_25b/antrag", data={"csrf_token": token})
+    assert download.status_code == 404
+    assert Document.select().count() == 0
+    denied = AuditEvent.select().where(AuditEvent.action == "client.access_denied")
+    assert [(e.actor, e.object_id) for e in denied] == [("beraterin", str(theirs.id))] * 2
+
+
+def test_missing_client_looks_the_same_as_someone_elses(logged_in, make_user):
+    theirs = add_client(make_user("kollege"))
+    other = logged_in.get(f"/clients/{theirs.id}")
+    missing = logged_in.get(f"/clients/{theirs.id + 1000}")
+    assert (other.status_code, page(other)) == (missing.status_code, page(missing))
+
+
+def test_row17_script_in_a_name_is_escaped(logged_in, counsellor):
+    client = add_client(counsellor, family_name=XSS, given_name='"><script>alert(2)</script>')
+    for url in ("/clients", f"/clients/{client.id}"):
+        response = logged_in.get(url)
+        html = page(response)
+        assert XSS not in html and "<script>alert(2)" not in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "<script" not in html.replace("&lt;script", "")  # the pages themselves need no script
+
+
+def test_client_page_shows_perspectives_with_german_verdicts(logged_in, counsellor):
+    client = add_client(counsellor)
+    html = page(logged_in.get(f"/clients/{client.id}"))
+    assert "Perspektiven am 21.11.2026" in html
+    assert "§ 25b AufenthG" in html
+    assert "Offen ab 16.08.2027" in html
+    assert "Voraufenthaltszeit" in html and "noch nicht erfüllt, voraussichtlich ab 16.08.2027" in html
+    assert "§ 25b Abs. 1 S. 2 Nr. 1, Abs. 6, Abs. 7 AufenthG" in html  # citation
+    assert "Die Frist läuft weiter" in html  # the hint of the unmet criterion
+    assert 'class="unverified"' in html and "UNVERIFIED" in html
+    assert "Antrag herunterladen (.docx)" in html and "Checkliste herunterladen (.docx)" in html
+
+
+@pytest.mark.parametrize("verdict, expected", [
+    ("eligible", "Offen"), ("eligible_from", "Offen ab 01.03.2027"), ("not_eligible", "Blockiert"),
+    ("incomplete", "Unvollständig"),
+])
+def test_verdicts_in_german(verdict, expected):
+    assessment = SimpleNamespace(verdict=verdict, earliest_date=dt.date(2027, 3, 1))
+    assert web.verdict_text(assessment) == expected
+
+
+def test_incomplete_facts_list_what_to_collect(logged_in, counsellor):
+    client = records.create_client(parse_facts({"person": {"family_name": "Neu"}}), counsellor)
+    html = page(logged_in.get(f"/clients/{client.id}"))
+    assert "Unvollständig" in html
+    assert "Noch zu erfragen" in html and "Einreisedatum" in html
+
+
+def test_client_page_groups_the_facts(logged_in, counsellor):
+    client = add_client(counsellor)
+    html = page(logged_in.get(f"/clients/{client.id}"))
+    for heading in ("Person", "Aufenthalt &amp; Status-Verlauf", "Identität", "Sprache &amp; Integration",
+                    "Arbeit &amp; Lebensunterhalt", "Familie", "Verurteilungen"):
+        assert f"<h3>{heading}</h3>" in html
+    assert "<tr><td>Duldung</td><td>01.07.2023</td><td>laufend</td></tr>" in html  # status history as a table
+    assert "Großenhainer Straße 90" in html
+    assert "unbekannt" in html  # unknown is shown as unknown, not as "nein"
+
+
+def _leaf_paths(model: type[BaseModel], prefix: str = "") -> set[str]:
+    paths = set()
+    for name, field in model.model_fields.items():
+        path = prefix + (field.alias or name)
+        inner = field.annotation
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            paths |= _leaf_paths(inner, path + ".")
+        else:
+            paths.add(path)
+    return paths
+
+
+def test_every_fact_has_a_place_on_the_client_page():
+    shown = {item.path if isinstance(item, web.Table) else item for _, items in web.SECTIONS for item in items}
+    assert _leaf_paths(CaseFacts) == shown
+
+
+def test_import_creates_a_client(logged_in):
+    token = csrf_token(page(logged_in.get("/clients")))
+    response = logged_in.post("/clients", data={"csrf_token": token, "facts_json": json.dumps(demo_facts("amina"))})
+    assert response.status_code == 302
+    client = Client.get()
+    assert response.headers["Location"] == f"/clients/{client.id}"
+    assert client.counsellor.username == "beraterin"
+
+
+@pytest.mark.parametrize("pasted, error", [
+    ('{"person": {"family_name": "Müller & Söhne"}, "entry_date": "2024-13-01"',
+     "JSON</code>: kein gültiges JSON (Zeile 1"),
+    (json.dumps({"person": {"family_name": "Müller & Söhne"},
+                 "status_history": [{"status": "duldung", "from": "2024-01-01", "to": "2023-01-01"}],
+                 "role": "administrator"}, ensure_ascii=False),
+     "status_history.0</code>: &#39;to&#39; liegt vor &#39;from&#39;"),
+])
+def test_import_errors_keep_the_pasted_text_and_name_the_fields(logged_in, pasted, error):
+    token = csrf_token(page(logged_in.get("/clients")))
+    response = logged_in.post("/clients", data={"csrf_token": token, "facts_json": pasted})
+    html = page(response)
+    assert response.status_code == 422
+    assert error in html
+    if "role" in pasted:
+        assert "role</code>: unbekanntes Feld" in html
+    assert "Müller &amp; Söhne" in html  # the pasted text is back in the form, escaped
+    assert Client.select().count() == 0
+
+
+def test_row15_import_without_csrf_token_is_400(logged_in):
+    response = logged_in.post("/clients", data={"facts_json": json.dumps(demo_facts("amina"))})
+    assert response.status_code == 400
+    assert Client.select().count() == 0
+
+
+def test_download_antrag_is_a_docx_attachment_and_is_kept(logged_in, counsellor):
+    client = add_client(counsellor)
+    token = csrf_token(page(logged_in.get(f"/clients/{client.id}")))
+    response = logged_in.post(f"/clients/{client.id}/letters/section_25b/antrag", data={"csrf_token": token})
+    assert response.status_code == 200
+    assert response.mimetype == web.DOCX
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and ".docx" in disposition
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.data[:2] == b"PK"
+    assert "word/document.xml" in zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+    document = Document.get()
+    assert (document.client_id, document.workflow, document.kind) == (client.id, "section_25b", "antrag")
+    assert records.read_document(document) == response.data
+
+
+def test_letter_that_cannot_be_made_says_why_and_keeps_nothing(logged_in, counsellor):
+    client = add_client(counsellor, family_name="Tesfaye\x0b")
+    token = csrf_token(page(logged_in.get(f"/clients/{client.id}")))
+    response = logged_in.post(f"/clients/{client.id}/letters/section_25b/antrag", data={"csrf_token": token})
+    assert response.status_code == 422
+    assert "Steuerzeichen" in page(response) and f'href="/clients/{client.id}"' in page(response)
+    assert Document.select().count() == 0
+
+
+def test_download_of_an_unknown_workflow_or_letter_is_404(logged_in, counsellor):
+    client = add_client(counsellor)
+    token = csrf_token(page(logged_in.get(f"/clients/{client.id}")))
+    for url in (f"/clients/{client.id}/letters/section_99z/antrag", f"/clients/{client.id}/letters/section_25b/x"):
+        assert logged_in.post(url, data={"csrf_token": token}).status_code == 404
+    assert Document.select().count() == 0
+
+
+def test_row16_download_over_get_is_405(logged_in, counsellor):
+    client = add_client(counsellor)
+    assert logged_in.get(f"/clients/{client.id}/letters/section_25b/antrag").status_code == 405
+    assert Document.select().count() == 0
+
+
+def test_row15_download_without_csrf_token_is_400(logged_in, counsellor):
+    client = add_client(counsellor)
+    assert logged_in.post(f"/clients/{client.id}/letters/section_25b/antrag").status_code == 400
+    assert Document.select().count() == 0
+
+
+def test_row36_not_found_page_is_generic(logged_in):
+    response = logged_in.get("/clients/999999")
+    html = page(response)
+    assert response.status_code == 404
+    assert "Nicht gefunden" in html
+    for leak in ("Traceback", "Werkzeug", "werkzeug", "Python", "Flask", "peewee", ".py"):
+        assert leak not in html
+    assert "Server" not in response.headers and "X-Powered-By" not in response.headers
+
+
+def test_row36_forced_exception_shows_a_generic_page_without_data(logged_in, counsellor, monkeypatch, app):
+    client = add_client(counsellor)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("Tesfaye geheim /srv/perspektive/secret.py line 42")
+
+    monkeypatch.setattr(web, "fact_sections", explode)
+    response = logged_in.get(f"/clients/{client.id}")
+    html = page(response)
+    assert response.status_code == 500
+    assert "Interner Fehler" in html
+    for leak in ("Traceback", "RuntimeError", "Tesfaye", "secret.py", "Werkzeug", "Python"):
+        assert leak not in html
+    assert not app.debug
+
+
+def test_stylesheet_is_served_and_pages_have_no_inline_styles_or_scripts(logged_in, counsellor):
+    client = add_client(counsellor)
+    assert logged_in.get("/static/style.css").status_code == 200
+    for url in ("/clients", f"/clients/{client.id}", "/clients/999999"):
+        html = page(logged_in.get(url))
+        assert "style=" not in html and "<style" not in html and "<script" not in html
+        assert '<html lang="de">' in html
+
+
+def test_login_page_for_anonymous_visitors(http, counsellor):
+    html = page(http.get("/login"))
+    assert "Anmelden" in html and 'name="csrf-token"' in html
+    assert "style=" not in html and "<script" not in html
+    assert login(http, counsellor.username).status_code == 302
