@@ -55,5 +55,10 @@ def purge_expired_documents() -> int:
 
 
 @huey.periodic_task(crontab(hour="3", minute="17"))
-def nightly_document_purge() -> None:
+def nightly_housekeeping() -> None:
+    """Expired documents, and failed-login records older than a day (they only serve the login throttle)."""
+    from .models import LoginAttempt, db, utcnow
+
     _purge()
+    with _app_context(), db.connection_context():
+        LoginAttempt.delete().where(LoginAttempt.at < utcnow() - dt.timedelta(days=1)).execute()

@@ -77,3 +77,15 @@ def test_real_consumer_runs_the_task_and_arguments_hold_no_personal_data(consume
     with db.connection_context():
         assert [d.id for d in Document.select()] == [new.id]
     assert "Amina" not in output and "Yousef" not in output
+
+
+def test_nightly_housekeeping_forgets_old_login_failures(app, dbconn, counsellor):
+    from perspektive.models import LoginAttempt
+    from perspektive.tasks import nightly_housekeeping
+
+    LoginAttempt.create(username="x", at=utcnow() - dt.timedelta(days=2))
+    recent = LoginAttempt.create(username="x", at=utcnow())
+    old, new = _documents(counsellor)
+    nightly_housekeeping()
+    assert [a.id for a in LoginAttempt.select()] == [recent.id]
+    assert [d.id for d in Document.select()] == [new.id]
