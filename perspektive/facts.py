@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .periods import today_in_germany
+
 Status = Literal[
     "gestattung", "duldung", "duldung_ungeklaerte_identitaet", "ausbildungsduldung", "beschaeftigungsduldung",
     "aufenthaltserlaubnis", "chancen_aufenthaltserlaubnis", "ohne_status",
@@ -171,13 +173,6 @@ class CaseFacts(_Model):
                     f"und ab {later.from_.isoformat()})")
         return ordered
 
-    @model_validator(mode="after")
-    def _plausible_dates(self):
-        born = self.person.date_of_birth
-        if born and self.entry_date and self.entry_date < born:
-            raise ValueError("entry_date: Einreise liegt vor dem Geburtsdatum")
-        return self
-
     def to_json_dict(self) -> dict:
         """The facts as JSON-ready data, using the contract's key names (``from``, not ``from_``)."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=False)
@@ -197,10 +192,8 @@ class CaseFacts(_Model):
 
 
 # Dates that describe the past: a value after today is a typing error, not a plan.
-_PAST_DATES = (
-    ("person.date_of_birth",), ("entry_date",), ("identity.clarified_on",), ("identity.measures_taken_on",),
-    ("training.completed_on",),
-)
+_PAST_DATES = ("person.date_of_birth", "entry_date", "identity.clarified_on", "identity.measures_taken_on",
+               "training.completed_on")
 
 
 class FactsError(ValueError):
@@ -255,18 +248,19 @@ def parse_facts(data: object, today: dt.date | None = None) -> CaseFacts:
         errors = []
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"] if p not in ("function-after",))
-            reason = _reason(err)
-            if reason.startswith("entry_date:"):
-                field, reason = "entry_date", reason.split(": ", 1)[1]
-            errors.append({"field": field, "reason": reason})
+            errors.append({"field": field, "reason": _reason(err)})
         raise FactsError(errors) from None
-    _check_not_in_future(facts, today or dt.date.today())
+    _check_dates(facts, today or today_in_germany())
     return facts
 
 
-def _check_not_in_future(facts: CaseFacts, today: dt.date) -> None:
+def _check_dates(facts: CaseFacts, today: dt.date) -> None:
+    """Dates that cannot lie in the future, and an entry that cannot precede the birth."""
     errors = []
-    for (path,) in _PAST_DATES:
+    born = facts.person.date_of_birth
+    if born and facts.entry_date and facts.entry_date < born:
+        errors.append({"field": "entry_date", "reason": "Einreise liegt vor dem Geburtsdatum"})
+    for path in _PAST_DATES:
         value = facts
         for part in path.split("."):
             value = getattr(value, part)

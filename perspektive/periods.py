@@ -9,6 +9,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from zoneinfo import ZoneInfo
+
+GERMANY = ZoneInfo("Europe/Berlin")
+
+
+def today_in_germany() -> dt.date:
+    """The day of application is a day in Germany, not on the server's UTC clock (they differ around midnight)."""
+    return dt.datetime.now(GERMANY).date()
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

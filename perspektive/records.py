@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import current_app
 
 from . import audit
-from .facts import CaseFacts, parse_facts
+from .facts import CaseFacts
 from .models import Client, Document, FactsRevision, User, utcnow, write_transaction
 
 
@@ -55,18 +55,15 @@ def export_facts(client: Client) -> dict:
     return load_facts(client).to_json_dict()
 
 
-def import_facts(data: object) -> CaseFacts:
-    return parse_facts(data)
-
-
 def client_for(user: User, client_id) -> Client:
-    """The client with ``client_id`` if ``user`` is its counsellor; otherwise ``NotFound``."""
+    """The client with ``client_id`` if ``user`` is its counsellor; otherwise ``NotFound``, and the attempt is
+    audited (a foreign id and a missing one look the same to the caller)."""
     try:
-        client_id = int(client_id)
+        client = Client.get_or_none((Client.id == int(client_id)) & (Client.counsellor == user))
     except (TypeError, ValueError):
-        raise NotFound(client_id) from None
-    client = Client.get_or_none((Client.id == client_id) & (Client.counsellor == user))
+        client = None
     if client is None:
+        audit.record(user, "client.access_denied", "client", client_id)
         raise NotFound(client_id)
     return client
 
@@ -98,18 +95,6 @@ def store_document(client: Client, workflow: str, kind: str, data: bytes, actor:
 
 def read_document(doc: Document) -> bytes:
     return (_documents_dir() / doc.storage_key).read_bytes()
-
-
-def document_for(user: User, document_id) -> Document:
-    try:
-        document_id = int(document_id)
-    except (TypeError, ValueError):
-        raise NotFound(document_id) from None
-    doc = (Document.select().join(Client)
-           .where((Document.id == document_id) & (Client.counsellor == user)).first())
-    if doc is None:
-        raise NotFound(document_id)
-    return doc
 
 
 def delete_documents_older_than(cutoff) -> int:

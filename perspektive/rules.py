@@ -198,7 +198,8 @@ def _closed_before(first: Assessment, later: Assessment) -> Assessment:
 
 def assess_all(workflows: Mapping[str, Workflow], facts: CaseFacts, on: dt.date,
                types: Mapping[str, CriterionType]) -> list[Assessment]:
-    return [assess(w, facts, on, types) for w in workflows.values()]
+    """The client's Perspektiven: every workflow in force on ``on``."""
+    return [assess(w, facts, on, types) for w in workflows.values() if w.in_force(on)]
 
 
 def assessment_document(assessments: list[Assessment], on: dt.date) -> dict:

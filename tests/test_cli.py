@@ -136,3 +136,12 @@ def test_demo_loads_once(runner):
     assert "schon vorhanden" in runner.invoke(args=["demo"]).output
     with db.connection_context():
         assert Client.select().count() == 2
+
+
+def test_assess_without_workflow_leaves_out_provisions_not_yet_in_force(runner):
+    result = runner.invoke(args=["assess", str(DEMO / "amina.json"), "--on", "2015-07-31"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["results"] == []
+    single = runner.invoke(args=["assess", str(DEMO / "amina.json"), "--on", "2015-07-31", "--workflow",
+                                 "section_25b"])
+    assert json.loads(single.output)["results"][0]["verdict"] == "not_eligible"

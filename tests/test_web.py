@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from perspektive import records
 from perspektive.facts import CaseFacts, parse_facts
 from perspektive.models import AuditEvent, Client, Document
-from perspektive.views import web
+from perspektive.views import shared, web
 
 from .conftest import csrf_token, demo_facts, login
 
@@ -24,7 +24,7 @@ XSS = "<img src=x onerror=alert(1)>"
 @pytest.fixture(autouse=True)
 def fixed_day(monkeypatch):
     """The client page assesses "today"; the expectations below are for 21.11.2026."""
-    monkeypatch.setattr(web, "today", lambda: DAY)
+    monkeypatch.setattr(web, "today_in_germany", lambda: DAY)
 
 
 def add_client(owner, name: str = "dawit", **person) -> Client:
@@ -184,7 +184,7 @@ def test_download_antrag_is_a_docx_attachment_and_is_kept(logged_in, counsellor)
     token = csrf_token(page(logged_in.get(f"/clients/{client.id}")))
     response = logged_in.post(f"/clients/{client.id}/letters/section_25b/antrag", data={"csrf_token": token})
     assert response.status_code == 200
-    assert response.mimetype == web.DOCX
+    assert response.mimetype == shared.DOCX
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;") and ".docx" in disposition
     assert response.headers["X-Content-Type-Options"] == "nosniff"

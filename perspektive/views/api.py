@@ -25,8 +25,9 @@ from ..app_factory import csrf
 from ..engine import UnknownWorkflow, current_engine
 from ..facts import FactsError, parse_facts
 from ..letters import LETTERS, LetterError
+from ..periods import today_in_germany
 from ..rules import assessment_document
-from .web import letter_download, own_client, today
+from .shared import letter_download, own_client
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -100,7 +101,7 @@ def _facts(body: dict):
 def _day(body: dict) -> dt.date:
     raw = body.get("on")
     if raw is None:
-        return today()
+        return today_in_germany()
     try:
         if isinstance(raw, str) and ISO_DAY.match(raw):
             return dt.date.fromisoformat(raw)

@@ -15,6 +15,7 @@ from ..engine import UnknownWorkflow, current_engine
 from ..facts import FactsError, json_schema, parse_facts
 from ..models import User, db, migrate
 from ..records import create_client, export_facts
+from ..periods import today_in_germany
 from ..rules import assessment_document
 from ..users import UserError, create_user, issue_api_token
 
@@ -128,7 +129,7 @@ def workflows_check():
 @click.option("--workflow", help="nur diesen Workflow prüfen, z. B. section_25b")
 def assess_command(file, on, workflow):
     facts = _read_facts(file)
-    on = on or dt.date.today()
+    on = on or today_in_germany()
     try:
         results = current_engine().assess(facts, on, workflow)
     except UnknownWorkflow:
@@ -145,7 +146,7 @@ def _letter(file, workflow, output, on, counsellor, letter):
         if counsellor and user is None:
             _fail(f"unbekannter Benutzer {counsellor!r}")
         try:
-            data = render_letter(workflow, facts, on or dt.date.today(), letter, user)
+            data = render_letter(workflow, facts, on or today_in_germany(), letter, user)
         except LetterError as exc:
             _fail(str(exc))
     Path(output).write_bytes(data)

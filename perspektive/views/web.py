@@ -9,31 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from io import BytesIO
-from zoneinfo import ZoneInfo
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import audit, records
+from .. import records
 from ..engine import current_engine
 from ..fact_labels import VALUE_LABELS, label_of
-from ..facts import CaseFacts, FactsError
-from ..letters import LETTERS, LetterError, letter_filename, render_letter
-from ..periods import de
+from ..facts import CaseFacts, FactsError, parse_facts
+from ..letters import LETTERS, LetterError
+from ..periods import de, today_in_germany
 from .auth import role_required
+from .shared import letter_download, own_client
 
 bp = Blueprint("web", __name__)
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LETTER_NAMES = {"antrag": "Antrag", "checkliste": "Checkliste"}
-BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def today() -> dt.date:
-    """The assessment day: the date in Germany, not on the server's clock (UTC differs around midnight)."""
-    return dt.datetime.now(BERLIN).date()
 
 
 # --- facts as the client page shows them ------------------------------------------------------------------------
@@ -159,15 +150,6 @@ def _me():
     return current_user._get_current_object()
 
 
-def own_client(user, client_id):
-    """``user``'s client; anyone else's is a plain 404 (ids reveal nothing), and the attempt is audited."""
-    try:
-        return records.client_for(user, client_id)
-    except records.NotFound:
-        audit.record(user, "client.access_denied", "client", client_id)
-        abort(404)
-
-
 def _client_list_page(pasted: str = "", errors: list[dict] | None = None):
     rows = [(client, records.load_facts(client).person) for client in records.clients_of(_me())]
     return render_template("clients.html", rows=rows, pasted=pasted, errors=errors or [])
@@ -185,7 +167,7 @@ def import_client():
     """Create a client from pasted facts JSON; on errors the form comes back with the text kept."""
     pasted = request.form.get("facts_json", "")
     try:
-        facts = records.import_facts(_parse_json(pasted))
+        facts = parse_facts(_parse_json(pasted))
     except FactsError as exc:
         return _client_list_page(pasted, exc.errors), 422
     client = records.create_client(facts, _me())
@@ -208,8 +190,8 @@ def client_page(client_id: int):
     facts = records.load_facts(client)
     engine = current_engine()
     engine.reload_if_changed()
-    on = today()
-    assessments = [a for a in engine.assess(facts, on) if engine.workflows[a.workflow].in_force(on)]
+    on = today_in_germany()
+    assessments = engine.assess(facts, on)
     return render_template("client.html", client=client, person=facts.person, sections=fact_sections(facts),
                            assessments=assessments, on=on,
                            letters=[(letter, LETTER_NAMES.get(letter, letter)) for letter in LETTERS])
@@ -223,21 +205,9 @@ def download_letter(client_id: int, workflow_id: str, letter: str):
     if letter not in LETTERS or workflow_id not in current_engine().workflows:
         abort(404)
     try:
-        return letter_download(workflow_id, records.load_facts(client), today(), letter, _me(), client)
+        return letter_download(workflow_id, records.load_facts(client), today_in_germany(), letter, _me(), client)
     except LetterError as exc:
         # A page, not a flash: flashes travel in the (unencrypted) session cookie and the reason may quote facts.
         back = url_for("web.client", client_id=client.id)
         return render_template("error.html", code=422, title="Das Schreiben konnte nicht erstellt werden "
                                "(Letter failed)", detail=str(exc), back=back), 422
-
-
-def letter_download(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str, user, client=None):
-    """The .docx as a download; kept as a Document of ``client`` when there is one. Shared with the API."""
-    data = render_letter(workflow_id, facts, on, letter, counsellor=user)
-    if client is not None:
-        records.store_document(client, workflow_id, letter, data, user)
-    response = send_file(BytesIO(data), mimetype=DOCX, as_attachment=True,
-                         download_name=letter_filename(workflow_id, letter, on), max_age=0)
-    response.headers["Cache-Control"] = "no-store"  # personal data: never kept by a browser or proxy cache
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
