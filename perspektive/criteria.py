@@ -15,7 +15,9 @@ from pydantic import BaseModel, ConfigDict
 
 from .facts import LEVELS, CaseFacts, Status
 from .fact_labels import VALUE_LABELS, label_of
-from .periods import birthday, de, describe_days, reached_on
+from .periods import (
+    add_months, birthday, de, describe_days, describe_deadline, last_day_to_act, period_end, reached_on,
+)
 from .plugins import hookimpl
 
 
@@ -51,9 +53,14 @@ def unknown(*paths: str) -> Outcome:
 # --- facts: conditions on single facts ---------------------------------------------------------------------
 
 class Condition(Params):
+    """One test on one fact: ``equals`` a value, ``at_least`` a language level or a number, or a date
+    ``not_after`` / ``not_before`` a day (both inclusive)."""
+
     fact: str
     equals: bool | str | None = None
-    at_least: Literal["A1", "A2", "B1", "B2", "C1", "C2"] | None = None
+    at_least: Literal["A1", "A2", "B1", "B2", "C1", "C2"] | float | None = None
+    not_after: dt.date | None = None
+    not_before: dt.date | None = None
 
 
 class FactsParams(Params):
@@ -74,16 +81,35 @@ def check_condition(cond: Condition, facts: CaseFacts) -> bool | None:
     value = read_fact(facts, cond.fact)
     if value is None:
         return None
-    if cond.at_least is not None:
+    if isinstance(cond.at_least, str):
         return LEVELS.index(value) >= LEVELS.index(cond.at_least)
+    if cond.at_least is not None:
+        return value >= cond.at_least
+    if cond.not_after is not None or cond.not_before is not None:
+        return (cond.not_after is None or value <= cond.not_after) and \
+            (cond.not_before is None or value >= cond.not_before)
     return value == cond.equals
 
 
+def _shown(value) -> str:
+    if value is None or isinstance(value, bool):
+        return {True: "ja", False: "nein", None: "unbekannt"}[value]
+    if isinstance(value, dt.date):
+        return de(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(VALUE_LABELS.get(value, value)) if isinstance(value, str) else str(value)
+
+
 def _describe(cond: Condition, facts: CaseFacts) -> str:
-    value = read_fact(facts, cond.fact)
-    shown = {True: "ja", False: "nein", None: "unbekannt"}.get(value, value) if not isinstance(value, int) or \
-        isinstance(value, bool) else value
-    return f"{label_of(cond.fact)}: {shown}"
+    text = f"{label_of(cond.fact)}: {_shown(read_fact(facts, cond.fact))}"
+    if cond.at_least is not None:
+        text += f" (erforderlich: mindestens {_shown(cond.at_least)})"
+    elif cond.not_after is not None:
+        text += f" (erforderlich: spätestens {de(cond.not_after)})"
+    elif cond.not_before is not None:
+        text += f" (erforderlich: frühestens {de(cond.not_before)})"
+    return text
 
 
 def evaluate_facts(params: FactsParams, facts: CaseFacts, on: dt.date) -> Outcome:
@@ -134,6 +160,7 @@ class ResidenceParams(Params):
     credit_uncredited_if_status_on_day: list[Status] = []
     tolerated_gap_days: int = 0
     tolerated_gaps: int = 0
+    key_date: dt.date | None = None  # the period must be complete on this fixed day (§ 104c: 31.10.2022)
 
 
 @dataclass(frozen=True)
@@ -189,6 +216,10 @@ def _children_minor_until(facts: CaseFacts) -> dt.date | None:
 def evaluate_residence(params: ResidenceParams, facts: CaseFacts, on: dt.date) -> Outcome:
     if facts.status_history is None:
         return unknown("status_history")
+    if params.key_date is not None:  # judged on the key day only: time after it cannot help
+        on_key_date = evaluate_residence(params.model_copy(update={"key_date": None}), facts, params.key_date)
+        return Outcome(on_key_date.met, f"am Stichtag {de(params.key_date)}: {on_key_date.detail}",
+                       missing_facts=on_key_date.missing_facts)
     credit_all = facts.status_on(on) in params.credit_uncredited_if_status_on_day
     chain = _chain_until(facts, on, params, credit_all)
     if chain is None:
@@ -400,6 +431,232 @@ def evaluate_employment(params: EmploymentParams, facts: CaseFacts, on: dt.date)
     return Outcome(hours >= params.min_hours_per_week and bool(current), detail)
 
 
+# --- age on the day of application ----------------------------------------------------------------------
+
+class AgeParams(Params):
+    min_age: int | None = None
+    below_age: int | None = None
+
+
+def evaluate_age(params: AgeParams, facts: CaseFacts, on: dt.date) -> Outcome:
+    """An age window: at least ``min_age``, and the application made before the ``below_age``-th birthday.
+
+    An age limit is not a deadline to act by: § 193 BGB does not move it, even when the last day is a Sunday.
+    """
+    born = facts.person.date_of_birth
+    if born is None:
+        return unknown("person.date_of_birth")
+    age = facts.age_on(on)
+    if params.below_age is not None:
+        limit = birthday(born, params.below_age)
+        if on >= limit:
+            return Outcome(False, f"{params.below_age}. Geburtstag am {de(limit)}; ein Antrag war nur bis zum "
+                           f"{de(limit - dt.timedelta(days=1))} möglich")
+        last = f"; Antrag spätestens am {de(limit - dt.timedelta(days=1))} (Tag vor dem {params.below_age}. " \
+               "Geburtstag)"
+    else:
+        last = ""
+    if params.min_age is not None and age < params.min_age:
+        reached = birthday(born, params.min_age)
+        return Outcome(False, f"Alter am {de(on)}: {age} Jahre; {params.min_age} Jahre am {de(reached)}{last}",
+                       met_from=reached)
+    return Outcome(True, f"Alter am {de(on)}: {age} Jahre{last}")
+
+
+# --- employment over a period ---------------------------------------------------------------------------
+
+class EmploymentPeriodParams(Params):
+    months: int
+    min_hours_per_week: float = 0
+    min_hours_per_week_single_parent: float | None = None
+    socially_insured: bool = True
+    matches_qualification: bool = False
+
+
+def _qualifying_jobs(params: EmploymentPeriodParams, jobs) -> list | None:
+    """The jobs that count, or None if a fact that decides whether a job counts is unknown."""
+    counted = []
+    for job in jobs:
+        if job.hours_per_week is None or (params.socially_insured and job.socially_insured is None) or \
+                (params.matches_qualification and job.matches_qualification is None):
+            return None
+        if params.socially_insured and not job.socially_insured:
+            continue
+        if params.matches_qualification and not job.matches_qualification:
+            continue
+        counted.append(job)
+    return counted
+
+
+def _hours_stretch(jobs, minimum: float, on: dt.date) -> tuple[dt.date, dt.date | None] | None:
+    """The uninterrupted stretch around ``on`` in which the jobs together reach ``minimum`` hours a week, as
+    (first day, last day or None when it is open-ended); None if ``on`` itself falls short.
+
+    The weekly hours only change on the days a job starts or the day after one ends (the edges); between two
+    edges they are constant, so it is enough to look at the edges.
+    """
+    def hours(day):
+        return sum(j.hours_per_week for j in jobs if j.from_ <= day and (j.to is None or day <= j.to))
+
+    if not jobs or hours(on) < minimum:
+        return None
+    edges = sorted({j.from_ for j in jobs} | {j.to + dt.timedelta(days=1) for j in jobs if j.to is not None})
+    start = on
+    for edge in reversed([e for e in edges if e <= on]):
+        if hours(edge) < minimum:
+            break
+        start = edge
+    end = next((e - dt.timedelta(days=1) for e in edges if e > on and hours(e) < minimum), None)
+    return start, end
+
+
+def evaluate_employment_period(params: EmploymentPeriodParams, facts: CaseFacts, on: dt.date) -> Outcome:
+    """Employment of at least ``min_hours_per_week`` (several jobs add up) without a break for ``months``, up to the
+    day; an open-ended job is expected to continue, a job with an end date is not."""
+    if facts.employment is None:
+        return unknown("employment")
+    jobs = _qualifying_jobs(params, facts.employment)
+    if jobs is None:
+        return unknown("employment")
+    minimum = params.min_hours_per_week
+    kind = "sozialversicherungspflichtige " if params.socially_insured else ""
+    kind += "der Qualifikation entsprechende " if params.matches_qualification else ""
+    single_parent = params.min_hours_per_week_single_parent is not None and \
+        facts.household.spouse_or_partner is False and bool(facts.household.minor_children)
+    if single_parent:
+        minimum = params.min_hours_per_week_single_parent
+    need = f"{params.months} Monate {kind}Beschäftigung mit mindestens {minimum:g} Wochenstunden" + \
+        (" (alleinerziehend)" if single_parent else "")
+    stretch = _hours_stretch(jobs, minimum, on)
+    if stretch is None:
+        return Outcome(False, f"am {de(on)} keine {kind}Beschäftigung mit mindestens {minimum:g} Wochenstunden; "
+                       f"erforderlich: {need}")
+    start, end = stretch
+    full = reached_on(start, months=params.months)
+    detail = f"ununterbrochen seit {de(start)}; {params.months} Monate erreicht am {de(full)}"
+    if on >= full:
+        return Outcome(True, detail)
+    if end is not None and end < full:
+        return Outcome(False, f"{detail}, aber die Beschäftigung endet am {de(end)}")
+    return Outcome(False, detail, met_from=full)
+
+
+# --- identity clarified in time (§ 60c Abs. 2 Nr. 3, § 16g Abs. 2 Nr. 3, § 60d Abs. 1 Nr. 1) ---------------
+
+class IdentityTier(Params):
+    """For entries up to ``entered_until`` (None: any later entry), identity must be clarified by the application,
+    but no later than ``latest``; or within ``months_after_entry`` of the entry (a deadline to act by)."""
+
+    entered_until: dt.date | None = None
+    by_application: bool = False
+    latest: dt.date | None = None
+    months_after_entry: int | None = None
+
+
+class IdentityDeadlineParams(Params):
+    tiers: list[IdentityTier]
+    discretion_citation: str = ""
+
+
+def _identity_deadline(tier: IdentityTier, entry: dt.date, on: dt.date) -> tuple[dt.date, str]:
+    if tier.months_after_entry is not None:
+        end = period_end(entry, months=tier.months_after_entry)
+        return last_day_to_act(end), f"{tier.months_after_entry} Monate nach der Einreise: {describe_deadline(end)}"
+    if tier.by_application and (tier.latest is None or on <= tier.latest):
+        return on, "bis zur Antragstellung"
+    if tier.latest is not None:
+        return last_day_to_act(tier.latest), f"spätestens {describe_deadline(tier.latest)}"
+    return on, "bis zur Antragstellung"
+
+
+def evaluate_identity_deadline(params: IdentityDeadlineParams, facts: CaseFacts, on: dt.date) -> Outcome:
+    entry = facts.entry_date
+    if entry is None:
+        return unknown("entry_date")
+    tier = next((t for t in params.tiers if t.entered_until is None or entry <= t.entered_until), None)
+    if tier is None:
+        return Outcome(False, f"Einreise am {de(entry)}: keine Frist für diese Einreise vorgesehen")
+    deadline, rule = _identity_deadline(tier, entry, on)
+    rule = f"Einreise am {de(entry)}, Frist zur Identitätsklärung {rule}"
+    ident = facts.identity
+    if ident.clarified_on is not None and ident.clarified_on <= min(deadline, on):
+        return Outcome(True, f"{rule}; Identität geklärt am {de(ident.clarified_on)}")
+    if ident.reasonable_measures_taken and ident.measures_taken_on is not None and \
+            ident.measures_taken_on <= min(deadline, on):
+        return Outcome(True, f"{rule}; alle erforderlichen und zumutbaren Maßnahmen bis {de(ident.measures_taken_on)} "
+                       "ergriffen – die Frist gilt als gewahrt")
+    late = f"Identität geklärt am {de(ident.clarified_on)}, nach Fristablauf" if ident.clarified_on and \
+        ident.clarified_on <= on else "Identität nicht geklärt"
+    if ident.reasonable_measures_taken and params.discretion_citation:
+        when = f"am {de(ident.measures_taken_on)}" if ident.measures_taken_on else "(Zeitpunkt unbekannt)"
+        return Outcome(True, f"{rule}; {late}; alle zumutbaren Maßnahmen ergriffen {when} – Erteilung im Ermessen "
+                       f"nach {params.discretion_citation} möglich", discretionary=True)
+    if ident.reasonable_measures_taken is None and not (ident.clarified_on and ident.clarified_on <= on):
+        return Outcome(None, f"{rule}; {late}; ob alle zumutbaren Maßnahmen ergriffen wurden, ist unbekannt",
+                       missing_facts=("identity.clarified_on", "identity.reasonable_measures_taken"))
+    if deadline > on:
+        return Outcome(False, f"{rule}; {late} – bis zum Fristende klären oder die Bemühungen belegen")
+    return Outcome(False, f"{rule}; {late}")
+
+
+# --- livelihood as a monthly amount (§ 16g: BAföG § 12 needs) --------------------------------------------
+
+class MonthlyMeansParams(Params):
+    with_parents: float
+    own_household: float
+    with_parents_school_based: float | None = None
+    own_household_school_based: float | None = None
+    basis: str = ""
+
+
+def evaluate_monthly_means(params: MonthlyMeansParams, facts: CaseFacts, on: dt.date) -> Outcome:
+    """Monthly means at least the amount for the person's situation (with their parents or not, school-based)."""
+    means, with_parents = facts.livelihood.monthly_means_eur, facts.household.lives_with_parents
+    missing = tuple(f for f, v in (("livelihood.monthly_means_eur", means),
+                                   ("household.lives_with_parents", with_parents)) if v is None)
+    if missing:
+        return unknown(*missing)
+    school = bool(facts.training.school_based)
+    amount = (params.with_parents_school_based if with_parents else params.own_household_school_based) \
+        if school else None
+    if amount is None:
+        amount = params.with_parents if with_parents else params.own_household
+    where = "bei den Eltern wohnend" if with_parents else "nicht bei den Eltern wohnend"
+    if school:
+        where += ", schulische Ausbildung"
+    basis = f" nach {params.basis}" if params.basis else ""
+    return Outcome(means >= amount, f"monatlich verfügbar {euro(means)}, Bedarf{basis} ({where}) {euro(amount)}")
+
+
+def euro(amount: float) -> str:
+    """``1.234,50 €``, as German text writes amounts."""
+    return f"{amount:,.2f} €".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+# --- the window before a training starts (§ 60c Abs. 3, § 16g Abs. 3) ---------------------------------------
+
+class TrainingWindowParams(Params):
+    apply_months_before_start: int = 7
+    grant_months_before_start: int | None = 6
+
+
+def evaluate_training_window(params: TrainingWindowParams, facts: CaseFacts, on: dt.date) -> Outcome:
+    """An application for a training no earlier than ``apply_months_before_start`` before it starts, and not after
+    it has ended. A training that already runs may still be the basis (the person continues it)."""
+    start, end = facts.training.start_date, facts.training.end_date
+    if start is None:
+        return unknown("training.start_date")
+    opens = add_months(start, -params.apply_months_before_start)
+    detail = f"Ausbildungsbeginn {de(start)}; Antrag frühestens ab {de(opens)}"
+    if params.grant_months_before_start is not None:
+        detail += f", Erteilung frühestens ab {de(add_months(start, -params.grant_months_before_start))}"
+    if end is not None and on > end:
+        return Outcome(False, f"{detail}; die Ausbildung endete laut Vertrag am {de(end)}")
+    if on < opens:
+        return Outcome(False, detail, met_from=opens)
+    return Outcome(True, detail)
+
+
 BUILTIN_TYPES = (
     CriterionType("facts", FactsParams, evaluate_facts, "Bedingungen über einzelne Fakten (all/any)"),
     CriterionType("status_on_date", StatusParams, evaluate_status, "Aufenthaltsstatus am Antragstag"),
@@ -411,6 +668,15 @@ BUILTIN_TYPES = (
                   "Schulbesuch schulpflichtiger Kinder"),
     CriterionType("convictions", ConvictionParams, evaluate_convictions, "Ausschluss durch Verurteilungen"),
     CriterionType("current_employment", EmploymentParams, evaluate_employment, "aktuelle Beschäftigung"),
+    CriterionType("age", AgeParams, evaluate_age, "Altersgrenzen am Antragstag"),
+    CriterionType("employment_period", EmploymentPeriodParams, evaluate_employment_period,
+                  "ununterbrochene Beschäftigung über einen Zeitraum"),
+    CriterionType("identity_deadline", IdentityDeadlineParams, evaluate_identity_deadline,
+                  "Identitätsklärung fristgerecht nach Einreisedatum"),
+    CriterionType("monthly_means", MonthlyMeansParams, evaluate_monthly_means,
+                  "monatliche Mittel mindestens ein Bedarfssatz"),
+    CriterionType("training_window", TrainingWindowParams, evaluate_training_window,
+                  "Antragsfenster vor Ausbildungsbeginn"),
 )
 
 

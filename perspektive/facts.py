@@ -285,3 +285,18 @@ def json_schema() -> dict:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Perspektive case facts"
     return schema
+
+
+def fact_paths(model: type[BaseModel] = None, prefix: str = "") -> set[str]:
+    """Every dotted path a rule can test (``identity.clarified_on``); lists are facts as a whole."""
+    model = model or CaseFacts
+    paths = set()
+    for name, info in model.model_fields.items():
+        path = prefix + name
+        kind = info.annotation
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            paths |= fact_paths(kind, path + ".")
+        else:
+            paths.add(path)
+    return paths
+

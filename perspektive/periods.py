@@ -4,12 +4,19 @@ A residence period or an age counts from the start of its first day (§ 187 Abs.
 that starts on 01.03.2020 ends at the end of 28.02.2026 and is *reached* on 01.03.2026: ``reached_on`` returns
 that day. Where the end month is shorter, the period ends with its last day (§ 188 Abs. 3 BGB): 29.02.2024 plus
 one year is reached on 01.03.2025.
+
+A deadline to *act* by (a period that begins with an event such as the entry, § 187 Abs. 1 BGB) ends with the day
+whose number matches the event's (``period_end``); if that day is a Saturday, a Sunday or a public holiday in
+Saxony, the act may still be done on the next working day (§ 193 BGB, ``last_day_to_act``). Age limits and
+statutory key dates are not deadlines to act by and never move.
 """
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 from zoneinfo import ZoneInfo
+
+from .holidays import holiday_name
 
 GERMANY = ZoneInfo("Europe/Berlin")
 
@@ -42,6 +49,44 @@ def reached_on(start: dt.date, *, years: int = 0, months: int = 0) -> dt.date:
 def birthday(born: dt.date, age: int) -> dt.date:
     """The day a person born on ``born`` reaches ``age`` (§ 187 Abs. 2 S. 2 BGB: the birthday itself counts)."""
     return add_years(born, age)
+
+
+def period_end(event_day: dt.date, *, months: int) -> dt.date:
+    """The last day of a period of ``months`` that begins with an event on ``event_day`` (§ 188 Abs. 2, 3 BGB).
+
+    Entry on 15.01.2020 plus six months ends on 15.07.2020; entry on 31.08.2020 plus six months ends on the last
+    day of February, because February has no 31st.
+    """
+    month_index = event_day.year * 12 + (event_day.month - 1) + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return dt.date(year, month, min(event_day.day, calendar.monthrange(year, month)[1]))
+
+
+def non_working_reason(day: dt.date) -> str | None:
+    """Why ``day`` is not a working day in Saxony (German), or None for a working day."""
+    if day.weekday() == 5:
+        return "Samstag"
+    if day.weekday() == 6:
+        return "Sonntag"
+    name = holiday_name(day)
+    return f"Feiertag in Sachsen ({name})" if name else None
+
+
+def last_day_to_act(deadline: dt.date) -> dt.date:
+    """§ 193 BGB: a deadline that ends on a Saturday, Sunday or Saxon public holiday ends on the next working day."""
+    day = deadline
+    while non_working_reason(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def describe_deadline(deadline: dt.date) -> str:
+    """``15.07.2023`` or, when § 193 BGB moves it, ``17.07.2023 (15.07.2023 ist ein Samstag, § 193 BGB)``."""
+    moved = last_day_to_act(deadline)
+    if moved == deadline:
+        return de(deadline)
+    return f"{de(moved)} ({de(deadline)} ist ein {non_working_reason(deadline)}, § 193 BGB)"
 
 
 def describe_days(days: int) -> str:

@@ -8,7 +8,7 @@ settles: an age limit or a change in the law that closes the window before then 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Mapping
 
 from .criteria import CriterionType, Outcome
@@ -90,12 +90,20 @@ class Assessment:
 
 
 def _evaluate(spec: CriterionSpec, facts: CaseFacts, on: dt.date, types: Mapping[str, CriterionType]) -> Outcome:
+    outcome = _evaluate_plain(spec, facts, on, types)
+    if spec.discretionary and outcome.met and not outcome.discretionary:
+        return replace(outcome, discretionary=True)
+    return outcome
+
+
+def _evaluate_plain(spec: CriterionSpec, facts: CaseFacts, on: dt.date,
+                    types: Mapping[str, CriterionType]) -> Outcome:
     if not spec.any_of:
         kind = types[spec.type]
         return kind.evaluate(spec.params, facts, on)
     outcomes = [(alt, _evaluate(alt, facts, on, types)) for alt in spec.any_of]
     details = " | ".join(f"{alt.label} ({alt.citation}): {o.detail}" for alt, o in outcomes)
-    met = [(alt, o) for alt, o in outcomes if o.met]
+    met = sorted(((alt, o) for alt, o in outcomes if o.met), key=lambda pair: pair[1].discretionary)
     if met:  # explained by the alternative that carries it; the others no longer matter
         alt, o = met[0]
         return Outcome(True, f"{alt.label} ({alt.citation}): {o.detail}", discretionary=o.discretionary)

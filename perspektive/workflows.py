@@ -17,6 +17,10 @@ from typing import Any, Mapping
 from pydantic import BaseModel, ValidationError
 
 from .criteria import Condition, CriterionType
+from .facts import fact_paths
+
+KNOWN_FACTS = frozenset(fact_paths())
+LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 
 WORKFLOW_ID = re.compile(r"^section_[0-9]+[a-z]?(_[0-9]+)?$")
 LETTERS = ("antrag", "checkliste")
@@ -35,6 +39,7 @@ class CriterionSpec:
     hint: str = ""
     evidence: str = ""
     unverified: str = ""
+    discretionary: bool = False  # met only as a "kann" rule: the authority decides in its discretion
 
     def in_force(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
@@ -116,7 +121,7 @@ def _criterion(raw: Any, where: str, source: Path, types: Mapping[str, Criterion
     if not isinstance(raw, dict):
         raise WorkflowError(source, where, "erwartet eine Tabelle")
     allowed = {"id", "label", "citation", "valid_from", "valid_until", "type", "params", "any_of", "hint",
-               "evidence", "unverified"}
+               "evidence", "unverified", "discretionary"}
     for key in raw:
         if key not in allowed:
             raise WorkflowError(source, f"{where}.{key}", "unbekannter Schlüssel")
@@ -132,6 +137,9 @@ def _criterion(raw: Any, where: str, source: Path, types: Mapping[str, Criterion
                 valid_from=valid_from, valid_until=valid_until, hint=_text(raw, "hint", source, where, False),
                 evidence=_text(raw, "evidence", source, where, False),
                 unverified=_text(raw, "unverified", source, where, False))
+    if not isinstance(raw.get("discretionary", False), bool):
+        raise WorkflowError(source, f"{where}.discretionary", "erwartet true oder false")
+    spec["discretionary"] = raw.get("discretionary", False)
     if "any_of" in raw:
         if "type" in raw or not isinstance(raw["any_of"], list) or len(raw["any_of"]) < 2:
             raise WorkflowError(source, f"{where}.any_of", "erwartet mindestens zwei Alternativen und keinen 'type'")
@@ -149,7 +157,26 @@ def _criterion(raw: Any, where: str, source: Path, types: Mapping[str, Criterion
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
         raise WorkflowError(source, f"{where}.params.{key}", first["msg"]) from None
+    for condition in _conditions(params):
+        _check_fact(condition, source, f"{where}.params")
     return CriterionSpec(**spec, type=type_name, params=params)
+
+
+def _conditions(value: Any):
+    """Every ``Condition`` inside a type's parameters, however deeply nested."""
+    if isinstance(value, Condition):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _conditions(getattr(value, name))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _conditions(item)
+
+
+def _check_fact(condition: Condition, source: Path, where: str) -> None:
+    if condition.fact not in KNOWN_FACTS:
+        raise WorkflowError(source, where, f"unbekannter Fakt {condition.fact!r} (siehe 'facts schema')")
 
 
 def _checklist_item(raw: Any, where: str, source: Path) -> ChecklistItem:
@@ -158,12 +185,17 @@ def _checklist_item(raw: Any, where: str, source: Path) -> ChecklistItem:
     text = raw.get("text")
     if not isinstance(text, dict) or not isinstance(text.get("de"), str) or not text["de"].strip():
         raise WorkflowError(source, f"{where}.text.de", "Pflichtangabe fehlt (Text auf Deutsch)")
+    for lang, translated in text.items():
+        if not LANGUAGE_CODE.match(lang) or not isinstance(translated, str):
+            raise WorkflowError(source, f"{where}.text.{lang}", "erwartet einen Text je Sprachcode nach ISO 639-1 "
+                                "(de, en, ar, ru, fa, fr, …)")
     when = None
     if "when" in raw:
         try:
             when = Condition.model_validate(raw["when"])
         except ValidationError as exc:
             raise WorkflowError(source, f"{where}.when", exc.errors()[0]["msg"]) from None
+        _check_fact(when, source, f"{where}.when")
     return ChecklistItem(id=_text(raw, "id", source, where), text=dict(text), why=_text(raw, "why", source, where),
                          when=when, valid_from=_date(raw.get("valid_from"), source, f"{where}.valid_from", False),
                          valid_until=_date(raw.get("valid_until"), source, f"{where}.valid_until", False))
