@@ -83,6 +83,17 @@ class Engine:
             return [assess(self.workflow(workflow_id), facts, on, self.types)]
         return assess_all(self.catalogue.workflows, facts, on, self.types)
 
+    def notes(self, facts: CaseFacts, assessments: list[Assessment]) -> list[dict]:
+        """Advice across paths from the ``perspective_notes`` hook, in plugin order, each note once."""
+        notes: list[dict] = []
+        for extra in reversed(self.pm.hook.perspective_notes(facts=facts, assessments=assessments)):
+            for note in extra or ():
+                entry = {"text": note["text"], "citation": note.get("citation", ""),
+                         "workflows": list(note.get("workflows", ()))}
+                if entry not in notes:
+                    notes.append(entry)
+        return notes
+
     def checklist(self, workflow: Workflow, facts: CaseFacts, assessment: Assessment) -> list[ChecklistEntry]:
         on = assessment.assessed_on
         entries = []

@@ -51,3 +51,14 @@ def letter_context(workflow: "Workflow", facts: "CaseFacts", assessment: "Assess
     Return extra template variables; they are merged into the context (later plugins win on equal keys, core keys
     cannot be overwritten). Return an empty dict for workflows the plugin does not handle.
     """
+
+
+@hookspec
+def perspective_notes(facts: "CaseFacts", assessments: "list[Assessment]") -> list[dict]:
+    """Fires when a client's Perspektiven (every workflow in force) have been assessed.
+
+    Return advice that concerns more than one path, or a deadline no single workflow owns, as dicts with ``text``
+    (German, explaining itself), ``citation`` and ``workflows`` (the ids it concerns). Return ``[]`` when nothing
+    applies. Notes are shown above the Perspektiven table and returned as ``notes`` by ``assess``.
+    """
+

@@ -210,6 +210,7 @@ def assess_all(workflows: Mapping[str, Workflow], facts: CaseFacts, on: dt.date,
     return [assess(w, facts, on, types) for w in workflows.values() if w.in_force(on)]
 
 
-def assessment_document(assessments: list[Assessment], on: dt.date) -> dict:
-    """The JSON answer of ``assess`` and ``POST /api/v1/assessments`` (shared/case-facts.md)."""
-    return {"assessed_on": on.isoformat(), "results": [a.to_json() for a in assessments]}
+def assessment_document(assessments: list[Assessment], on: dt.date, notes: list[dict] | None = None) -> dict:
+    """The JSON answer of ``assess`` and ``POST /api/v1/assessments`` (shared/case-facts.md), plus the ``notes``
+    that concern several paths."""
+    return {"assessed_on": on.isoformat(), "results": [a.to_json() for a in assessments], "notes": notes or []}

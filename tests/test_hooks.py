@@ -100,3 +100,13 @@ def test_hook_letter_context(engine):
     extras = engine.letter_extras(workflow, facts, engine.assess(facts, on, "section_25b")[0], "antrag")
     assert extras["test_marker"] == "Plugin-Kontext für antrag"
     assert "§ 25b Abs. 4 AufenthG" in extras["family_request"]
+
+
+def test_hook_perspective_notes(engine):
+    on = dt.date(2026, 11, 21)
+    young = parse_facts({"person": {"date_of_birth": "2000-01-01"}})
+    notes = engine.notes(young, engine.assess(young, on))
+    assert {"text": "Testhinweis: § 99x offen", "citation": "§ 99x AufenthG", "workflows": ["section_99x"]} in notes
+    older = parse_facts({"person": {"date_of_birth": "1990-01-01"}})
+    assert not any(n["workflows"] == ["section_99x"] for n in engine.notes(older, engine.assess(older, on)))
+

@@ -126,7 +126,9 @@ def _workflow(body: dict, required: bool) -> str | None:
 def assessments():
     body = _body()
     facts, on, workflow = _facts(body), _day(body), _workflow(body, required=False)
-    return assessment_document(current_engine().assess(facts, on, workflow), on)
+    engine = current_engine()
+    results = engine.assess(facts, on, workflow)
+    return assessment_document(results, on, engine.notes(facts, results))
 
 
 @bp.post("/letters")

@@ -131,10 +131,12 @@ def assess_command(file, on, workflow):
     facts = _read_facts(file)
     on = on or today_in_germany()
     try:
-        results = current_engine().assess(facts, on, workflow)
+        engine = current_engine()
+        results = engine.assess(facts, on, workflow)
     except UnknownWorkflow:
         _fail(f"unbekannter Workflow {workflow!r} (bekannt: {', '.join(current_engine().workflows)})")
-    click.echo(json.dumps(assessment_document(results, on), ensure_ascii=False, indent=2))
+    document = assessment_document(results, on, engine.notes(facts, results))
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 def _letter(file, workflow, output, on, counsellor, letter):

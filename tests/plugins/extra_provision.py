@@ -40,3 +40,11 @@ def letter_context(workflow, facts, assessment, letter):
     if workflow.id != "section_25b":
         return {}
     return {"test_marker": f"Plugin-Kontext für {letter}", "person": "must not overwrite core keys"}
+
+
+@hookimpl
+def perspective_notes(facts, assessments):
+    if not any(a.workflow == "section_99x" and a.verdict == "eligible" for a in assessments):
+        return []
+    return [{"text": "Testhinweis: § 99x offen", "citation": "§ 99x AufenthG", "workflows": ["section_99x"]}]
+
