@@ -1,8 +1,11 @@
-"""(Re)build the § 25b letter templates: ``python letter_templates/build_templates.py``.
+"""(Re)build the letter templates of every workflow: ``python letter_templates/build_templates.py``.
 
 The .docx files are generated rather than edited in Word for two reasons: every Jinja tag lands in one run
 (docxtpl cannot read a tag that Word has split across runs), and the wording can be reviewed here as text.
-Change the wording here, run the script, and keep the script and the two .docx files together.
+Change the wording here, run the script, and keep the script and the .docx files together. The Antrag is one
+letter shape for every provision; what differs per provision (the interim request, the waiver of identity or
+passport, the timing statement) is in ``REQUESTS``. A provision added by an administrator brings its own .docx
+files and does not need this script.
 
 The variables the templates use are described in ``perspektive/letters.py`` (``letter_context``).
 """
@@ -17,7 +20,64 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-OUT = Path(__file__).resolve().parent / "section_25b"
+HERE = Path(__file__).resolve().parent
+
+# Requests beyond the main one, in the letter's words. An interim status for the duration of the procedure:
+_TOLERATION_OR_FICTION = ("Zugleich beantragen wir, für die Dauer des Verfahrens die Duldung (§ 60a AufenthG) zu "
+                          "verlängern oder – soweit der Antrag die Fiktionswirkung nach § 81 Abs. 4 AufenthG auslöst – "
+                          "eine Fiktionsbescheinigung nach § 81 Abs. 5 AufenthG auszustellen.")
+_WAIVER = ("Soweit die Identität nicht geklärt oder die Passpflicht nicht erfüllt ist, beantragen wir hilfsweise, "
+           "hiervon nach {basis} abzusehen.")
+REQUESTS = {
+    "section_25a": {
+        "interim": _TOLERATION_OR_FICTION,
+        "waiver": _WAIVER.format(basis="§ 5 Abs. 3 S. 2 AufenthG (für Inhaber einer Aufenthaltserlaubnis nach "
+                                       "§ 104c AufenthG: § 25a Abs. 6 AufenthG)"),
+        "timing": "Der Antrag wird vor Vollendung des 27. Lebensjahres gestellt (§ 25a Abs. 1 S. 1 Nr. 3 AufenthG).",
+    },
+    "section_25b": {
+        "interim": _TOLERATION_OR_FICTION,
+        "waiver": _WAIVER.format(basis="§ 5 Abs. 3 S. 2 AufenthG (für Inhaber einer Aufenthaltserlaubnis nach "
+                                       "§ 104c AufenthG: § 25b Abs. 8 AufenthG)"),
+    },
+    "section_25_5": {
+        "interim": _TOLERATION_OR_FICTION,
+        "waiver": _WAIVER.format(basis="§ 5 Abs. 3 S. 2 AufenthG"),
+    },
+    "section_104c": {
+        "interim": "Zugleich beantragen wir, für die Dauer des Verfahrens die Duldung (§ 60a AufenthG) zu verlängern.",
+    },
+    "section_16g": {
+        "interim": _TOLERATION_OR_FICTION,
+        "waiver": "Soweit die Identität nicht innerhalb der Fristen des § 16g Abs. 2 Nr. 3 AufenthG geklärt wurde, "
+                  "beantragen wir hilfsweise die Erteilung nach § 16g Abs. 6 AufenthG; alle erforderlichen und "
+                  "zumutbaren Maßnahmen zur Identitätsklärung wurden ergriffen.",
+        "timing": "Der Antrag wird frühestens sieben Monate vor Beginn der Berufsausbildung gestellt "
+                  "(§ 16g Abs. 3 AufenthG).",
+    },
+    "section_19d": {
+        "interim": _TOLERATION_OR_FICTION,
+    },
+    "section_60c": {
+        "interim": "Zugleich beantragen wir die Erteilung der Erlaubnis zur Ausübung der Berufsausbildung "
+                   "(§ 60c Abs. 1 S. 3 AufenthG).",
+        "waiver": "Soweit die Identität nicht innerhalb der Fristen des § 60c Abs. 2 Nr. 3 AufenthG geklärt wurde, "
+                  "beantragen wir hilfsweise die Erteilung nach § 60c Abs. 7 AufenthG; alle erforderlichen und "
+                  "zumutbaren Maßnahmen zur Identitätsklärung wurden ergriffen.",
+        "timing": "Der Antrag wird frühestens sieben Monate vor Beginn der Berufsausbildung gestellt "
+                  "(§ 60c Abs. 3 S. 1 AufenthG); konkrete Maßnahmen zur Aufenthaltsbeendigung stehen nach unserer "
+                  "Kenntnis nicht bevor (§ 60c Abs. 2 Nr. 5 AufenthG).",
+    },
+    "section_60d": {
+        "interim": "Zugleich beantragen wir, die Erlaubnis der ausgeübten Beschäftigung weiter zu erteilen "
+                   "(§ 4a Abs. 4 AufenthG).",
+        "waiver": "Soweit die Identität nicht innerhalb der Fristen des § 60d Abs. 1 Nr. 1 AufenthG geklärt wurde, "
+                  "beantragen wir hilfsweise die Erteilung nach § 60d Abs. 4 AufenthG; alle erforderlichen und "
+                  "zumutbaren Maßnahmen zur Identitätsklärung wurden ergriffen.",
+    },
+}
+# Criteria whose failure (or discretionary fulfilment) makes the waiver paragraph appear.
+WAIVER_CRITERIA = ["identity", "passport", "identity_deadline"]
 
 LEFT, RIGHT, CENTER = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.CENTER
 
@@ -127,10 +187,11 @@ def preserve_spaces(doc) -> None:
             t.set(qn("xml:space"), "preserve")
 
 
-def save(doc, name: str) -> Path:
+def save(doc, workflow_id: str, name: str) -> Path:
     preserve_spaces(doc)
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / name
+    out = HERE / workflow_id
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / name
     doc.save(path)
     return path
 
@@ -138,7 +199,7 @@ def save(doc, name: str) -> Path:
 # --- Antrag --------------------------------------------------------------------------------------------------
 
 
-def build_antrag() -> Path:
+def build_antrag(workflow_id: str, requests: dict) -> Path:
     doc = new_document("Antrag")
     # Sender, top right.
     para(doc, Bold("{{ organisation.name }}"), align=RIGHT)
@@ -166,13 +227,15 @@ def build_antrag() -> Path:
     para(doc, "Sehr geehrte Damen und Herren,", before=18, after=8)
     para(doc, "namens und in Vollmacht von {{ person.name_with_salutation }} beantragen wir hiermit die "
               "{{ workflow.request }}. Eine auf uns lautende Vollmacht liegt bei.", after=8)
-    para(doc, "Zugleich beantragen wir, für die Dauer des Verfahrens die Duldung (§ 60a AufenthG) zu verlängern "
-              "oder – soweit der Antrag die Fiktionswirkung nach § 81 Abs. 4 AufenthG auslöst – eine "
-              "Fiktionsbescheinigung nach § 81 Abs. 5 AufenthG auszustellen.", after=8)
-    optional(doc, "family_request", "{{ family_request }}", after=8)
-    optional(doc, "criteria|selectattr('id', 'in', ['identity', 'passport'])|rejectattr('met')|list",
-             "Soweit die Identität nicht geklärt oder die Passpflicht nicht erfüllt ist, beantragen wir "
-             "hilfsweise, hiervon nach § 5 Abs. 3 S. 2 AufenthG abzusehen.", after=8)
+    para(doc, requests["interim"], after=8)
+    optional(doc, "family_request is defined and family_request", "{{ family_request }}", after=8)
+    if "waiver" in requests:
+        optional(doc, f"criteria|selectattr('id', 'in', {WAIVER_CRITERIA})"
+                      "|selectattr('met', 'ne', true)|list or "
+                      f"criteria|selectattr('id', 'in', {WAIVER_CRITERIA})|selectattr('discretionary')|list",
+                 requests["waiver"], after=8)
+    if "timing" in requests:
+        para(doc, requests["timing"], after=8)
 
     # Grounds: one paragraph per criterion.
     para(doc, Bold("Begründung"), before=10, after=6, keep_with_next=True)
@@ -202,12 +265,12 @@ def build_antrag() -> Path:
     tag(doc, "{%p endfor %}")
 
     page_footer(doc, "{{ person.full_name }} – Antrag nach {{ workflow.provision }}")
-    return save(doc, "antrag.docx")
+    return save(doc, workflow_id, "antrag.docx")
 
 
 # --- Checkliste ----------------------------------------------------------------------------------------------
 
-COLUMNS = (("Unterlage", Cm(5.3)), ("Document (English)", Cm(4.3)), ("Wofür / Rechtsgrundlage", Cm(4.4)),
+COLUMNS = (("Unterlage", Cm(5.3)), ("{{ client_language.name }}", Cm(4.3)), ("Wofür / Rechtsgrundlage", Cm(4.4)),
            ("Vorhanden", Cm(2.5)))
 
 
@@ -227,7 +290,7 @@ def _row_flag(row, flag: str) -> None:
     row._tr.get_or_add_trPr().append(marker)
 
 
-def build_checkliste() -> Path:
+def build_checkliste(workflow_id: str) -> Path:
     doc = new_document("Checkliste")
     para(doc, Bold("Checkliste – {{ workflow.provision }}"), size=16, after=2)
     para(doc, Italic("{{ workflow.title }}"), after=12)
@@ -254,7 +317,7 @@ def build_checkliste() -> Path:
     _row_flag(item, "w:cantSplit")
     loop_start.cells[0].paragraphs[0].add_run("{%tr for item in checklist %}")
     loop_end.cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    for i, text in enumerate(("{{ item.text }}", "{{ item.text_en }}", "{{ item.why }}")):
+    for i, text in enumerate(("{{ item.text }}", "{{ item.text_client }}", "{{ item.why }}")):
         _cell(item.cells[i], text, COLUMNS[i][1])
     _cell(item.cells[3], "☐", COLUMNS[3][1], align=CENTER, size=14)
     for col, (_, width) in zip(table._tbl.tblGrid.gridCol_lst, COLUMNS):
@@ -263,9 +326,10 @@ def build_checkliste() -> Path:
     para(doc, "Fehlt eine Unterlage? Sprechen Sie uns an – oft gibt es einen anderen Nachweis.", before=12)
     para(doc, Italic("A document is missing? Talk to us – there is often another way to prove it."))
     page_footer(doc, "Checkliste {{ workflow.provision }} – Stand {{ today|datum }}")
-    return save(doc, "checkliste.docx")
+    return save(doc, workflow_id, "checkliste.docx")
 
 
 if __name__ == "__main__":
-    for built in (build_antrag(), build_checkliste()):
-        print(f"geschrieben: {built}")
+    for workflow_id, requests in REQUESTS.items():
+        for built in (build_antrag(workflow_id, requests), build_checkliste(workflow_id)):
+            print(f"geschrieben: {built.relative_to(HERE)}")

@@ -80,6 +80,22 @@ COUNTRY_NAMES = {
 }
 
 
+# The checklist's second column is headed in the client's language (and in English, for the counsellor).
+LANGUAGE_NAMES = {
+    "en": "English", "ar": "العربية / Arabic", "fa": "فارسی / Farsi", "ru": "Русский / Russian",
+    "fr": "Français / French", "tr": "Türkçe / Turkish", "uk": "Українська / Ukrainian", "ps": "پښتو / Pashto",
+    "ti": "ትግርኛ / Tigrinya", "ku": "Kurdî / Kurdish", "so": "Soomaali / Somali", "es": "Español / Spanish",
+}
+
+
+def checklist_language(facts: CaseFacts, checklist: list) -> str:
+    """The client's language when every item of the checklist has a text in it, otherwise English."""
+    lang = facts.person.language
+    if lang and lang not in ("de", "en") and checklist and all(lang in e.text for e in checklist):
+        return lang
+    return "en"
+
+
 class LetterError(Exception):
     """A letter could not be produced. The message is German and safe to show: no trace, no personal data."""
 
@@ -206,6 +222,7 @@ def _assessment(a: Assessment) -> dict:
 def letter_context(workflow: Workflow, facts: CaseFacts, on: dt.date, assessment: Assessment,
                    checklist: list, counsellor: User | None, config, extras: dict) -> dict:
     """Everything a template may use, as plain data; plugin ``extras`` never replace a core key."""
+    lang = checklist_language(facts, checklist)
     context = {
         "today": on,
         "person": _person(facts),
@@ -222,7 +239,9 @@ def letter_context(workflow: Workflow, facts: CaseFacts, on: dt.date, assessment
                      "request": workflow.request},
         "assessment": _assessment(assessment),
         "criteria": [_criterion(c) for c in assessment.criteria],
-        "checklist": [{"text": e.text_in("de"), "text_en": e.text_in("en"), "why": e.why} for e in checklist],
+        "client_language": {"code": lang, "name": LANGUAGE_NAMES.get(lang, lang)},
+        "checklist": [{"text": e.text_in("de"), "text_en": e.text_in("en"), "text_client": e.text_in(lang),
+                       "why": e.why} for e in checklist],
         "enclosures": [e.text_in("de") for e in checklist],
     }
     for key, value in (extras or {}).items():

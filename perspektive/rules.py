@@ -81,6 +81,20 @@ class Assessment:
         }
 
     @property
+    def blocking(self) -> list[CriterionResult]:
+        """The criteria that close this path: not met, and time alone will not change that."""
+        return [c for c in self.criteria if c.blocks]
+
+    @property
+    def waiting_for(self) -> list[CriterionResult]:
+        """The criteria that time alone will meet (a period, an age, a window)."""
+        return [c for c in self.criteria if c.met is False and c.met_from is not None]
+
+    @property
+    def discretionary(self) -> bool:
+        return any(c.met and c.discretionary for c in self.criteria)
+
+    @property
     def missing_facts(self) -> list[str]:
         seen: dict[str, None] = {}
         for c in self.criteria:

@@ -126,7 +126,7 @@ def test_checkliste_lists_every_item_with_its_reason(app, dbconn, counsellor):
     assert "Schulbescheinigung für das Kind, geboren am 01.09.2015" in text
     assert "School attendance certificate for the child born on 01.09.2015" in text
     assert "Checkliste – § 25b AufenthG" in text and "Amina Yousef" in text and "12.04.1990" in text
-    for column in ("Unterlage", "Document (English)", "Wofür / Rechtsgrundlage", "Vorhanden"):
+    for column in ("Unterlage", "English", "Wofür / Rechtsgrundlage", "Vorhanden"):
         assert column in text
     assert text.count("☐") == len(items)
 

@@ -193,7 +193,7 @@ def client_page(client_id: int):
     on = today_in_germany()
     assessments = engine.assess(facts, on)
     return render_template("client.html", client=client, person=facts.person, sections=fact_sections(facts),
-                           assessments=assessments, on=on,
+                           assessments=assessments, notes=engine.notes(facts, assessments), on=on,
                            letters=[(letter, LETTER_NAMES.get(letter, letter)) for letter in LETTERS])
 
 
