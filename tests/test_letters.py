@@ -22,7 +22,7 @@ from markupsafe import Markup
 from packaging.version import Version
 from pypdf import PdfReader
 
-from perspektive.engine import current_engine
+from perspektive.engine import Engine, current_engine
 from perspektive.facts import parse_facts
 from perspektive.letters import (
     LETTERS,
@@ -33,7 +33,7 @@ from perspektive.letters import (
     render_template_file,
 )
 
-from .conftest import demo_facts
+from .conftest import ROOT, demo_facts
 
 ON = dt.date(2026, 11, 21)
 XML_ILLEGAL = "".join(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]))
@@ -129,6 +129,47 @@ def test_checkliste_lists_every_item_with_its_reason(app, dbconn, counsellor):
     for column in ("Unterlage", "English", "Wofür / Rechtsgrundlage", "Vorhanden"):
         assert column in text
     assert text.count("☐") == len(items)
+
+
+CHECKLIST_IN_ARABIC = """id = "section_99y"
+provision = "§ 99y AufenthG"
+title = "Test"
+in_force_from = 2020-01-01
+request = "Erteilung"
+letters = ["checkliste"]
+[[criteria]]
+id = "a"
+type = "facts"
+label = "A"
+citation = "§ 99y AufenthG"
+valid_from = 2020-01-01
+params = { all = [{ fact = "fdgo_declaration", equals = true }] }
+[[checklist]]
+id = "passport"
+text = { de = "Nationalpass", en = "National passport", ar = "جواز السفر الوطني" }
+why = "für § 5 Abs. 1 Nr. 4 AufenthG: Passpflicht"
+"""
+
+
+@pytest.mark.parametrize("language,column,text", [
+    ("ar", "العربية / Arabic", "جواز السفر الوطني"),
+    ("fr", "English", "National passport"),   # no French texts in the file: English, not a half-empty column
+    (None, "English", "National passport"),
+])
+def test_checkliste_speaks_the_clients_language_when_the_workflow_file_does(tmp_path, language, column, text):
+    (tmp_path / "workflows").mkdir()
+    (tmp_path / "workflows" / "section_99y.toml").write_text(CHECKLIST_IN_ARABIC, encoding="utf-8")
+    (tmp_path / "letters" / "section_99y").mkdir(parents=True)
+    shutil.copy(ROOT / "letter_templates" / "section_25b" / "checkliste.docx", tmp_path / "letters" / "section_99y")
+    engine = Engine(str(tmp_path / "workflows"), str(tmp_path / "letters"), None)
+    workflow = engine.workflow("section_99y")
+    facts = parse_facts({"person": {"given_name": "Lina", "language": language}, "fdgo_declaration": True})
+    [assessment] = engine.assess(facts, ON, workflow.id)
+    checklist = engine.checklist(workflow, facts, assessment)
+    context = letter_context(workflow, facts, ON, assessment, checklist, None, {}, {})
+    text_of_letter = document_text(render_template_file(tmp_path / "letters" / "section_99y" / "checkliste.docx",
+                                                        context))
+    assert column in text_of_letter and text in text_of_letter and "Nationalpass" in text_of_letter
 
 
 def test_plugin_extras_never_replace_core_keys(app):
