@@ -302,7 +302,9 @@ def evaluate_passport(params: IdentityParams, facts: CaseFacts, on: dt.date) -> 
 
 def _measures_or(params: IdentityParams, facts: CaseFacts, what: str, fact: str) -> Outcome:
     measures = facts.identity.reasonable_measures_taken
-    if params.measures_allow_discretion and measures:
+    if not params.measures_allow_discretion:  # the measures cannot help, so they need not be known
+        return Outcome(False, what)
+    if measures:
         return Outcome(True, f"{what}; alle erforderlichen und zumutbaren Maßnahmen ergriffen – Absehen im Ermessen "
                        "der Behörde möglich", discretionary=True)
     if measures is None and facts.identity.clarified_on is None and fact == "identity.clarified_on":
@@ -630,7 +632,8 @@ def evaluate_monthly_means(params: MonthlyMeansParams, facts: CaseFacts, on: dt.
 
 def euro(amount: float) -> str:
     """``1.234,50 €``, as German text writes amounts."""
-    return f"{amount:,.2f} €".replace(",", " ").replace(".", ",").replace(" ", ".")
+    number = f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"{number} €"
 
 
 # --- the window before a training starts (§ 60c Abs. 3, § 16g Abs. 3) ---------------------------------------

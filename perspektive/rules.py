@@ -179,9 +179,12 @@ def assess(workflow: Workflow, facts: CaseFacts, on: dt.date, types: Mapping[str
     """Assess ``workflow`` on ``on``; see the module docstring for how the earliest date settles.
 
     Between today and the candidate date the law may change: each change day is probed first, so a path that a
-    new version opens earlier (or closes) is found on that day.
+    new version opens earlier (or closes) is found on that day. A path that is blocked today is probed on each
+    later change day too: a version already enacted may relax the requirement that blocks it.
     """
     first = _assess_once(workflow, facts, on, types)
+    if first.verdict == "not_eligible" and workflow.in_force(on):
+        return _opened_by_later_rules(workflow, facts, first, types)
     probed_until, target = on, first.earliest_date
     for _ in range(MAX_RESETTLES):
         if target is None:
@@ -195,6 +198,25 @@ def assess(workflow: Workflow, facts: CaseFacts, on: dt.date, types: Mapping[str
             probed_until, target = probe, later.earliest_date
             continue
         return _closed_before(first, later)
+    return first
+
+
+def _opened_by_later_rules(workflow: Workflow, facts: CaseFacts, first: Assessment,
+                           types: Mapping[str, CriterionType]) -> Assessment:
+    for change in (d for d in workflow.change_days() if d > first.assessed_on):
+        later = assess(workflow, facts, change, types)
+        if later.verdict not in ("eligible", "eligible_from"):
+            continue
+        earliest = later.earliest_date or change
+        blocked = "; ".join(f"{c.label} ({c.citation})" for c in first.criteria if c.blocks)
+        opening = CriterionResult(
+            id="later_rules", label="Rechtsänderung", met=False, met_from=earliest,
+            state=f"noch nicht erfüllt, voraussichtlich ab {de(earliest)}",
+            reason=f"Nach der ab {de(change)} geltenden Fassung sind die Voraussetzungen ab {de(earliest)} erfüllt; "
+                   f"nach den heute geltenden Regeln fehlt: {blocked}",
+            citation=workflow.provision, valid_from=change, valid_until=None)
+        return Assessment(first.workflow, first.provision, first.title, first.assessed_on, first.rules_version,
+                          "eligible_from", earliest, first.criteria + (opening,), first.unverified)
     return first
 
 

@@ -1,0 +1,106 @@
+"""§ 60d AufenthG (Beschäftigungsduldung): what the workflow file cannot say as data.
+
+- the strict conviction rule of § 60d Abs. 1 Nr. 7: every conviction for an intentional offence excludes, except a
+  fine of at most 90 Tagessätze for an offence only foreigners can commit, and only while it is the sole entry in
+  the register (§ 32 Abs. 2 Nr. 5 Buchst. a BZRG). The built-in ``convictions`` type adds fines up and lets a
+  conviction without fine or prison (e.g. a juvenile-court measure) pass, so it cannot express this;
+- one school-certificate item per school-age child (§ 60d Abs. 1 Nr. 10);
+- the ancillary request for the spouse and the children (§ 60d Abs. 1, Abs. 2) in the letter.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from perspektive import hookimpl
+from perspektive.criteria import CriterionType, Outcome, Params, unknown
+from perspektive.periods import birthday, de
+
+WORKFLOW = "section_60d"
+
+
+class StrictConvictionParams(Params):
+    foreigner_only_fine_daily_rates_tolerated: int = 90
+
+
+def _excludes(c, limit: int, entries: int) -> tuple[bool | None, str]:
+    """(True, why) if the conviction excludes, (None, why) if that is unknown, (False, why) if it is disregarded."""
+    rates = f"{c.fine_daily_rates} Tagessätze" if c.fine_daily_rates is not None else "Geldstrafe unbekannter Höhe"
+    if c.prison_months or c.youth_custody:
+        return True, f"Freiheits- oder Jugendstrafe ({c.prison_months or 0:g} Monate)"
+    if c.juvenile_sanction:
+        return True, "Maßnahme nach dem Jugendgerichtsgesetz wegen einer vorsätzlichen Straftat"
+    if c.foreigner_only_offence is False:
+        return True, f"vorsätzliche Straftat, die nicht nur von Ausländern begangen werden kann ({rates})"
+    if c.foreigner_only_offence is None:
+        return None, "ob die Tat nur von Ausländern begangen werden kann, ist unbekannt"
+    if c.fine_daily_rates is None:
+        return None, "Ausländerdelikt, Höhe der Geldstrafe unbekannt"
+    if c.fine_daily_rates > limit:
+        return True, f"Ausländerdelikt, Geldstrafe {rates} (außer Betracht nur bis {limit})"
+    if entries > 1:
+        return True, f"Ausländerdelikt, Geldstrafe {rates}, aber nicht die einzige Eintragung im Register " \
+                     "(§ 32 Abs. 2 Nr. 5 Buchst. a BZRG)"
+    return False, f"Ausländerdelikt, Geldstrafe {rates}, einzige Eintragung: bleibt außer Betracht"
+
+
+def evaluate_strict_convictions(params: StrictConvictionParams, facts, on: dt.date) -> Outcome:
+    if facts.convictions is None:
+        return unknown("convictions")
+    entries = [c for c in facts.convictions if c.date <= on]
+    relevant = [c for c in entries if c.intentional is not False]
+    if not relevant:
+        return Outcome(True, "keine Verurteilung wegen einer vorsätzlichen Straftat erfasst")
+    verdicts = [(c, *_excludes(c, params.foreigner_only_fine_daily_rates_tolerated, len(entries)))
+                for c in relevant]
+    for c, excludes, why in verdicts:
+        if excludes and c.intentional:
+            return Outcome(False, f"Verurteilung vom {de(c.date)}: {why}")
+    open_ = [(c, why) for c, excludes, why in verdicts if excludes is None or (excludes and c.intentional is None)]
+    if open_:
+        c, why = open_[0]
+        if c.intentional is None:
+            why += "; ob die Tat vorsätzlich war, ist unbekannt"
+        return Outcome(None, f"Verurteilung vom {de(c.date)}: {why}", missing_facts=("convictions",))
+    return Outcome(True, "; ".join(f"Verurteilung vom {de(c.date)}: {why}" for c, _, why in verdicts))
+
+
+@hookimpl
+def register_criterion_types():
+    return {"convictions_60d": CriterionType(
+        "convictions_60d", StrictConvictionParams, evaluate_strict_convictions,
+        "§ 60d Abs. 1 Nr. 7: jede vorsätzliche Straftat schließt aus, außer Ausländerdelikt bis 90 Tagessätze als "
+        "einzige Eintragung")}
+
+
+@hookimpl
+def checklist_items(workflow, facts, assessment):
+    if workflow.id != WORKFLOW:
+        return []
+    on = assessment.assessed_on
+    items = []
+    for child in facts.household.minor_children or ():
+        if birthday(child.date_of_birth, 6) <= on < birthday(child.date_of_birth, 18):
+            born = de(child.date_of_birth)
+            items.append({
+                "id": f"school_certificate_{child.date_of_birth.isoformat()}",
+                "text": {"de": f"Schulbescheinigung für das Kind, geboren am {born}",
+                         "en": f"School attendance certificate for the child born on {born}"},
+                "why": "für § 60d Abs. 1 Nr. 10 AufenthG: tatsächlicher Schulbesuch",
+            })
+    return items
+
+
+@hookimpl
+def letter_context(workflow, facts, assessment, letter):
+    if workflow.id != WORKFLOW or letter != "antrag":
+        return {}
+    parts = []
+    if facts.household.spouse_or_partner:
+        parts.append("für die Ehegattin bzw. den Ehegatten oder die Lebenspartnerin bzw. den Lebenspartner die "
+                     "Beschäftigungsduldung nach § 60d Abs. 1 AufenthG")
+    if facts.household.minor_children:
+        parts.append("für die in familiärer Lebensgemeinschaft lebenden minderjährigen ledigen Kinder die Duldung "
+                     "für den gleichen Zeitraum nach § 60d Abs. 2 AufenthG")
+    if not parts:
+        return {"family_request": ""}
+    return {"family_request": "Außerdem beantragen wir " + " sowie ".join(parts) + "."}
