@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .facts import LEVELS, CaseFacts, Status
 from .fact_labels import VALUE_LABELS, label_of
+from .family import school_age_children
 from .periods import (
     add_months, birthday, de, describe_days, describe_deadline, last_day_to_act, period_end, reached_on,
 )
@@ -260,6 +261,7 @@ def evaluate_residence(params: ResidenceParams, facts: CaseFacts, on: dt.date) -
 class StatusDurationParams(Params):
     statuses: list[Status]
     months: int
+    uncredited_statuses: list[Status] = []  # held in between, they neither count nor break the chain (§ 60b Abs. 5)
 
 
 def evaluate_status_duration(params: StatusDurationParams, facts: CaseFacts, on: dt.date) -> Outcome:
@@ -269,13 +271,18 @@ def evaluate_status_duration(params: StatusDurationParams, facts: CaseFacts, on:
     periods = [p for p in facts.status_history if p.from_ <= on]
     if not periods or periods[-1].status not in params.statuses or (periods[-1].to and periods[-1].to < on):
         return Outcome(False, f"am {de(on)} kein Status: " + ", ".join(STATUS_NAMES[s] for s in params.statuses))
-    start = periods[-1].from_
+    chain = set(params.statuses) | set(params.uncredited_statuses)
+    start, uncredited = periods[-1].from_, 0
     for period in reversed(periods[:-1]):
-        if period.status not in params.statuses or (start - period.to).days > 1:
+        if period.status not in chain or (start - period.to).days > 1:
             break
+        if period.status in params.uncredited_statuses:
+            uncredited += (period.to - period.from_).days + 1
         start = period.from_
-    full = reached_on(start, months=params.months)
+    full = reached_on(start + dt.timedelta(days=uncredited), months=params.months)
     detail = f"seit {de(start)}; {params.months} Monate erreicht am {de(full)}"
+    if uncredited:
+        detail += f" (nicht angerechnet: {uncredited} Tage {', '.join(STATUS_NAMES[s] for s in params.uncredited_statuses)})"
     return Outcome(True, detail) if on >= full else Outcome(False, detail, met_from=full)
 
 
@@ -323,12 +330,9 @@ class SchoolChildrenParams(Params):
 
 
 def evaluate_school_children(params: SchoolChildrenParams, facts: CaseFacts, on: dt.date) -> Outcome:
-    children = facts.household.minor_children
-    if children is None:
+    if facts.household.minor_children is None:
         return unknown("household.minor_children")
-    of_age = [c for c in children
-              if birthday(c.date_of_birth, params.school_age_from) <= on < birthday(c.date_of_birth,
-                                                                                    params.school_age_until)]
+    of_age = school_age_children(facts, on, params.school_age_from, params.school_age_until)
     if not of_age:
         return Outcome(True, "keine Kinder im schulpflichtigen Alter im Haushalt")
     missing = [c for c in of_age if c.school_attendance_proven is not True]
@@ -369,11 +373,14 @@ def evaluate_convictions(params: ConvictionParams, facts: CaseFacts, on: dt.date
                            "unbekannt", missing_facts=("convictions",))
         if reason:
             return _excluded(c, reason)
+    juvenile_open = False
     if params.fine_daily_rates_tolerated is not None:
         general = foreigner = 0
         for c in relevant:
             if c.juvenile_sanction and params.juvenile_sanctions_tolerated:
                 continue
+            # A juvenile-court measure is no fine: whether the fine tolerance covers it is not settled.
+            juvenile_open = juvenile_open or bool(c.juvenile_sanction and not c.prison_months)
             if c.prison_months:
                 return _excluded(c, f"Freiheits- oder Jugendstrafe {c.prison_months:g} Monate")
             if c.foreigner_only_offence:
@@ -389,6 +396,9 @@ def evaluate_convictions(params: ConvictionParams, facts: CaseFacts, on: dt.date
         return Outcome(None, "bei mindestens einer Verurteilung ist unbekannt, ob die Tat vorsätzlich war",
                        missing_facts=("convictions",))
     detail = f"{len(relevant)} Verurteilung(en) unterhalb der Ausschlussschwelle"
+    if juvenile_open:
+        return Outcome(True, f"{detail}; darunter eine jugendrechtliche Maßnahme: ob sie wie eine Geldstrafe außer "
+                       "Betracht bleibt, ist rechtlich nicht geklärt – die Behörde entscheidet", discretionary=True)
     if params.below_threshold_note:
         return Outcome(True, f"{detail}; {params.below_threshold_note}", discretionary=True)
     return Outcome(True, detail)

@@ -14,7 +14,7 @@ from perspektive.criteria import (
     evaluate_status_duration,
 )
 from perspektive.facts import LEVELS
-from perspektive.periods import birthday, de
+from perspektive.family import school_certificate_items
 
 WORKFLOW = "section_25b"
 
@@ -66,17 +66,8 @@ def register_criterion_types():
 def checklist_items(workflow, facts, assessment):
     if workflow.id != WORKFLOW:
         return []
-    items = []
     on = assessment.assessed_on
-    for child in facts.household.minor_children or ():
-        if birthday(child.date_of_birth, 6) <= on < birthday(child.date_of_birth, 18):
-            born = de(child.date_of_birth)
-            items.append({
-                "id": f"school_certificate_{child.date_of_birth.isoformat()}",
-                "text": {"de": f"Schulbescheinigung für das Kind, geboren am {born}",
-                         "en": f"School attendance certificate for the child born on {born}"},
-                "why": "für § 25b Abs. 1 S. 2 Nr. 5 AufenthG: tatsächlicher Schulbesuch",
-            })
+    items = school_certificate_items(facts, on, "für § 25b Abs. 1 S. 2 Nr. 5 AufenthG: tatsächlicher Schulbesuch")
     if facts.status_on(on) == "beschaeftigungsduldung":
         items.append({
             "id": "beschaeftigungsduldung_route",

@@ -13,7 +13,8 @@ import datetime as dt
 
 from perspektive import hookimpl
 from perspektive.criteria import CriterionType, Outcome, Params, unknown
-from perspektive.periods import birthday, de
+from perspektive.family import school_certificate_items
+from perspektive.periods import de
 
 WORKFLOW = "section_60d"
 
@@ -76,18 +77,8 @@ def register_criterion_types():
 def checklist_items(workflow, facts, assessment):
     if workflow.id != WORKFLOW:
         return []
-    on = assessment.assessed_on
-    items = []
-    for child in facts.household.minor_children or ():
-        if birthday(child.date_of_birth, 6) <= on < birthday(child.date_of_birth, 18):
-            born = de(child.date_of_birth)
-            items.append({
-                "id": f"school_certificate_{child.date_of_birth.isoformat()}",
-                "text": {"de": f"Schulbescheinigung für das Kind, geboren am {born}",
-                         "en": f"School attendance certificate for the child born on {born}"},
-                "why": "für § 60d Abs. 1 Nr. 10 AufenthG: tatsächlicher Schulbesuch",
-            })
-    return items
+    return school_certificate_items(facts, assessment.assessed_on,
+                                    "für § 60d Abs. 1 Nr. 10 AufenthG: tatsächlicher Schulbesuch")
 
 
 @hookimpl

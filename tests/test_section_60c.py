@@ -289,3 +289,12 @@ def test_checklist_names_the_requirements(engine):
 
 def test_request_names_the_provision(engine):
     assert engine.workflow(WORKFLOW).request == "Erteilung einer Ausbildungsduldung nach § 60c Abs. 1 AufenthG"
+
+
+def test_a_juvenile_court_measure_is_left_to_the_authority(engine):
+    """§ 19d Abs. 1 Nr. 7 tolerates fines; whether a measure under the JGG counts like one is not settled."""
+    measure = {"date": "2024-05-01", "intentional": True, "foreigner_only_offence": False, "juvenile_sanction": True}
+    result = check(engine, person(convictions=[measure]), TODAY)
+    convictions = criterion(result, "convictions")
+    assert convictions.state == "erfüllt (im Ermessen der Behörde)"
+    assert "jugendrechtliche Maßnahme" in convictions.explanation and "rechtlich nicht geklärt" in convictions.explanation
