@@ -100,6 +100,28 @@ def test_client_page_shows_perspectives_with_german_verdicts(logged_in, counsell
     assert "Antrag herunterladen (.docx)" in html and "Checkliste herunterladen (.docx)" in html
 
 
+def test_perspektiven_table_orders_paths_and_says_what_to_do(logged_in, counsellor):
+    """Yasmin (22, training from 01.08.2027): § 25a open now; § 60c and § 16g open from 01.01.2027 (seven months
+    before the training) with the advice between them; paths that fail name the criterion and what to do."""
+    client = add_client(counsellor, "yasmin")
+    html = page(logged_in.get(f"/clients/{client.id}"))
+    table = html.split('class="list perspektiven"')[1].split("</table>")[0]
+    rows = table.split("<tr>")[2:]
+    assert "§ 25a AufenthG" in rows[0] and "Antrag jetzt möglich" in rows[0]
+    assert {"§ 60c AufenthG", "§ 16g AufenthG"} <= {r.split("</a>")[0].split(">")[-1] for r in rows[1:3]}
+    for row in rows[1:3]:
+        assert "Offen ab 01.01.2027" in row
+        assert "Antrag frühestens 7 Monate vor Ausbildungsbeginn" in row and "voraussichtlich ab 01.01.2027" in row
+    blocked = next(r for r in rows if "§ 60d AufenthG" in r)
+    assert "Blockiert" in blocked and "sozialversicherungspflichtig beschäftigt" in blocked
+    assert "Die Beschäftigung ohne Unterbrechung fortführen" in blocked  # what the client can do
+    undecided = next(r for r in rows if "§ 25 Abs. 5 AufenthG" in r)
+    assert "Noch zu erfragen" in undecided and "Ausreise" in undecided
+    assert "§ 16g ist möglich und meist der bessere Weg" in html  # the note across both training paths
+    order = [r.split('class="verdict verdict-')[1].split('"')[0] for r in rows]
+    assert order == sorted(order, key=["eligible", "eligible_from", "incomplete", "not_eligible"].index)
+
+
 @pytest.mark.parametrize("verdict, expected", [
     ("eligible", "Offen"), ("eligible_from", "Offen ab 01.03.2027"), ("not_eligible", "Blockiert"),
     ("incomplete", "Unvollständig"),

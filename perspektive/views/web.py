@@ -132,6 +132,13 @@ def verdict_text(assessment) -> str:
 
 bp.add_app_template_filter(label_of, "fact_label")
 
+_VERDICT_ORDER = {"eligible": 0, "eligible_from": 1, "incomplete": 2, "not_eligible": 3}
+
+
+def in_order_of_use(assessments) -> list:
+    """Open paths first, then those that open later (soonest first), then the undecided, then the blocked."""
+    return sorted(assessments, key=lambda a: (_VERDICT_ORDER.get(a.verdict, 4), a.earliest_date or dt.date.min))
+
 
 # --- views ------------------------------------------------------------------------------------------------------
 
@@ -191,7 +198,7 @@ def client_page(client_id: int):
     engine = current_engine()
     engine.reload_if_changed()
     on = today_in_germany()
-    assessments = engine.assess(facts, on)
+    assessments = in_order_of_use(engine.assess(facts, on))
     return render_template("client.html", client=client, person=facts.person, sections=fact_sections(facts),
                            assessments=assessments, notes=engine.notes(facts, assessments), on=on,
                            letters=[(letter, LETTER_NAMES.get(letter, letter)) for letter in LETTERS])
