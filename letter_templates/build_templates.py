@@ -11,6 +11,9 @@ The variables the templates use are described in ``perspektive/letters.py`` (``l
 """
 from __future__ import annotations
 
+import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -187,19 +190,27 @@ def preserve_spaces(doc) -> None:
             t.set(qn("xml:space"), "preserve")
 
 
-def save(doc, workflow_id: str, name: str) -> Path:
+BUILT = dt.datetime(2026, 1, 1)  # fixed, so that rebuilding unchanged wording gives byte-identical files
+
+
+def save(doc, out: Path, name: str) -> Path:
     preserve_spaces(doc)
-    out = HERE / workflow_id
+    doc.core_properties.created = doc.core_properties.modified = BUILT
+    buffer = io.BytesIO()
+    doc.save(buffer)
     out.mkdir(parents=True, exist_ok=True)
     path = out / name
-    doc.save(path)
+    with zipfile.ZipFile(buffer) as built, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as fixed:
+        for entry in built.infolist():
+            fixed.writestr(zipfile.ZipInfo(entry.filename, BUILT.timetuple()[:6]), built.read(entry),
+                           zipfile.ZIP_DEFLATED)
     return path
 
 
 # --- Antrag --------------------------------------------------------------------------------------------------
 
 
-def build_antrag(workflow_id: str, requests: dict) -> Path:
+def build_antrag(out: Path, requests: dict) -> Path:
     doc = new_document("Antrag")
     # Sender, top right.
     para(doc, Bold("{{ organisation.name }}"), align=RIGHT)
@@ -265,7 +276,7 @@ def build_antrag(workflow_id: str, requests: dict) -> Path:
     tag(doc, "{%p endfor %}")
 
     page_footer(doc, "{{ person.full_name }} – Antrag nach {{ workflow.provision }}")
-    return save(doc, workflow_id, "antrag.docx")
+    return save(doc, out, "antrag.docx")
 
 
 # --- Checkliste ----------------------------------------------------------------------------------------------
@@ -290,7 +301,7 @@ def _row_flag(row, flag: str) -> None:
     row._tr.get_or_add_trPr().append(marker)
 
 
-def build_checkliste(workflow_id: str) -> Path:
+def build_checkliste(out: Path) -> Path:
     doc = new_document("Checkliste")
     para(doc, Bold("Checkliste – {{ workflow.provision }}"), size=16, after=2)
     para(doc, Italic("{{ workflow.title }}"), after=12)
@@ -326,10 +337,14 @@ def build_checkliste(workflow_id: str) -> Path:
     para(doc, "Fehlt eine Unterlage? Sprechen Sie uns an – oft gibt es einen anderen Nachweis.", before=12)
     para(doc, Italic("A document is missing? Talk to us – there is often another way to prove it."))
     page_footer(doc, "Checkliste {{ workflow.provision }} – Stand {{ today|datum }}")
-    return save(doc, workflow_id, "checkliste.docx")
+    return save(doc, out, "checkliste.docx")
+
+
+def build_all(root: Path = HERE) -> list[Path]:
+    return [built for workflow_id, requests in REQUESTS.items()
+            for built in (build_antrag(root / workflow_id, requests), build_checkliste(root / workflow_id))]
 
 
 if __name__ == "__main__":
-    for workflow_id, requests in REQUESTS.items():
-        for built in (build_antrag(workflow_id, requests), build_checkliste(workflow_id)):
-            print(f"geschrieben: {built.relative_to(HERE)}")
+    for built in build_all():
+        print(f"geschrieben: {built.relative_to(HERE)}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import shutil
 import subprocess
 import tomllib
@@ -79,3 +80,14 @@ def test_every_antrag_opens_in_libreoffice(app, tmp_path):
         text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / f"{workflow_id}.pdf").pages)
         assert "Yasmin Ben Salah" in text and "14.02.2004" in text, workflow_id
         assert provision.split(" AufenthG")[0] in text, workflow_id
+
+
+def test_committed_templates_are_what_the_build_script_makes(tmp_path):
+    """The wording lives in letter_templates/build_templates.py: a .docx edited by hand, or a script change that
+    was not rebuilt, would make the two disagree."""
+    spec = importlib.util.spec_from_file_location("build_templates", ROOT / "letter_templates" / "build_templates.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for built in module.build_all(tmp_path):
+        committed = ROOT / "letter_templates" / built.relative_to(tmp_path)
+        assert built.read_bytes() == committed.read_bytes(), f"{committed} is out of date: run the build script"
