@@ -62,8 +62,8 @@ REQUESTS = {
         "interim": _TOLERATION_OR_FICTION,
     },
     "section_60c": {
-        "interim": "Zugleich beantragen wir die Erteilung der Erlaubnis zur Ausübung der Berufsausbildung "
-                   "(§ 60c Abs. 1 S. 3 AufenthG).",
+        "interim": "Zugleich beantragen wir die Erteilung der Beschäftigungserlaubnis für die Berufsausbildung, "
+                   "die mit der Ausbildungsduldung zu erteilen ist (§ 60c Abs. 1 S. 3 AufenthG).",
         "waiver": "Soweit die Identität nicht innerhalb der Fristen des § 60c Abs. 2 Nr. 3 AufenthG geklärt wurde, "
                   "beantragen wir hilfsweise die Erteilung nach § 60c Abs. 7 AufenthG; alle erforderlichen und "
                   "zumutbaren Maßnahmen zur Identitätsklärung wurden ergriffen.",
