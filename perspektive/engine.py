@@ -14,6 +14,7 @@ from flask import current_app
 
 from .criteria import CriterionType, check_condition
 from .facts import CaseFacts
+from .followups import FollowUp, compute
 from .plugins import build_plugin_manager
 from .rules import Assessment, assess, assess_all
 from .workflows import Catalogue, Workflow, load_catalogue
@@ -82,6 +83,13 @@ class Engine:
         if workflow_id:
             return [assess(self.workflow(workflow_id), facts, on, self.types)]
         return assess_all(self.catalogue.workflows, facts, on, self.types)
+
+    def followups(self, facts: CaseFacts, on: dt.date, workflow_id: str | None = None) -> list[FollowUp]:
+        """The dated follow-ups the workflow files declare for this client (one workflow, or all in force)."""
+        workflows = [self.workflow(workflow_id)] if workflow_id else \
+            [w for w in self.catalogue.workflows.values() if w.in_force(on)]
+        found = [f for w in workflows for f in compute(w.id, w.followups, facts, on)]
+        return sorted(found, key=lambda f: f.due)
 
     def notes(self, facts: CaseFacts, assessments: list[Assessment]) -> list[dict]:
         """Advice across paths from the ``perspective_notes`` hook, in plugin order, each note once."""

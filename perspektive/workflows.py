@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from .criteria import Condition, CriterionType
 from .facts import fact_paths
+from .followups import FollowUpRule
 
 KNOWN_FACTS = frozenset(fact_paths())
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
@@ -68,6 +69,7 @@ class Workflow:
     unverified: tuple[str, ...]
     source: Path
     letters: tuple[str, ...] = field(default=LETTERS)
+    followups: tuple[FollowUpRule, ...] = ()
 
     def in_force(self, on: dt.date) -> bool:
         return self.in_force_from <= on and (self.in_force_until is None or on <= self.in_force_until)
@@ -221,12 +223,25 @@ def parse_workflow(source: Path, types: Mapping[str, CriterionType], letters_roo
         in_force_until=_date(raw.get("in_force_until"), source, "in_force_until", required=False),
         criteria=specs, checklist=checklist, request=_text(raw, "request", source, "workflow"),
         unverified=tuple(raw.get("unverified", [])), source=source, letters=_letters(raw, source),
+        followups=tuple(_followup(f, f"followups[{i}]", source) for i, f in enumerate(raw.get("followups", []))),
     )
     if letters_root is not None:
         for letter in workflow.letters:
             if not (letters_root / ident / f"{letter}.docx").is_file():
                 raise WorkflowError(source, "letters", f"Vorlage fehlt: letter_templates/{ident}/{letter}.docx")
     return workflow
+
+
+def _followup(raw: Any, where: str, source: Path) -> FollowUpRule:
+    try:
+        rule = FollowUpRule.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise WorkflowError(source, f"{where}.{key}" if key else where, first["msg"]) from None
+    if rule.when is not None:
+        _check_fact(rule.when, source, f"{where}.when")
+    return rule
 
 
 def _letters(raw: dict, source: Path) -> tuple[str, ...]:

@@ -16,12 +16,19 @@ import pytest  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 
 from perspektive import create_app  # noqa: E402
+from perspektive.engine import Engine  # noqa: E402
 from perspektive.models import db, is_postgres, migrate  # noqa: E402
 from perspektive.users import create_user  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "perspektive" / "demo_data"
 PASSWORD = "korrekt-Pferd-Batterie-42"
+
+
+@pytest.fixture(scope="module")
+def engine():
+    """The rules engine over the project's workflows, letter templates and plugins, once per module."""
+    return Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(ROOT / "plugins"))
 
 
 def _drop_all(database) -> None:

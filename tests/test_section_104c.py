@@ -5,24 +5,15 @@ the residence period. Each row: changes to a person who meets everything, and wh
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 import pytest
 
-from perspektive.engine import Engine
 from perspektive.facts import parse_facts
 
-from .conftest import ROOT
+from .workflow_cases import D, TODAY, assess_on, criterion, with_changes
 
-D = dt.date.fromisoformat
-TODAY = D("2026-11-21")
 ON = D("2024-03-01")  # a day inside the window
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(ROOT / "plugins"))
 
 
 def person(**changes) -> dict:
@@ -41,13 +32,7 @@ def person(**changes) -> dict:
         "household": {"spouse_or_partner": False, "minor_children": []},
         "convictions": [], "extremism_indications": False, "expulsion_order": False,
     }
-    for key, value in changes.items():
-        target = facts
-        *path, last = key.split("__")
-        for part in path:
-            target = target[part]
-        target[last] = copy.deepcopy(value)
-    return facts
+    return with_changes(facts, **changes)
 
 
 def history(*periods) -> list:
@@ -55,11 +40,7 @@ def history(*periods) -> list:
 
 
 def check(engine, facts: dict, on: dt.date = ON):
-    return engine.assess(parse_facts(facts, today=max(on, TODAY)), on, "section_104c")[0]
-
-
-def criterion(result, ident):
-    return next(c for c in result.criteria if c.id == ident)
+    return assess_on(engine, "section_104c", facts, on)
 
 
 # --- Abs. 1 S. 1: five years on the key date 31.10.2022; Abs. 1 S. 3: § 60b periods count ------------------------

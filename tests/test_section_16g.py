@@ -7,24 +7,15 @@ BAföG § 12 needs, the passport, no § 5 Abs. 1 Nr. 1a, no bar by § 10 Abs. 3 
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 import pytest
 
-from perspektive.engine import Engine
 from perspektive.facts import parse_facts
 
-from .conftest import ROOT
+from .workflow_cases import D, TODAY, assert_row, assess_on, criterion, with_changes
 
-D = dt.date.fromisoformat
-TODAY = D("2026-11-21")
 WORKFLOW = "section_16g"
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(ROOT / "plugins"))
 
 
 def person(**changes) -> dict:
@@ -47,29 +38,11 @@ def person(**changes) -> dict:
         "employment_ban_60a_6": False, "concrete_removal_measures": False,
         "extremism_indications": False, "expulsion_order": False, "convictions": [],
     }
-    for key, value in changes.items():
-        target = facts
-        *path, last = key.split("__")
-        for part in path:
-            target = target[part]
-        target[last] = copy.deepcopy(value)
-    return facts
+    return with_changes(facts, **changes)
 
 
 def check(engine, facts: dict, on: dt.date):
-    return engine.assess(parse_facts(facts, today=max(on, TODAY)), on, WORKFLOW)[0]
-
-
-def criterion(result, ident):
-    return next(c for c in result.criteria if c.id == ident)
-
-
-def row(result, verdict, earliest, ident, text):
-    deciding = criterion(result, ident)
-    assert (result.verdict, result.earliest_date) == (verdict, D(earliest) if earliest else None), \
-        deciding.explanation
-    if text:
-        assert text in deciding.explanation
+    return assess_on(engine, WORKFLOW, facts, on)
 
 
 # --- § 5 Abs. 1 Nr. 1, § 2 Abs. 3 S. 5: livelihood at the BAföG § 12 needs ------------------------------------
@@ -95,7 +68,7 @@ LIVELIHOOD = [
 
 @pytest.mark.parametrize("name,changes,verdict,text", LIVELIHOOD, ids=[r[0] for r in LIVELIHOOD])
 def test_livelihood_at_bafoeg_needs(engine, name, changes, verdict, text):
-    row(check(engine, person(**changes), TODAY), verdict, None, "livelihood", text)
+    assert_row(check(engine, person(**changes), TODAY), verdict, None, "livelihood", text)
 
 
 def test_amounts_are_written_as_german_text(engine):
@@ -198,7 +171,7 @@ SHARED = [
 
 @pytest.mark.parametrize("name,changes,day,verdict,earliest,ident,text", SHARED, ids=[r[0] for r in SHARED])
 def test_criteria_shared_with_60c(engine, name, changes, day, verdict, earliest, ident, text):
-    row(check(engine, person(**changes), D(day)), verdict, earliest, ident, text)
+    assert_row(check(engine, person(**changes), D(day)), verdict, earliest, ident, text)
 
 
 # --- In force since 01.03.2024 --------------------------------------------------------------------------

@@ -7,23 +7,14 @@ asylum rejection as manifestly unfounded, because § 25 Abs. 5 is no Anspruch.
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 import pytest
 
-from perspektive.engine import Engine
 from perspektive.facts import parse_facts
 
-from .conftest import ROOT
+from .workflow_cases import D, TODAY, assess_on, criterion, with_changes
 
-D = dt.date.fromisoformat
-TODAY = D("2026-11-21")
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(ROOT / "plugins"))
 
 
 def person(**changes) -> dict:
@@ -44,13 +35,7 @@ def person(**changes) -> dict:
         "livelihood": {"secured": True},
         "convictions": [], "extremism_indications": False, "expulsion_order": False,
     }
-    for key, value in changes.items():
-        target = facts
-        *path, last = key.split("__")
-        for part in path:
-            target = target[part]
-        target[last] = copy.deepcopy(value)
-    return facts
+    return with_changes(facts, **changes)
 
 
 def status(kind: str, start: str = "2020-03-01") -> list:
@@ -59,11 +44,7 @@ def status(kind: str, start: str = "2020-03-01") -> list:
 
 
 def check(engine, facts: dict, on: dt.date = TODAY):
-    return engine.assess(parse_facts(facts, today=max(on, TODAY)), on, "section_25_5")[0]
-
-
-def criterion(result, ident):
-    return next(c for c in result.criteria if c.id == ident)
+    return assess_on(engine, "section_25_5", facts, on)
 
 
 def test_the_model_person_meets_everything_as_a_rule(engine):

@@ -5,23 +5,14 @@ and what a counsellor must see: the verdict, the earliest date, and the criterio
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 import pytest
 
-from perspektive.engine import Engine
 from perspektive.facts import parse_facts
 
-from .conftest import ROOT
+from .workflow_cases import D, TODAY, assess_on, criterion, with_changes
 
-D = dt.date.fromisoformat
-TODAY = D("2026-11-21")
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(ROOT / "plugins"))
 
 
 def person(**changes) -> dict:
@@ -46,13 +37,7 @@ def person(**changes) -> dict:
         "convictions": [], "extremism_indications": False, "expulsion_order": False,
         "prevented_by_illness_disability_or_age": False,
     }
-    for key, value in changes.items():
-        target = facts
-        *path, last = key.split("__")
-        for part in path:
-            target = target[part]
-        target[last] = copy.deepcopy(value)
-    return facts
+    return with_changes(facts, **changes)
 
 
 def history(*periods) -> list:
@@ -61,11 +46,7 @@ def history(*periods) -> list:
 
 
 def check(engine, facts: dict, on: dt.date):
-    return engine.assess(parse_facts(facts, today=max(on, TODAY)), on, "section_25a")[0]
-
-
-def criterion(result, ident):
-    return next(c for c in result.criteria if c.id == ident)
+    return assess_on(engine, "section_25a", facts, on)
 
 
 def expect(result, verdict, earliest, ident=None):

@@ -5,23 +5,11 @@ what a counsellor must see: the verdict, the earliest date, and the criterion th
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 import pytest
 
-from perspektive.engine import Engine
-from perspektive.facts import parse_facts
-
-from .conftest import ROOT
-
-D = dt.date.fromisoformat
-TODAY = D("2026-11-21")
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(ROOT / "plugins"))
+from .workflow_cases import D, TODAY, assess_on, criterion, with_changes
 
 
 def person(**changes) -> dict:
@@ -45,13 +33,7 @@ def person(**changes) -> dict:
         "convictions": [], "extremism_indications": False, "expulsion_order": False,
         "prevented_by_illness_disability_or_age": False,
     }
-    for key, value in changes.items():
-        target = facts
-        *path, last = key.split("__")
-        for part in path:
-            target = target[part]
-        target[last] = copy.deepcopy(value)
-    return facts
+    return with_changes(facts, **changes)
 
 
 def duldung_since(start: str, *earlier) -> list:
@@ -59,11 +41,7 @@ def duldung_since(start: str, *earlier) -> list:
 
 
 def check(engine, facts: dict, on: dt.date):
-    return engine.assess(parse_facts(facts, today=max(on, TODAY)), on, "section_25b")[0]
-
-
-def criterion(result, ident):
-    return next(c for c in result.criteria if c.id == ident)
+    return assess_on(engine, "section_25b", facts, on)
 
 
 # --- Abs. 1 S. 2 Nr. 1: six years (four with a minor child), at the day before and the day it is reached -------

@@ -5,24 +5,15 @@ what a counsellor must see: the verdict, the earliest date, and the criterion th
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 import pytest
 
-from perspektive.engine import Engine
 from perspektive.facts import parse_facts
 
-from .conftest import ROOT
+from .workflow_cases import D, TODAY, assert_row, assess_on, criterion, with_changes
 
-D = dt.date.fromisoformat
-TODAY = D("2026-11-21")
 WORKFLOW = "section_60c"
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(ROOT / "plugins"))
 
 
 def person(**changes) -> dict:
@@ -42,13 +33,7 @@ def person(**changes) -> dict:
         "employment_ban_60a_6": False, "concrete_removal_measures": False,
         "extremism_indications": False, "expulsion_order": False, "convictions": [],
     }
-    for key, value in changes.items():
-        target = facts
-        *path, last = key.split("__")
-        for part in path:
-            target = target[part]
-        target[last] = copy.deepcopy(value)
-    return facts
+    return with_changes(facts, **changes)
 
 
 def duldung_since(start: str, status: str = "duldung") -> list:
@@ -57,19 +42,7 @@ def duldung_since(start: str, status: str = "duldung") -> list:
 
 
 def check(engine, facts: dict, on: dt.date):
-    return engine.assess(parse_facts(facts, today=max(on, TODAY)), on, WORKFLOW)[0]
-
-
-def criterion(result, ident):
-    return next(c for c in result.criteria if c.id == ident)
-
-
-def assert_row(result, verdict, earliest, ident, text):
-    deciding = criterion(result, ident)
-    assert (result.verdict, result.earliest_date) == (verdict, D(earliest) if earliest else None), \
-        deciding.explanation
-    if text:
-        assert text in deciding.explanation
+    return assess_on(engine, WORKFLOW, facts, on)
 
 
 # --- Abs. 1 S. 1 Nr. 1 and 2, Abs. 2 Nr. 2: the route -------------------------------------------------------

@@ -7,24 +7,15 @@ Versions: 01.01.2020 (entry by 01.08.2018, 18 months at 35 hours, identity by 30
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 import pytest
 
-from perspektive.engine import Engine
 from perspektive.facts import parse_facts
 
-from .conftest import ROOT
+from .workflow_cases import D, TODAY, assess_on, criterion, with_changes
 
-D = dt.date.fromisoformat
-TODAY = D("2026-11-21")
 OLD = D("2023-12-01")  # a day under the first version (01.01.2020 to 26.02.2024)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(ROOT / "plugins"))
 
 
 def person(**changes) -> dict:
@@ -46,13 +37,7 @@ def person(**changes) -> dict:
         "household": {"spouse_or_partner": False, "minor_children": []},
         "convictions": [], "extremism_indications": False, "expulsion_order": False,
     }
-    for key, value in changes.items():
-        target = facts
-        *path, last = key.split("__")
-        for part in path:
-            target = target[part]
-        target[last] = copy.deepcopy(value)
-    return facts
+    return with_changes(facts, **changes)
 
 
 def arrived(entry: str, **changes) -> dict:
@@ -70,11 +55,7 @@ def job(start: str, hours: float = 40, end: str | None = None, insured: bool = T
 
 
 def check(engine, facts: dict, on: dt.date):
-    return engine.assess(parse_facts(facts, today=max(on, TODAY)), on, "section_60d")[0]
-
-
-def criterion(result, ident):
-    return next(c for c in result.criteria if c.id == ident)
+    return assess_on(engine, "section_60d", facts, on)
 
 
 def test_the_model_person_meets_everything_under_both_versions(engine):

@@ -1,0 +1,131 @@
+"""Follow-up rules: the dates a workflow file declares in ``[[followups]]``, computed from a client's facts.
+
+A rule names a basis (a date fact, the start or end of a status, or a fixed day), moves it by years, months and
+days, and says whether the result is a deadline *to act by*. Only such a deadline is moved to the next working day
+under § 193 BGB (Saxon public holidays); an age limit or the day a period is complete never moves. The reminder
+itself (who, when, by which channel) is the job of the follow-up queue; here is only the arithmetic, so that the
+page, the letters and the reminders all give the same date.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import get_args
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+from .criteria import Condition, check_condition
+from .facts import CaseFacts, Status
+from .periods import add_months, de, describe_deadline, last_day_to_act, period_end
+
+_STATUS_BASIS = re.compile(r"^status_(start|end):([a-z_]+)$")
+DATE_FACTS = ("person.date_of_birth", "entry_date", "identity.passport_valid_until", "identity.clarified_on",
+              "training.start_date", "training.end_date", "training.completed_on")
+
+
+class FollowUpRule(BaseModel):
+    """One ``[[followups]]`` entry of a workflow file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    text: str
+    citation: str
+    basis: str | None = None  # a date fact, "status_start:<status>" or "status_end:<status>"
+    on: dt.date | None = None  # a fixed day instead of a basis (30.06.2027)
+    years: int = 0
+    months: int = 0
+    days: int = 0
+    act_by: bool = False  # a deadline to act by: § 193 BGB applies
+    remind_days_before: list[int] = [30]
+    when: Condition | None = None  # only for clients whose facts meet this condition
+    only_for_status: Status | None = None  # only for clients who have held this status
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+    @field_validator("basis")
+    @classmethod
+    def _known_basis(cls, basis):
+        if basis is None or basis in DATE_FACTS:
+            return basis
+        match = _STATUS_BASIS.match(basis)
+        if match and match.group(2) in get_args(Status):
+            return basis
+        raise ValueError(f"unbekannte Grundlage {basis!r}: ein Datumsfakt ({', '.join(DATE_FACTS)}) oder "
+                         "status_start:<status> / status_end:<status>")
+
+    @model_validator(mode="after")
+    def _one_basis(self):
+        if (self.basis is None) == (self.on is None):
+            raise ValueError("genau eines von 'basis' oder 'on' angeben")
+        if not self.remind_days_before or min(self.remind_days_before) < 0:
+            raise ValueError("remind_days_before: mindestens ein Wert, keiner negativ")
+        return self
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (self.valid_until is None or on <= self.valid_until)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A dated follow-up for one client: what is due, when, why, and from when to remind."""
+
+    workflow: str
+    id: str
+    due: dt.date
+    remind_from: dt.date
+    text: str
+    citation: str
+    basis: str  # German: how the date was computed
+
+    def to_json(self) -> dict:
+        return {"workflow": self.workflow, "id": self.id, "due": self.due.isoformat(),
+                "remind_from": self.remind_from.isoformat(), "text": self.text, "citation": self.citation,
+                "basis": self.basis}
+
+
+def _basis_day(rule: FollowUpRule, facts: CaseFacts) -> tuple[dt.date, str] | None:
+    if rule.on is not None:
+        return rule.on, f"Stichtag {de(rule.on)}"
+    match = _STATUS_BASIS.match(rule.basis or "")
+    if match:
+        edge, status = match.groups()
+        periods = [p for p in facts.status_history or () if p.status == status]
+        if not periods:
+            return None
+        period = periods[-1]
+        day = period.from_ if edge == "start" else period.to
+        return (day, f"{'Beginn' if edge == 'start' else 'Ende'} des Status am {de(day)}") if day else None
+    value: object = facts
+    for part in (rule.basis or "").split("."):
+        value = getattr(value, part, None)
+    return (value, f"{rule.basis} = {de(value)}") if isinstance(value, dt.date) else None
+
+
+def compute(workflow_id: str, rules: tuple[FollowUpRule, ...], facts: CaseFacts, on: dt.date) -> list[FollowUp]:
+    """The follow-ups of one workflow for a client, as of ``on``; rules whose basis is unknown give none."""
+    followups = []
+    for rule in rules:
+        if not rule.in_force(on) or rule.when is not None and check_condition(rule.when, facts) is not True:
+            continue
+        if rule.only_for_status and rule.only_for_status not in {p.status for p in facts.status_history or ()}:
+            continue
+        found = _basis_day(rule, facts)
+        if found is None:
+            continue
+        day, basis = found
+        months = 12 * rule.years + rule.months
+        if rule.act_by and months:
+            due = period_end(day, months=months) + dt.timedelta(days=rule.days)
+        else:
+            due = add_months(day, months) + dt.timedelta(days=rule.days)
+        shift = " ".join(f"{n:+d} {unit}" for n, unit in ((rule.years, "Jahre"), (rule.months, "Monate"),
+                                                          (rule.days, "Tage")) if n)
+        basis = f"{basis} {shift}".strip()
+        if rule.act_by and last_day_to_act(due) != due:
+            basis += f"; Fristende {describe_deadline(due)}"
+            due = last_day_to_act(due)
+        remind_from = due - dt.timedelta(days=max(rule.remind_days_before))
+        followups.append(FollowUp(workflow_id, rule.id, due, remind_from, rule.text, rule.citation, basis))
+    return sorted(followups, key=lambda f: f.due)
