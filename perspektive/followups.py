@@ -16,6 +16,7 @@ from typing import get_args
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from .criteria import Condition, check_condition
+from .fact_labels import VALUE_LABELS, label_of
 from .facts import CaseFacts, Status
 from .periods import add_months, de, describe_deadline, last_day_to_act, period_end
 
@@ -96,11 +97,12 @@ def _basis_day(rule: FollowUpRule, facts: CaseFacts) -> tuple[dt.date, str] | No
             return None
         period = periods[-1]
         day = period.from_ if edge == "start" else period.to
-        return (day, f"{'Beginn' if edge == 'start' else 'Ende'} des Status am {de(day)}") if day else None
+        name = VALUE_LABELS.get(status, status)
+        return (day, f"{'Beginn' if edge == 'start' else 'Ende'} {name} {de(day)}") if day else None
     value: object = facts
     for part in (rule.basis or "").split("."):
         value = getattr(value, part, None)
-    return (value, f"{rule.basis} = {de(value)}") if isinstance(value, dt.date) else None
+    return (value, f"{label_of(rule.basis)} {de(value)}") if isinstance(value, dt.date) else None
 
 
 def compute(workflow_id: str, rules: tuple[FollowUpRule, ...], facts: CaseFacts, on: dt.date) -> list[FollowUp]:
@@ -120,8 +122,8 @@ def compute(workflow_id: str, rules: tuple[FollowUpRule, ...], facts: CaseFacts,
             due = period_end(day, months=months) + dt.timedelta(days=rule.days)
         else:
             due = add_months(day, months) + dt.timedelta(days=rule.days)
-        shift = " ".join(f"{n:+d} {unit}" for n, unit in ((rule.years, "Jahre"), (rule.months, "Monate"),
-                                                          (rule.days, "Tage")) if n)
+        shift = ", ".join(f"{'plus' if n > 0 else 'minus'} {abs(n)} {unit if abs(n) != 1 else unit[:-1] or unit}"
+                          for n, unit in ((rule.years, "Jahre"), (rule.months, "Monate"), (rule.days, "Tage")) if n)
         basis = f"{basis} {shift}".strip()
         if rule.act_by and last_day_to_act(due) != due:
             basis += f"; Fristende {describe_deadline(due)}"

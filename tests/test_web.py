@@ -122,6 +122,16 @@ def test_perspektiven_table_orders_paths_and_says_what_to_do(logged_in, counsell
     assert order == sorted(order, key=["eligible", "eligible_from", "incomplete", "not_eligible"].index)
 
 
+def test_client_page_lists_upcoming_deadlines_with_their_computation(logged_in, counsellor):
+    client = add_client(counsellor, "yasmin")
+    html = page(logged_in.get(f"/clients/{client.id}"))
+    deadlines = html.split('id="fristen"')[1].split("</section>")[0]
+    assert "01.01.2027" in deadlines and "Frühester Tag für den Antrag nach § 60c" in deadlines
+    assert "13.02.2031" in deadlines and "Tag vor dem 27. Geburtstag" in deadlines
+    assert "Ausbildungsbeginn (laut Vertrag) 01.08.2027 minus 7 Monate" in deadlines
+    assert deadlines.index("01.01.2027") < deadlines.index("13.02.2031")  # soonest first
+
+
 @pytest.mark.parametrize("verdict, expected", [
     ("eligible", "Offen"), ("eligible_from", "Offen ab 01.03.2027"), ("not_eligible", "Blockiert"),
     ("incomplete", "Unvollständig"),

@@ -201,6 +201,7 @@ def client_page(client_id: int):
     assessments = in_order_of_use(engine.assess(facts, on))
     return render_template("client.html", client=client, person=facts.person, sections=fact_sections(facts),
                            assessments=assessments, notes=engine.notes(facts, assessments), on=on,
+                           followups=[f for f in engine.followups(facts, on) if f.due >= on],
                            letters=[(letter, LETTER_NAMES.get(letter, letter)) for letter in LETTERS])
 
 
