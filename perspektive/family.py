@@ -31,3 +31,26 @@ def school_certificate_items(facts: CaseFacts, on: dt.date, why: str) -> list[di
             "why": why,
         })
     return items
+
+
+SPOUSE = "die Ehegattin bzw. den Ehegatten oder die Lebenspartnerin bzw. den Lebenspartner"
+CHILDREN = "die minderjährigen ledigen Kinder"
+
+
+def family_request(facts: CaseFacts, spouse_basis: str, children_basis: str) -> str:
+    """The letter's request for the spouse and the minor children living with the client ('' without them).
+
+    ``spouse_basis`` and ``children_basis`` are the provisions (``"§ 25a Abs. 2 S. 3 AufenthG"``); one basis for
+    both is named once.
+    """
+    members = [(basis, who) for basis, who, present in ((spouse_basis, SPOUSE, facts.household.spouse_or_partner),
+                                                        (children_basis, CHILDREN, facts.household.minor_children))
+               if present]
+    if not members:
+        return ""
+    if len({basis for basis, _ in members}) == 1:
+        named = f"nach {members[0][0]} für " + " und ".join(who for _, who in members)
+    else:
+        named = " und ".join(f"nach {basis} für {who}" for basis, who in members)
+    return (f"Zugleich wird die Erteilung von Aufenthaltserlaubnissen {named}, die mit der antragstellenden Person "
+            "in familiärer Lebensgemeinschaft leben, beantragt.")

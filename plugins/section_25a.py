@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from perspektive import hookimpl
+from perspektive.family import family_request
 from perspektive.periods import birthday, de
 
 WORKFLOW = "section_25a"
@@ -53,14 +54,4 @@ def checklist_items(workflow, facts, assessment):
 def letter_context(workflow, facts, assessment, letter):
     if workflow.id != WORKFLOW or letter != "antrag":
         return {}
-    members = []
-    if facts.household.spouse_or_partner:
-        members.append("nach § 25a Abs. 2 S. 3 AufenthG für die Ehegattin bzw. den Ehegatten oder die "
-                       "Lebenspartnerin bzw. den Lebenspartner")
-    if facts.household.minor_children:
-        members.append("nach § 25a Abs. 2 S. 5 AufenthG für die minderjährigen ledigen Kinder")
-    if not members:
-        return {"family_request": ""}
-    return {"family_request": "Zugleich wird die Erteilung von Aufenthaltserlaubnissen " + " und ".join(members)
-                              + ", die mit der antragstellenden Person in familiärer Lebensgemeinschaft leben, "
-                              "beantragt."}
+    return {"family_request": family_request(facts, "§ 25a Abs. 2 S. 3 AufenthG", "§ 25a Abs. 2 S. 5 AufenthG")}

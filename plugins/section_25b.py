@@ -14,7 +14,7 @@ from perspektive.criteria import (
     evaluate_status_duration,
 )
 from perspektive.facts import LEVELS
-from perspektive.family import school_certificate_items
+from perspektive.family import family_request, school_certificate_items
 
 WORKFLOW = "section_25b"
 
@@ -84,13 +84,4 @@ def checklist_items(workflow, facts, assessment):
 def letter_context(workflow, facts, assessment, letter):
     if workflow.id != WORKFLOW or letter != "antrag":
         return {}
-    members = []
-    if facts.household.spouse_or_partner:
-        members.append("die Ehegattin bzw. den Ehegatten oder die Lebenspartnerin bzw. den Lebenspartner")
-    if facts.household.minor_children:
-        members.append("die minderjährigen ledigen Kinder")
-    if not members:
-        return {"family_request": ""}
-    return {"family_request": "Zugleich wird die Erteilung von Aufenthaltserlaubnissen nach § 25b Abs. 4 AufenthG für "
-                              + " und ".join(members) + ", die mit der antragstellenden Person in familiärer "
-                              "Lebensgemeinschaft leben, beantragt."}
+    return {"family_request": family_request(facts, "§ 25b Abs. 4 AufenthG", "§ 25b Abs. 4 AufenthG")}
