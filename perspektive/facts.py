@@ -287,16 +287,20 @@ def json_schema() -> dict:
     return schema
 
 
-def fact_paths(model: type[BaseModel] = None, prefix: str = "") -> set[str]:
-    """Every dotted path a rule can test (``identity.clarified_on``); lists are facts as a whole."""
+def fact_paths(model: type[BaseModel] = None, prefix: str = "") -> dict[str, object]:
+    """Every dotted path a rule can test (``identity.clarified_on``) with its type; lists are facts as a whole."""
     model = model or CaseFacts
-    paths = set()
+    paths: dict[str, object] = {}
     for name, info in model.model_fields.items():
         path = prefix + name
         kind = info.annotation
         if isinstance(kind, type) and issubclass(kind, BaseModel):
-            paths |= fact_paths(kind, path + ".")
+            paths.update(fact_paths(kind, path + "."))
         else:
-            paths.add(path)
+            paths[path] = kind
     return paths
 
+
+def date_fact_paths() -> tuple[str, ...]:
+    """The facts that hold a single date (the bases a follow-up rule can count from)."""
+    return tuple(sorted(path for path, kind in fact_paths().items() if kind == dt.date | None))

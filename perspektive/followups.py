@@ -17,12 +17,11 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from .criteria import Condition, check_condition
 from .fact_labels import VALUE_LABELS, label_of
-from .facts import CaseFacts, Status
+from .facts import CaseFacts, Status, date_fact_paths
 from .periods import add_months, de, describe_deadline, last_day_to_act, period_end
 
 _STATUS_BASIS = re.compile(r"^status_(start|end):([a-z_]+)$")
-DATE_FACTS = ("person.date_of_birth", "entry_date", "identity.passport_valid_until", "identity.clarified_on",
-              "training.start_date", "training.end_date", "training.completed_on")
+DATE_FACTS = date_fact_paths()
 
 
 class FollowUpRule(BaseModel):
