@@ -246,6 +246,14 @@ def assess_all(workflows: Mapping[str, Workflow], facts: CaseFacts, on: dt.date,
     return [assess(w, facts, on, types) for w in workflows.values() if w.in_force(on)]
 
 
+_VERDICT_ORDER = {"eligible": 0, "eligible_from": 1, "incomplete": 2, "not_eligible": 3}
+
+
+def in_order_of_use(assessments) -> list:
+    """Open paths first, then those that open later (soonest first), then the undecided, then the blocked."""
+    return sorted(assessments, key=lambda a: (_VERDICT_ORDER.get(a.verdict, 4), a.earliest_date or dt.date.min))
+
+
 def assessment_document(assessments: list[Assessment], on: dt.date, notes: list[dict] | None = None) -> dict:
     """The JSON answer of ``assess`` and ``POST /api/v1/assessments`` (shared/case-facts.md), plus the ``notes``
     that concern several paths."""

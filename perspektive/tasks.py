@@ -62,3 +62,33 @@ def nightly_housekeeping() -> None:
     _purge()
     with _app_context(), db.connection_context():
         LoginAttempt.delete().where(LoginAttempt.at < utcnow() - dt.timedelta(days=1)).execute()
+
+
+@huey.task()
+def deliver_referral(referral_id: str) -> str:
+    """Encrypt and send one referral (see ``referrals.deliver``); safe to run twice."""
+    from .models import db
+    from .referrals import deliver
+
+    with _app_context(), db.connection_context():
+        return deliver(referral_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_outbox() -> int:
+    """Re-queue referrals whose worker died or whose task Huey lost (Huey does not guarantee delivery)."""
+    from .models import db
+    from .referrals import sweep
+
+    with _app_context(), db.connection_context():
+        return sweep()
+
+
+@huey.periodic_task(crontab(hour="7", minute="3"))
+def warn_about_expiring_keys() -> int:
+    """Tell administrators each morning which contact keys end within KEY_EXPIRY_WARNING_DAYS."""
+    from .contacts import expiring_keys_notice
+    from .models import db
+
+    with _app_context(), db.connection_context():
+        return expiring_keys_notice()

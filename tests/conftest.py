@@ -122,3 +122,60 @@ def logged_in(http, counsellor):
 
 def demo_facts(name: str = "amina") -> dict:
     return json.loads((DEMO / f"{name}.json").read_text(encoding="utf-8"))
+
+
+# --- referrals: real gpg keys, a real SMTP server, an authority contact with a confirmed key ----------------------
+
+@pytest.fixture(scope="session")
+def pgp_key():
+    """``pgp_key(kind, email, expire=..., faked_time=...)``: a real key, made once per session and argument set."""
+    from tests.pgp_keys import make_key, stop_agent
+
+    made = {}
+
+    def get(kind: str = "brainpoolP256r1", email: str = "sachbearbeitung@abh.example", **options):
+        key = (kind, email, tuple(sorted(options.items())))
+        if key not in made:
+            made[key] = make_key(kind, email, **options)
+        return made[key]
+
+    yield get
+    for key in made.values():
+        stop_agent(key.home)
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on 127.0.0.1 that the app sends to (plain SMTP: a relay on the same host)."""
+    from tests.smtp_sink import start_sink
+
+    controller, sink = start_sink()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_SECURITY="none")
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture
+def administrator(make_user):
+    return make_user("verwaltung", role="administrator", display_name="Vera Verwaltung",
+                     email="verwaltung@fluechtlingsrat.example")
+
+
+@pytest.fixture
+def authority_user(make_user):
+    return make_user("abh-meier", role="authority_contact", display_name="Max Meier",
+                     email="m.meier@abh.example")
+
+
+@pytest.fixture
+def contact(app, administrator, authority_user, pgp_key):
+    """Herr Meier of the Ausländerbehörde, responsible for § 25b, with a confirmed brainpool key."""
+    from perspektive.contacts import add_contact, confirm_fingerprint
+
+    key = pgp_key("brainpoolP256r1", "m.meier@abh.example")
+    with db.connection_context():
+        made = add_contact(name="Max Meier", email="m.meier@abh.example", department="Sachgebiet Bleiberecht",
+                           workflows="section_25b,section_25a", armor=key.public, user=authority_user,
+                           actor=administrator)
+        confirm_fingerprint(made, key.fingerprint, administrator)
+        return made

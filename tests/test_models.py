@@ -9,7 +9,8 @@ import re
 from perspektive import audit
 from perspektive.facts import parse_facts
 from perspektive.letters import render_letter
-from perspektive.models import AuditEvent, Client, SchemaMigration, connect_database, migrate
+from perspektive.models import (MIGRATIONS, AuditEvent, AuthorityContact, Client, Consent, Outbox, Referral,
+                                SchemaMigration, connect_database, db, migrate)
 from perspektive.records import create_client, load_facts, update_facts
 
 from .conftest import ROOT, demo_facts
@@ -27,8 +28,17 @@ def test_sqlite_runs_in_wal_mode_with_busy_timeout(tmp_path):
 def test_migrations_apply_once_and_keep_data(dbconn, counsellor):
     client = create_client(parse_facts(demo_facts("amina")), counsellor)
     assert migrate() == []
-    assert [m.version for m in SchemaMigration.select()] == [1]
+    assert [m.version for m in SchemaMigration.select()] == [version for version, _ in MIGRATIONS]
     assert Client.get_by_id(client.id).reference == client.reference
+
+
+def test_upgrade_from_the_first_schema_adds_referrals_and_keeps_clients(dbconn, counsellor):
+    client = create_client(parse_facts(demo_facts("amina")), counsellor)
+    db.drop_tables([Outbox, Referral, Consent, AuthorityContact])
+    SchemaMigration.delete().where(SchemaMigration.version == 2).execute()
+    assert migrate() == [2]
+    assert Client.get_by_id(client.id).reference == client.reference
+    assert Referral.select().count() == 0
 
 
 def test_facts_keep_their_history(dbconn, counsellor):

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from pydantic import BaseModel
 
-from perspektive import records
+from perspektive import fact_view, records
 from perspektive.facts import CaseFacts, parse_facts
 from perspektive.models import AuditEvent, Client, Document
 from perspektive.views import shared, web
@@ -172,7 +172,7 @@ def _leaf_paths(model: type[BaseModel], prefix: str = "") -> set[str]:
 
 
 def test_every_fact_has_a_place_on_the_client_page():
-    shown = {item.path if isinstance(item, web.Table) else item for _, items in web.SECTIONS for item in items}
+    shown = {item.path if isinstance(item, fact_view.Table) else item for _, items in fact_view.SECTIONS for item in items}
     assert _leaf_paths(CaseFacts) == shown
 
 

@@ -1,0 +1,62 @@
+"""The client's release from confidentiality (Schweigepflichtentbindung): without one that names the recipient and
+covers the documents, no referral leaves the counselling."""
+from __future__ import annotations
+
+import datetime as dt
+
+from . import audit
+from .models import AuthorityContact, Client, Consent, User, write_transaction
+
+DOCUMENT_KINDS = ("letter", "checklist", "summary")
+DOCUMENT_NAMES = {"letter": "Antrag", "checklist": "Checkliste", "summary": "Fallzusammenfassung"}
+
+
+class ConsentError(ValueError):
+    """The consent is missing or does not cover what is to be sent; the message says what to record."""
+
+
+def document_kinds(values) -> list[str]:
+    """The document kinds in ``values`` (a list or a comma-separated text), in a fixed order; unknown ones refused."""
+    items = values.split(",") if isinstance(values, str) else list(values or [])
+    kinds = {v.strip() for v in items if v and v.strip()}
+    unknown = kinds - set(DOCUMENT_KINDS)
+    if unknown:
+        raise ConsentError(f"Unbekannte Unterlagen: {', '.join(sorted(unknown))} (möglich: {', '.join(DOCUMENT_KINDS)}).")
+    return [k for k in DOCUMENT_KINDS if k in kinds]
+
+
+def record_consent(client: Client, recipient: AuthorityContact, given_on: dt.date, documents, actor: User | str,
+                   today: dt.date) -> Consent:
+    """Record that the client released ``documents`` to ``recipient`` on ``given_on`` (not in the future)."""
+    kinds = document_kinds(documents)
+    if not kinds:
+        raise ConsentError("Die Entbindung muss mindestens eine Unterlage umfassen. (Scope is empty.)")
+    if given_on > today:
+        raise ConsentError(f"Das Datum der Entbindung ({given_on:%d.%m.%Y}) liegt in der Zukunft. "
+                           "(Consent date is in the future.)")
+    with write_transaction():
+        consent = Consent.create(client=client, recipient=recipient, given_on=given_on, scope=",".join(kinds),
+                                 recorded_by=actor if isinstance(actor, User) else None)
+        audit.record(actor, "consent.record", "consent", consent.id, f"client {client.id} contact {recipient.id}")
+    return consent
+
+
+def consent_covering(client: Client, recipient: AuthorityContact, documents: list[str],
+                     on: dt.date) -> Consent:
+    """The latest consent of ``client`` towards ``recipient`` that covers ``documents`` on ``on``."""
+    consents = Consent.select().where((Consent.client == client) & (Consent.recipient == recipient)
+                                      & (Consent.given_on <= on)
+                                      & (Consent.withdrawn_on.is_null() | (Consent.withdrawn_on > on)))
+    for consent in consents.order_by(Consent.given_on.desc(), Consent.id.desc()):
+        if set(documents) <= set(consent.scope.split(",")):
+            return consent
+    raise ConsentError("Es fehlt eine Schweigepflichtentbindung der Mandantin / des Mandanten für diese Empfängerin "
+                       "bzw. diesen Empfänger und diese Unterlagen. (No release from confidentiality covers this "
+                       "referral.)")
+
+
+def withdraw(consent: Consent, on: dt.date, actor) -> None:
+    with write_transaction():
+        consent.withdrawn_on = on
+        consent.save()
+        audit.record(actor, "consent.withdraw", "consent", consent.id)
