@@ -17,11 +17,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	@export PERSPEKTIVE_SECURE_COOKIES=false; \
+	@export PERSPEKTIVE_SECURE_COOKIES=false PERSPEKTIVE_SMTP_HOST=127.0.0.1 PERSPEKTIVE_SMTP_PORT=8025 \
+	  PERSPEKTIVE_SMTP_SECURITY=none; \
 	$(BIN)/flask --app app migrate && $(BIN)/flask --app app demo && \
 	$(BIN)/flask --app app workflows check && \
-	{ $(BIN)/huey_consumer app.huey -w 2 -k thread -m 1 & consumer=$$!; \
-	  trap 'kill -INT $$consumer 2>/dev/null; wait $$consumer' EXIT INT TERM; \
+	{ $(BIN)/python -m perspektive.devmail & mail=$$!; \
+	  $(BIN)/huey_consumer app.huey -w 2 -k thread -m 1 & consumer=$$!; \
+	  trap 'kill -INT $$consumer 2>/dev/null; kill $$mail 2>/dev/null; wait $$consumer $$mail' EXIT INT TERM; \
 	  echo "Perspektive: http://127.0.0.1:5000 (Ctrl-C beendet)"; \
 	  $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - 'app:app'; }
 

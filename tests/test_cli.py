@@ -1,8 +1,10 @@
 """The command-line face: parsing and formatting; the capabilities behind it are tested in their own modules."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+from pathlib import Path
 import zipfile
 
 import pytest
@@ -139,6 +141,36 @@ def test_demo_loads_once(runner):
     assert "schon vorhanden" in runner.invoke(args=["demo"]).output
     with db.connection_context():
         assert Client.select().count() == len(list((ROOT / "perspektive" / "demo_data").glob("*.json")))
+
+
+def test_the_demo_authority_can_receive_and_decrypt_a_referral(app, runner, smtp):
+    """`make run` should let a counsellor follow a referral to the end: a confirmed demo contact whose secret key
+    is at hand."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from perspektive import referrals
+    from perspektive.consents import record_consent
+    from perspektive.models import AuthorityContact, User
+
+    loaded = runner.invoke(args=["demo"])
+    assert loaded.exit_code == 0, loaded.output
+    with db.connection_context():
+        contact = AuthorityContact.get(AuthorityContact.email == "behoerde@abh.example")
+        assert contact.user.username == "behoerde" and contact.confirmed_at is not None
+        client = Client.select().first()
+        record_consent(client, contact, dt.date(2026, 11, 20), ["summary"], client.counsellor, dt.date(2026, 11, 21))
+        referral = referrals.queue_referral(client=client, contact=contact, counsellor=client.counsellor,
+                                            documents=["summary"], note="Demo", workflow="section_25b")
+        assert User.get(User.username == "behoerde").role == "authority_contact"
+    assert referral.status == "sent", referral.last_error
+    home = tempfile.mkdtemp(prefix="d", dir="/tmp")  # a copy with a short path for gpg-agent's socket
+    shutil.copytree(Path(app.config["DATA_DIR"]) / "demo-authority-gnupg", home, dirs_exist_ok=True)
+    decrypted = subprocess.run(["gpg", "--homedir", home, "--batch", "--decrypt"], capture_output=True,
+                               input=referral.ciphertext.encode())
+    subprocess.run(["gpgconf", "--homedir", home, "--kill", "gpg-agent"], capture_output=True)
+    assert decrypted.returncode == 0 and b"Fallzusammenfassung" in decrypted.stdout
 
 
 def test_assess_without_workflow_leaves_out_provisions_not_yet_in_force(runner):

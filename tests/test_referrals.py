@@ -525,3 +525,39 @@ def test_no_login_over_a_plain_connection(app, smtp, contact, counsellor, client
     referral = _queue(client_row, contact, counsellor, documents=("summary",))
     assert referral.status == "retrying" and "nur über starttls oder tls" in referral.last_error
     assert smtp.messages == []
+
+
+# --- warnings and the audit trail --------------------------------------------------------------------------------
+
+def test_administrators_hear_each_morning_of_keys_that_end_within_30_days(app, smtp, contact, administrator,
+                                                                        pgp_key):
+    from perspektive.contacts import add_contact, expiring_keys, expiring_keys_notice
+
+    soon = pgp_key("brainpoolP256r1", "kurz@abh.example", expire="20d")
+    with db.connection_context():
+        short = add_contact(name="Karla Kurz", email="kurz@abh.example", armor=soon.public, actor=administrator)
+        assert [c.id for c in expiring_keys()] == [short.id]  # Max Meier's key runs for two years
+        assert expiring_keys_notice() == 1
+    [notice] = smtp.to("verwaltung@fluechtlingsrat.example")
+    body = notice.message.get_content()
+    assert "Karla Kurz" in body and "Max Meier" not in body
+    assert short.key_expires_at.strftime("%d.%m.%Y") in body
+
+
+def test_the_audit_trail_records_key_import_confirmation_attempts_and_acknowledgement(app, smtp, contact,
+                                                                                     counsellor, client_row,
+                                                                                     authority_user):
+    from perspektive.models import AuditEvent
+
+    referral = _queue(client_row, contact, counsellor, documents=("summary",))
+    with db.connection_context():
+        referrals.acknowledge(Referral.get_by_id(referral.id), authority_user)
+        events = [(e.actor, e.action, e.detail) for e in AuditEvent.select().order_by(AuditEvent.id)]
+        assert referrals.audit.verify_chain() is None
+    actions = [action for _, action, _ in events]
+    for expected in ("contact.key_import", "contact.key_confirm", "consent.record", "referral.queue",
+                     "referral.send_attempt", "referral.acknowledge"):
+        assert expected in actions
+    assert ("abh-meier", "referral.acknowledge") in [(actor, action) for actor, action, _ in events]
+    text = " ".join(" ".join(event) for event in events)
+    assert "Yousef" not in text and "Amina" not in text and "Sehr geehrter" not in text
