@@ -61,11 +61,13 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.log_exception = _log_without_data
     csrf.init_app(app)
-    from .views import api, auth, cli, web
+    from .views import admin, api, auth, cli, portal, web
 
     auth.init_app(app)
     app.register_blueprint(web.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(portal.bp)
+    admin.init_app(app)
     cli.init_app(app)
     _register_error_pages(app)
     return app

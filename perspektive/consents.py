@@ -55,7 +55,16 @@ def consent_covering(client: Client, recipient: AuthorityContact, documents: lis
                        "referral.)")
 
 
+def of_client(client: Client):
+    """The client's consents, newest first, with their recipients."""
+    return (Consent.select(Consent, AuthorityContact).join(AuthorityContact).where(Consent.client == client)
+            .order_by(Consent.given_on.desc(), Consent.id.desc()))
+
+
 def withdraw(consent: Consent, on: dt.date, actor) -> None:
+    """End the release from ``on``; a consent withdrawn already keeps its first date."""
+    if consent.withdrawn_on is not None:
+        return
     with write_transaction():
         consent.withdrawn_on = on
         consent.save()

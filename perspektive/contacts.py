@@ -164,3 +164,23 @@ def expiring_keys_notice() -> int:
                               "Bitte neue Schlüssel anfordern, importieren und den Fingerabdruck bestätigen:\n\n"
                               + "\n".join(lines) + "\n")
     return len(contacts)
+
+
+def remove_key(contact: AuthorityContact, actor) -> None:
+    """Forget the pinned key and its confirmation: nothing reaches the contact until a new key is confirmed."""
+    with write_transaction():
+        old = contact.fingerprint or ""
+        contact.fingerprint = contact.public_key = None
+        contact.key_summary, contact.key_expires_at, contact.key_imported_at = "", None, None
+        contact.confirmed_at = contact.confirmed_by = None
+        contact.save()
+        audit.record(actor or "cli", "contact.key_remove", "authority_contact", contact.id, old)
+
+
+def set_active(contact: AuthorityContact, active: bool, actor) -> None:
+    """Switch a contact on or off; an inactive contact is neither proposed nor sent to (``key_problem``)."""
+    with write_transaction():
+        contact.active = bool(active)
+        contact.save()
+        audit.record(actor or "cli", "contact.activate" if active else "contact.deactivate", "authority_contact",
+                     contact.id)

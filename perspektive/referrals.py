@@ -267,9 +267,10 @@ def addressed_to(user: User):
 
 def addressed_to_one(user: User, referral_id: str) -> Referral:
     """One referral addressed to ``user``; someone else's is ``NotFound``, exactly like a missing one."""
-    referral = addressed_to(user).where(Referral.id == str(referral_id)[:32]).first()
+    valid = isinstance(referral_id, str) and re.fullmatch(r"[0-9a-f]{32}", referral_id)
+    referral = addressed_to(user).where(Referral.id == referral_id).first() if valid else None
     if referral is None:
-        audit.record(user, "referral.access_denied", "referral", str(referral_id)[:40])
+        audit.record(user, "referral.access_denied", "referral", str(referral_id)[:32])
         raise NotFound(referral_id)
     return referral
 

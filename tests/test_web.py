@@ -41,12 +41,12 @@ def test_start_page_leads_counsellors_to_their_clients(logged_in):
     assert logged_in.get("/").headers["Location"] == "/clients"
 
 
-def test_start_page_for_other_roles_is_a_plain_welcome(http, make_user):
+def test_start_page_of_an_authority_contact_is_their_portal(http, make_user):
     make_user("behoerde", role="authority_contact")
     login(http, "behoerde")
     response = http.get("/")
-    assert response.status_code == 200 and "Willkommen" in page(response)
-    assert "Mandantinnen und Mandanten" not in page(response)  # no link to pages they may not open
+    assert response.status_code == 302 and response.headers["Location"] == "/portal/"
+    assert "Mandantinnen und Mandanten" not in page(http.get("/portal/"))  # no link to pages they may not open
 
 
 def test_row11_client_list_shows_only_own_clients(logged_in, counsellor, make_user):

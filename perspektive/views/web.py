@@ -1,4 +1,5 @@
-"""The German web face for counsellors: their clients, the facts of one client, the paths open to them, letters.
+"""The German web face for counsellors: their clients, the facts of one client, the paths open to them, letters,
+and the client's release from confidentiality and referrals to the Ausländerbehörde.
 
 Views only parse the request, call one capability (``records``, the engine, ``letters``) and render. Everything
 is escaped by Jinja's autoescape; no template marks user data ``|safe``, and no page needs JavaScript (the CSP
@@ -8,17 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import records
+from .. import consents, contacts, records, referrals
+from ..consents import ConsentError
 from ..engine import current_engine
 from ..fact_labels import label_of
 from ..fact_view import fact_sections
 from ..facts import CaseFacts, FactsError, parse_facts
 from ..letters import LETTERS, LetterError
-from ..periods import de, today_in_germany
+from ..models import AuthorityContact, Consent, utcnow
+from ..periods import GERMANY, de, today_in_germany
+from ..referrals import ReferralError
 from ..rules import in_order_of_use
 from .auth import role_required
 from .shared import letter_download, own_client
@@ -42,6 +47,34 @@ def verdict_text(assessment) -> str:
 
 bp.add_app_template_filter(label_of, "fact_label")
 
+
+@bp.app_template_filter("german_time")
+def german_time(moment: dt.datetime | None) -> str:
+    """A stored UTC time as German local time: ``21.11.2026 14:05``."""
+    if moment is None:
+        return "–"
+    return moment.replace(tzinfo=dt.timezone.utc).astimezone(GERMANY).strftime("%d.%m.%Y %H:%M")
+
+
+@bp.app_template_filter("document_names")
+def document_names(kinds: str) -> str:
+    """``letter,summary`` as the German names of the documents: ``Antrag, Fallzusammenfassung``."""
+    return ", ".join(consents.DOCUMENT_NAMES.get(k, k) for k in kinds.split(",") if k)
+
+
+@bp.app_template_filter("referral_status")
+def referral_status(referral) -> str:
+    if referral.status == "queued":
+        return "in Warteschlange"
+    if referral.status == "retrying":
+        return f"wird erneut versucht (Versuch {referral.attempts}): {referral.last_error}"
+    if referral.status == "sent":
+        return f"gesendet am {german_time(referral.sent_at)}"
+    if referral.status == "failed":
+        return f"fehlgeschlagen: {referral.last_error}"
+    return referral.status
+
+
 # --- views ------------------------------------------------------------------------------------------------------
 
 @bp.get("/")
@@ -51,6 +84,8 @@ def index():
         return redirect(url_for("web.clients"))
     if current_user.role == "administrator" and "admin.index" in current_app.view_functions:
         return redirect(url_for("admin.index"))
+    if current_user.role == "authority_contact":
+        return redirect(url_for("portal.index"))
     return render_template("home.html")
 
 
@@ -95,7 +130,12 @@ def _parse_json(text: str):
 @bp.get("/clients/<int:client_id>", endpoint="client")
 @role_required("counsellor")
 def client_page(client_id: int):
-    client = own_client(_me(), client_id)
+    return _client_page(own_client(_me(), client_id))
+
+
+def _client_page(client, *, consent_form: dict | None = None, consent_error: str | None = None,
+                 referral_form: dict | None = None, referral_error: str | None = None) -> str:
+    """The client page; after a refused form, with that form's values and the reason."""
     facts = records.load_facts(client)
     engine = current_engine()
     engine.reload_if_changed()
@@ -104,7 +144,129 @@ def client_page(client_id: int):
     return render_template("client.html", client=client, person=facts.person, sections=fact_sections(facts),
                            assessments=assessments, notes=engine.notes(facts, assessments), on=on,
                            followups=[f for f in engine.followups(facts, on) if f.due >= on],
-                           letters=[(letter, LETTER_NAMES.get(letter, letter)) for letter in LETTERS])
+                           letters=[(letter, LETTER_NAMES.get(letter, letter)) for letter in LETTERS],
+                           referral=_referral_section(client, assessments, on, consent_form, referral_form),
+                           consent_error=consent_error, referral_error=referral_error)
+
+
+# --- release from confidentiality and referrals -----------------------------------------------------------------
+
+_ID = re.compile(r"[1-9][0-9]{0,17}")
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_GERMAN_DAY = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+
+
+class FormError(ValueError):
+    """A form value the counsellor has to correct; the message says which and how."""
+
+
+def _referral_section(client, assessments, on: dt.date, consent_form: dict | None,
+                      referral_form: dict | None) -> dict:
+    """What the referral section shows: consents, the two forms (defaults or the values sent), referrals."""
+    workflows = [a.workflow for a in assessments]
+    if referral_form is None:
+        asked = request.args.get("workflow", "")
+        referral_form = {"workflow": asked if asked in workflows else (workflows[0] if workflows else ""),
+                         "contact": "", "documents": list(consents.DOCUMENT_KINDS), "note": ""}
+    warn_until = utcnow() + dt.timedelta(days=current_app.config["KEY_EXPIRY_WARNING_DAYS"])
+    choices = []
+    for contact in contacts.for_workflow(referral_form["workflow"] or None):
+        expiry = contact.key_expires_at
+        choices.append({"contact": contact, "problem": contacts.key_problem(contact),
+                        "responsible": contacts.responsible_for(contact),
+                        "expires_soon": expiry if expiry is not None and expiry <= warn_until else None})
+    if not referral_form["contact"]:  # propose the first contact responsible for the path who can receive
+        workflow = referral_form["workflow"]
+        proposed = next((c for c in choices if not c["problem"] and workflow in c["responsible"]), None)
+        referral_form = {**referral_form, "contact": str(proposed["contact"].id) if proposed else ""}
+    engine = current_engine()
+    return {
+        "consents": list(consents.of_client(client)),
+        "consent_contacts": contacts.for_workflow(None),
+        "consent_form": consent_form or {"given_on": on.isoformat(), "contact": "",
+                                         "documents": list(consents.DOCUMENT_KINDS)},
+        "choices": choices,
+        "referral_form": referral_form,
+        "referrals": referrals.of_client(client),
+        "document_names": consents.DOCUMENT_NAMES,
+        "provisions": {w: engine.workflows[w].provision for w in engine.workflows},
+    }
+
+
+def _form_contact(value: str) -> AuthorityContact:
+    """The contact a form names by id: none chosen is the counsellor's to fix, a malformed id is a bad
+    request, an unknown one is not found."""
+    value = value or ""
+    if not value:
+        raise FormError("Bitte eine Empfängerin / einen Empfänger wählen. (Choose a recipient.)")
+    if not _ID.fullmatch(value):
+        abort(400)
+    contact = AuthorityContact.get_or_none(AuthorityContact.id == int(value))
+    if contact is None:
+        abort(404)
+    return contact
+
+
+def _form_day(value: str) -> dt.date:
+    """A day as the date field sends it (2026-11-21) or as typed in German (21.11.2026); nothing else."""
+    value = (value or "").strip()
+    iso, german = _ISO_DAY.fullmatch(value), _GERMAN_DAY.fullmatch(value)
+    try:
+        if iso:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if german:
+            return dt.date(int(german[3]), int(german[2]), int(german[1]))
+    except ValueError:
+        pass
+    raise FormError("Bitte ein gültiges Datum angeben, z. B. 21.11.2026. (Invalid date.)")
+
+
+def _back_to_referrals(client):
+    return redirect(url_for("web.client", client_id=client.id, _anchor="uebermittlung"))
+
+
+@bp.post("/clients/<int:client_id>/consents", endpoint="record_consent")
+@role_required("counsellor")
+def record_consent(client_id: int):
+    client = own_client(_me(), client_id)
+    form = {"given_on": request.form.get("given_on", ""), "contact": request.form.get("contact", ""),
+            "documents": request.form.getlist("documents")}
+    try:
+        consents.record_consent(client, _form_contact(form["contact"]), _form_day(form["given_on"]),
+                                form["documents"], _me(), today_in_germany())
+    except (FormError, ConsentError) as exc:
+        # A page, not a flash: flashes travel in the (unencrypted) session cookie.
+        return _client_page(client, consent_form=form, consent_error=str(exc)), 422
+    flash("Schweigepflichtentbindung erfasst. (Release from confidentiality recorded.)", "info")
+    return _back_to_referrals(client)
+
+
+@bp.post("/clients/<int:client_id>/consents/<int:consent_id>/withdraw", endpoint="withdraw_consent")
+@role_required("counsellor")
+def withdraw_consent(client_id: int, consent_id: int):
+    client = own_client(_me(), client_id)
+    consent = consents.of_client(client).where(Consent.id == consent_id).first()
+    if consent is None:
+        abort(404)
+    consents.withdraw(consent, today_in_germany(), _me())
+    flash("Schweigepflichtentbindung widerrufen. (Release from confidentiality withdrawn.)", "info")
+    return _back_to_referrals(client)
+
+
+@bp.post("/clients/<int:client_id>/referrals", endpoint="send_referral")
+@role_required("counsellor")
+def send_referral(client_id: int):
+    client = own_client(_me(), client_id)
+    form = {"workflow": request.form.get("workflow", ""), "contact": request.form.get("contact", ""),
+            "documents": request.form.getlist("documents"), "note": request.form.get("note", "")}
+    try:
+        referral = referrals.queue_referral(client=client, contact=_form_contact(form["contact"]),
+                                            counsellor=_me(), documents=form["documents"], note=form["note"],
+                                            workflow=form["workflow"] or None)
+    except (FormError, ReferralError) as exc:
+        return _client_page(client, referral_form=form, referral_error=str(exc)), 422
+    flash(f"Übermittlung {referral.id[:8].upper()} eingereiht. (Referral queued.)", "info")
+    return _back_to_referrals(client)
 
 
 @bp.post("/clients/<int:client_id>/letters/<workflow_id>/<letter>", endpoint="letter")

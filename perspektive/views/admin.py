@@ -1,0 +1,251 @@
+"""The administrators' console on Flask-Admin: a dashboard, and the authority contacts with their pinned keys.
+
+Flask-Admin gives the routing under /admin and the access hook; the pages are the project's own templates on
+``base.html``, because Flask-Admin's ``master.html`` carries inline scripts that the CSP refuses. Flask-Admin lets
+everyone in unless told otherwise (security-checklist row 13), so every view here inherits ``Secured``.
+
+Views parse the form and call one capability of ``perspektive.contacts``; the key policy and the fingerprint
+check live there. Errors come back on the page with the form kept (HTTP 422), success redirects with a flash.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import Admin, AdminIndexView, BaseView, expose
+from flask_login import current_user
+
+from .. import contacts
+from ..contacts import ContactError
+from ..engine import current_engine
+from ..models import AuthorityContact, Referral, User, utcnow
+from ..openpgp import KeyPolicyError, group_fingerprint
+from .auth import login_manager, safe_next
+
+ADMIN_NAME = "Perspektive – Verwaltung"
+FAILED_REFERRALS_SHOWN = 50
+
+
+def init_app(app) -> None:
+    """A new ``Admin`` and new views for every app: Flask-Admin keeps the app and the blueprints on them."""
+    admin = Admin(app, name=ADMIN_NAME, url="/admin", index_view=Dashboard())
+    admin.add_view(ContactsView())
+
+
+class Secured:
+    """Only active administrators; anyone else goes to the login page (anonymous) or gets 403."""
+
+    def is_accessible(self) -> bool:
+        return bool(current_user.is_authenticated and current_user.is_active
+                    and current_user.role == "administrator")
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            flash(login_manager.login_message, login_manager.login_message_category)
+            # Back to the page after login; a POST's address is no page to come back to.
+            target = (request.full_path if request.query_string else request.path) \
+                if request.method == "GET" else None
+            return redirect(url_for("auth.login", next=safe_next(target)))
+        abort(403)
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+class Dashboard(Secured, AdminIndexView):
+    """What needs an administrator: keys ending soon, keys not confirmed, referrals that failed."""
+
+    def __init__(self):
+        super().__init__(name="Übersicht", endpoint="admin", url="/admin")
+        # No static route: the pages use the app's own stylesheet, and a route under /admin that no access check
+        # guards would be one exception too many.
+        self.static_folder = None
+
+    @expose("/")
+    def index(self):
+        unconfirmed = (AuthorityContact.select()
+                       .where(AuthorityContact.active
+                              & (AuthorityContact.fingerprint.is_null() | AuthorityContact.confirmed_at.is_null()))
+                       .order_by(AuthorityContact.name))
+        # Metadata only: the referral's contact, never its client (no join, no client name on this page).
+        failed = (Referral.select(Referral.id, Referral.created_at, Referral.last_error, AuthorityContact.name)
+                  .join(AuthorityContact).where(Referral.status == "failed")
+                  .order_by(Referral.created_at.desc()).limit(FAILED_REFERRALS_SHOWN))
+        return self.render("admin_dashboard.html", expiring=contacts.expiring_keys(), unconfirmed=list(unconfirmed),
+                           failed=list(failed), now=utcnow())
+
+
+class ContactsView(Secured, BaseView):
+    """Authority contacts: list and create; per contact its key (import, confirm, remove), details, on/off."""
+
+    def __init__(self):
+        super().__init__(name="Behördenkontakte", endpoint="admin_contacts", url="contacts")
+
+    # --- pages ------------------------------------------------------------------------------------------------
+
+    @expose("/")
+    def index(self):
+        return self._list_page()
+
+    @expose("/<int:contact_id>")
+    def contact(self, contact_id: int):
+        return self._contact_page(_contact(contact_id))
+
+    # --- changes (POST only; CSRFProtect checks the token before any of these runs) ----------------------------
+
+    @expose("/", methods=("POST",))
+    def create(self):
+        values = dict(_contact_fields(), armor=request.form.get("armor", ""))
+        try:
+            armor = _key_text()
+            made = contacts.add_contact(name=values["name"], email=values["email"], department=values["department"],
+                                        workflows=values["workflows"], armor=armor,
+                                        user=_portal_user(values["user_id"]), actor=_me())
+        except (ContactError, KeyPolicyError) as exc:
+            return self._list_page(values, str(exc)), 422
+        note = " Bitte jetzt den Fingerabdruck bestätigen. (Please confirm the fingerprint.)" if made.fingerprint \
+            else " Noch ohne Schlüssel. (No key yet.)"
+        flash(f"Kontakt {made.name} angelegt.{note}", "info")
+        return self._to(made)
+
+    @expose("/<int:contact_id>/edit", methods=("POST",))
+    def edit(self, contact_id: int):
+        contact = _contact(contact_id)
+        values = _contact_fields()
+        try:
+            contacts.update_contact(contact, name=values["name"], email=values["email"],
+                                    department=values["department"], workflows=values["workflows"],
+                                    user=_portal_user(values["user_id"], contact), actor=_me())
+        except ContactError as exc:
+            contact = _contact(contact_id)  # the stored state, not the refused input
+            return self._contact_page(contact, "edit", str(exc), values), 422
+        flash(f"Kontakt {contact.name} gespeichert. (Saved.)", "info")
+        return self._to(contact)
+
+    @expose("/<int:contact_id>/key", methods=("POST",))
+    def import_key(self, contact_id: int):
+        contact = _contact(contact_id)
+        try:
+            contacts.import_key(contact, _key_text(required=True), _me())
+        except (ContactError, KeyPolicyError) as exc:
+            return self._contact_page(_contact(contact_id), "key", str(exc),
+                                      {"armor": request.form.get("armor", "")}), 422
+        if contact.confirmed_at:
+            flash("Schlüssel aktualisiert; Fingerabdruck unverändert und weiterhin bestätigt. (Key updated.)", "info")
+        else:
+            flash("Schlüssel importiert. Bitte den Fingerabdruck mit dem Kontakt abgleichen und bestätigen. "
+                  "(Key imported; please confirm the fingerprint.)", "info")
+        return self._to(contact)
+
+    @expose("/<int:contact_id>/confirm", methods=("POST",))
+    def confirm(self, contact_id: int):
+        contact = _contact(contact_id)
+        typed = request.form.get("fingerprint", "")[:200]
+        try:
+            contacts.confirm_fingerprint(contact, typed, _me())
+        except ContactError as exc:
+            return self._contact_page(_contact(contact_id), "confirm", str(exc), {"fingerprint": typed}), 422
+        flash(f"Fingerabdruck für {contact.name} bestätigt. (Fingerprint confirmed.)", "info")
+        return self._to(contact)
+
+    @expose("/<int:contact_id>/remove-key", methods=("POST",))
+    def remove_key(self, contact_id: int):
+        contact = _contact(contact_id)
+        contacts.remove_key(contact, _me())
+        flash(f"Schlüssel von {contact.name} entfernt. (Key removed.)", "info")
+        return self._to(contact)
+
+    @expose("/<int:contact_id>/active", methods=("POST",))
+    def set_active(self, contact_id: int):
+        contact = _contact(contact_id)
+        active = request.form.get("active") == "1"
+        contacts.set_active(contact, active, _me())
+        state = "aktiviert (activated)" if active else "deaktiviert (deactivated)"
+        flash(f"Kontakt {contact.name} {state}.", "info")
+        return self._to(contact)
+
+    # --- rendering --------------------------------------------------------------------------------------------
+
+    def _to(self, contact: AuthorityContact):
+        return redirect(url_for(".contact", contact_id=contact.id), code=303)
+
+    def _list_page(self, values: dict | None = None, error: str | None = None):
+        rows = list(AuthorityContact.select().order_by(AuthorityContact.active.desc(), AuthorityContact.name))
+        return self.render("admin_contacts.html", rows=rows, values=values or {}, error=error,
+                           **self._choices(), **_helpers())
+
+    def _contact_page(self, contact: AuthorityContact, form: str | None = None, error: str | None = None,
+                      values: dict | None = None):
+        """The contact's page; ``form`` names the form that failed, ``values`` what was typed into it."""
+        edit = {"name": contact.name, "email": contact.email, "department": contact.department,
+                "workflows": contacts.responsible_for(contact), "user_id": str(contact.user_id or "")}
+        if form == "edit":
+            edit = values
+        return self.render("admin_contact.html", contact=contact, form=form, error=error, values=values or {},
+                           edit=edit, problem=contacts.key_problem(contact), **self._choices(contact), **_helpers())
+
+    @staticmethod
+    def _choices(contact: AuthorityContact | None = None) -> dict:
+        return {"workflows": list(current_engine().workflows.values()), "portal_users": _portal_users(contact)}
+
+
+# --- form parsing -------------------------------------------------------------------------------------------------
+
+def _contact(contact_id: int) -> AuthorityContact:
+    contact = AuthorityContact.get_or_none(AuthorityContact.id == contact_id)
+    if contact is None:
+        abort(404)
+    return contact
+
+
+def _contact_fields() -> dict:
+    form = request.form
+    return {"name": form.get("name", "")[:200], "email": form.get("email", "")[:200],
+            "department": form.get("department", "")[:200], "workflows": form.getlist("workflows"),
+            "user_id": form.get("user_id", "")}
+
+
+def _portal_users(contact: AuthorityContact | None = None) -> list[User]:
+    """Active accounts with the authority_contact role, plus the contact's current account even if inactive, so
+    that saving the edit form does not silently drop it."""
+    users = list(User.select().where((User.role == "authority_contact") & User.active).order_by(User.display_name))
+    if contact is not None and contact.user is not None and contact.user.id not in {u.id for u in users}:
+        users.append(contact.user)
+    return users
+
+
+def _portal_user(user_id: str, contact: AuthorityContact | None = None) -> User | None:
+    if not user_id:
+        return None
+    for user in _portal_users(contact):
+        if str(user.id) == user_id:
+            return user
+    raise ContactError("Unbekanntes Portal-Konto. (Unknown portal account.)")
+
+
+def _key_text(required: bool = False) -> str:
+    """The public key from the textarea or from an uploaded .asc file (not both); uploads must be text."""
+    pasted = request.form.get("armor", "").strip()
+    upload = request.files.get("key_file")
+    if upload is not None and upload.filename:
+        if pasted:
+            raise ContactError("Bitte den Schlüssel entweder einfügen oder als Datei hochladen, nicht beides. "
+                               "(Paste or upload, not both.)")
+        data = upload.stream.read(contacts.MAX_KEY_LENGTH + 1)
+        if len(data) > contacts.MAX_KEY_LENGTH:
+            raise KeyPolicyError("Die Schlüsseldatei ist zu groß. (Key file too large.)")
+        try:
+            pasted = data.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            pasted = None
+        if pasted is None or "\x00" in pasted:
+            raise ContactError("Die Datei ist kein Text. Bitte den öffentlichen Schlüssel ASCII-armiert exportieren "
+                               "(gpg --armor --export …). (Upload an ASCII-armoured .asc file.)")
+    if required and not pasted:
+        raise ContactError("Bitte einen öffentlichen Schlüssel einfügen oder hochladen. (No key given.)")
+    return pasted
+
+
+def _helpers() -> dict:
+    provisions = {w.id: w.provision for w in current_engine().workflows.values()}
+    return {"grouped": group_fingerprint,
+            "provisions_of": lambda c: [provisions.get(w, w) for w in contacts.responsible_for(c)]}
