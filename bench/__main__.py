@@ -3,7 +3,11 @@
 - letter: ``render_letter`` (assess + checklist + sandboxed, autoescaping render) vs raw docxtpl rendering of the
   same template with the same context in a plain Jinja environment;
 - assessment: ``Engine.assess`` per client and workflow vs a no-op loop that touches the same facts;
-- API: ``POST /api/v1/assessments`` through the WSGI stack vs a bare Flask route echoing the same JSON.
+- API: ``POST /api/v1/assessments`` through the WSGI stack vs a bare Flask route echoing the same JSON;
+- referral: ``queue_referral`` until the referral is ``sent`` (Huey immediate: claim, render letter + checklist +
+  summary, encrypt with the real gpg, send to an aiosmtpd sink on 127.0.0.1), and ``Keyring.encrypt`` alone, each
+  vs a raw ``gpg --encrypt`` subprocess of the same plaintext bytes to the same key, for a brainpool and an
+  RSA-3072 contact key.
 """
 from __future__ import annotations
 
@@ -11,7 +15,9 @@ import datetime as dt
 import io
 import json
 import os
+import shutil
 import statistics
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -28,7 +34,7 @@ from perspektive.engine import current_engine  # noqa: E402
 from perspektive.facts import parse_facts  # noqa: E402
 from perspektive.letters import letter_context, render_letter  # noqa: E402
 from perspektive.models import db, migrate  # noqa: E402
-from perspektive.periods import de  # noqa: E402
+from perspektive.periods import de, today_in_germany  # noqa: E402
 from perspektive.users import create_user, issue_api_token  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,6 +118,87 @@ def main() -> None:
         ours = timed(ours_api, repeat=20, inner=20)
         base = timed(lambda: bare_http.post("/echo", json=body), repeat=20, inner=20)
         row("POST /api/v1/assessments", ours, base, "bare Flask route, same JSON", 1e3, "ms")
+
+        referral_rows(app, facts, user)
+
+
+REFERRAL_KEYS = ("brainpoolP256r1", "rsa3072")
+REFERRAL_NOTE = "Sehr geehrte Damen und Herren,\r\nanbei die Unterlagen zum Antrag (Bench).\r\n"
+
+
+def referral_rows(app, facts, counsellor) -> None:
+    """Referral to "sent" and the encryption step, each against raw gpg on the same bytes and key."""
+    from perspektive import referrals
+    from perspektive.case_summary import FILENAME as SUMMARY_FILENAME
+    from perspektive.case_summary import render_summary
+    from perspektive.consents import DOCUMENT_KINDS, record_consent
+    from perspektive.contacts import add_contact, confirm_fingerprint, keyring
+    from perspektive.letters import letter_filename
+    from perspektive.models import Referral, utcnow
+    from perspektive.pgpmime import Attachment, inner_entity
+    from perspektive.records import create_client
+    from perspektive.openpgp import stop_agent
+    from tests.pgp_keys import make_key
+    from tests.smtp_sink import start_sink
+
+    # Short homes under /tmp: gpg-agent's socket path must fit into 108 bytes.
+    gnupg_home = tempfile.mkdtemp(prefix="bg", dir="/tmp")
+    controller, sink = start_sink()
+    app.config.update(GNUPG_HOME=gnupg_home, SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port,
+                      SMTP_SECURITY="none")
+    on = today_in_germany()
+    homes = [gnupg_home]
+    try:
+        with db.connection_context():
+            client = create_client(facts, counsellor, actor="bench")
+            # The plaintext the referral encrypts, built once from the same rendered documents.
+            attachments = [
+                Attachment(letter_filename("section_25b", "antrag", on), referrals.DOCX,
+                           render_letter("section_25b", facts, on, "antrag", counsellor)),
+                Attachment(letter_filename("section_25b", "checkliste", on), referrals.DOCX,
+                           render_letter("section_25b", facts, on, "checkliste", counsellor)),
+                Attachment(SUMMARY_FILENAME, "text/plain",
+                           render_summary(facts, on, app.config["ORGANISATION_NAME"]))]
+            plaintext = inner_entity(REFERRAL_NOTE, attachments)
+            ring = keyring()
+            for kind in REFERRAL_KEYS:
+                key = make_key(kind, f"bench-{kind.lower()}@abh.example")
+                homes.append(key.home)
+                contact = add_contact(name=f"Bench {kind}", email=f"bench-{kind.lower()}@abh.example",
+                                      workflows="section_25b", armor=key.public, actor="bench")
+                confirm_fingerprint(contact, key.fingerprint, "bench")
+                record_consent(client, contact, on - dt.timedelta(days=1), DOCUMENT_KINDS, "bench", on)
+                sent_before = len(sink.messages)
+
+                def ours_referral():
+                    referral = referrals.queue_referral(client=client, contact=contact, counsellor=counsellor,
+                                                        documents=DOCUMENT_KINDS, note=REFERRAL_NOTE,
+                                                        workflow="section_25b", on=on, actor="bench")
+                    assert referral.status == "sent", referral.last_error
+
+                def raw_gpg():
+                    subprocess.run(["gpg", "--homedir", gnupg_home, "--batch", "--no-tty", "--trust-model",
+                                    "always", "--armor", "--encrypt", "--recipient", key.fingerprint],
+                                   input=plaintext, capture_output=True, check=True)
+
+                def ours_encrypt():
+                    ring.encrypt(plaintext, key.fingerprint, contact.public_key, utcnow())
+
+                ours = timed(ours_referral, repeat=10)
+                assert len(sink.messages) == sent_before + 11  # warm-up + 10, each received by the SMTP sink
+                sent = json.loads(Referral.select().where(Referral.contact == contact)
+                                  .order_by(Referral.created_at.desc()).first().manifest)
+                assert [a["name"] for a in sent] == [a.filename for a in attachments]
+                base = timed(raw_gpg, repeat=20)
+                encrypt = timed(ours_encrypt, repeat=20)
+                row(f"referral → sent ({kind})", ours, base, "raw gpg --encrypt, same bytes", 1e3, "ms")
+                row(f"  encrypt only ({kind})", encrypt, base, "raw gpg --encrypt, same bytes", 1e3, "ms")
+        print(f"  (plaintext {len(plaintext) / 1024:.0f} KiB: note, Antrag, Checkliste, Fallzusammenfassung)")
+    finally:
+        controller.stop()
+        for home in homes:
+            stop_agent(home)
+            shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":

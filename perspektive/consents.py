@@ -34,6 +34,11 @@ def record_consent(client: Client, recipient: AuthorityContact, given_on: dt.dat
     if given_on > today:
         raise ConsentError(f"Das Datum der Entbindung ({given_on:%d.%m.%Y}) liegt in der Zukunft. "
                            "(Consent date is in the future.)")
+    same = Consent.get_or_none((Consent.client == client) & (Consent.recipient == recipient)
+                               & (Consent.given_on == given_on) & (Consent.scope == ",".join(kinds))
+                               & Consent.withdrawn_on.is_null())
+    if same is not None:  # recorded already (a repeated command, a form sent twice)
+        return same
     with write_transaction():
         consent = Consent.create(client=client, recipient=recipient, given_on=given_on, scope=",".join(kinds),
                                  recorded_by=actor if isinstance(actor, User) else None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,10 +135,16 @@ def inspect_armor(armor: str, now: dt.datetime) -> KeyInfo:
         gpg = gnupg.GPG(gnupghome=home)
         result = gpg.import_keys(text)
         keys = gpg.list_keys()
+        stop_agent(home)
         if len(keys) != 1 or not result.fingerprints:
             raise KeyPolicyError("Die Eingabe muss genau einen gültigen öffentlichen Schlüssel enthalten "
                                  f"(gefunden: {len(keys)}). (Exactly one public key expected.)")
         return evaluate(keys[0], now)
+
+
+def stop_agent(home: str | Path) -> None:
+    """gpg starts an agent per home on first use; one for a throw-away home should not outlive it."""
+    subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], capture_output=True, check=False)
 
 
 class Keyring:

@@ -26,13 +26,14 @@ from . import audit, mailer, records
 from .case_summary import FILENAME as SUMMARY_FILENAME
 from .case_summary import render_summary
 from .consents import ConsentError, consent_covering, document_kinds
-from .contacts import key_problem, keyring
+from .contacts import key_problem, keyring, responsible_for
 from .engine import current_engine
 from .letters import LetterError, letter_filename, render_letter
 from .models import AuthorityContact, Client, Outbox, Referral, User, utcnow, write_transaction
 from .openpgp import KeyProblem
 from .periods import today_in_germany
 from .pgpmime import Attachment, encrypted_message, inner_entity
+from .rules import in_order_of_use
 
 log = logging.getLogger("perspektive.referrals")
 
@@ -82,6 +83,14 @@ def canonical_text(note: str) -> str:
     """MIME's canonical form of text (RFC 2046): lines end in CRLF, as browsers submit a textarea anyway. What the
     authority decrypts is then exactly this text."""
     return note.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
+
+
+def proposed_workflow(client: Client, contact: AuthorityContact, on: dt.date) -> str | None:
+    """The first of the client's paths, in the order the client page shows them, that ``contact`` handles; else the
+    first path overall."""
+    paths = [a.workflow for a in in_order_of_use(current_engine().assess(records.load_facts(client), on))]
+    handled = set(responsible_for(contact))
+    return next((w for w in paths if w in handled), paths[0] if paths else None)
 
 
 def _check_note(note: str) -> None:

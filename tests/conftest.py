@@ -18,6 +18,7 @@ from flask.testing import FlaskClient  # noqa: E402
 from perspektive import create_app  # noqa: E402
 from perspektive.engine import Engine  # noqa: E402
 from perspektive.models import db, is_postgres, migrate  # noqa: E402
+from perspektive.openpgp import stop_agent  # noqa: E402
 from perspektive.users import create_user  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,7 @@ def app(tmp_path):
         yield app
     if not db.is_closed():
         db.close()
+    stop_agent(app.config["GNUPG_HOME"] or Path(app.config["DATA_DIR"]) / "gnupg")
 
 
 @pytest.fixture
@@ -129,7 +131,7 @@ def demo_facts(name: str = "amina") -> dict:
 @pytest.fixture(scope="session")
 def pgp_key():
     """``pgp_key(kind, email, expire=..., faked_time=...)``: a real key, made once per session and argument set."""
-    from tests.pgp_keys import make_key, stop_agent
+    from tests.pgp_keys import make_key
 
     made = {}
 

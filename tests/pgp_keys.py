@@ -62,7 +62,3 @@ def make_key(kind: str = "brainpoolP256r1", email: str = "sachbearbeitung@abh.ex
     public = subprocess.run(["gpg", "--homedir", home, "--armor", "--export", fingerprint], check=True,
                             capture_output=True, text=True).stdout
     return TestKey(home, fingerprint, public)
-
-
-def stop_agent(home: str) -> None:
-    subprocess.run(["gpgconf", "--homedir", home, "--kill", "gpg-agent"], capture_output=True)

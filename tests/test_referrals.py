@@ -319,7 +319,7 @@ def test_referrals_are_signed_with_the_counselling_key_when_one_is_configured(ap
     import subprocess
     import tempfile
 
-    from tests.pgp_keys import stop_agent
+    from perspektive.openpgp import stop_agent
 
     home = tempfile.mkdtemp(prefix="s", dir="/tmp")
     subprocess.run(["gpg", "--homedir", home, "--batch", "--pinentry-mode", "loopback", "--passphrase",

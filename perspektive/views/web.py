@@ -19,7 +19,7 @@ from ..consents import ConsentError
 from ..engine import current_engine
 from ..fact_labels import label_of
 from ..fact_view import fact_sections
-from ..facts import CaseFacts, FactsError, parse_facts
+from ..facts import FactsError, parse_facts
 from ..letters import LETTERS, LetterError
 from ..models import AuthorityContact, Consent, utcnow
 from ..periods import GERMANY, de, today_in_germany
