@@ -13,7 +13,7 @@ import pytest
 
 from perspektive.facts import parse_facts
 
-from .workflow_cases import D, TODAY, assess_on, criterion, with_changes
+from .workflow_cases import D, TODAY, assess_on, criterion, with_changes, assert_not_yet_in_force
 
 
 
@@ -178,8 +178,7 @@ def test_rule_requirements_of_section_5(engine, name, changes, verdict, discreti
 # --- Version, checklist, request -------------------------------------------------------------------------------
 def test_not_in_force_before_2005(engine):
     result = check(engine, person(), D("2004-12-31"))
-    assert result.verdict == "not_eligible" and result.rules_version is None
-    assert result.criteria[0].id == "in_force" and "01.01.2005" in result.criteria[0].explanation
+    assert_not_yet_in_force(result, "01.01.2005")
     assert check(engine, person(), D("2005-01-01")).rules_version == "2005-01-01"
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from perspektive.facts import parse_facts
 
-from .workflow_cases import D, TODAY, assess_on, criterion, with_changes
+from .workflow_cases import D, TODAY, assess_on, criterion, with_changes, assert_not_yet_in_force
 
 
 
@@ -316,8 +316,7 @@ def test_rules_version_on_each_side_of_each_change(engine, day, version):
 
 def test_not_in_force_before_1_8_2015(engine):
     result = check(engine, person(), D("2015-07-31"))
-    assert result.verdict == "not_eligible" and result.rules_version is None
-    assert result.criteria[0].id == "in_force" and "01.08.2015" in result.criteria[0].explanation
+    assert_not_yet_in_force(result, "01.08.2015")
 
 
 def test_old_law_four_years_at_the_boundary(engine):

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from .workflow_cases import D, TODAY, assess_on, criterion, with_changes
+from .workflow_cases import D, TODAY, assess_on, criterion, with_changes, assert_not_yet_in_force
 
 
 def person(**changes) -> dict:
@@ -289,8 +289,7 @@ def test_a_passport_expiring_before_the_earliest_date_is_named(engine):
 
 def test_not_in_force_before_1_8_2015(engine):
     result = check(engine, person(), D("2015-07-31"))
-    assert result.verdict == "not_eligible" and result.rules_version is None
-    assert result.criteria[0].id == "in_force" and "01.08.2015" in result.criteria[0].explanation
+    assert_not_yet_in_force(result, "01.08.2015")
 
 
 # --- Every verdict explains itself ----------------------------------------------------------------------

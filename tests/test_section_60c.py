@@ -11,7 +11,7 @@ import pytest
 
 from perspektive.facts import parse_facts
 
-from .workflow_cases import D, TODAY, assert_row, assess_on, criterion, with_changes
+from .workflow_cases import D, TODAY, assert_row, assess_on, criterion, with_changes, assert_not_yet_in_force
 
 WORKFLOW = "section_60c"
 
@@ -230,8 +230,7 @@ def test_in_force_from_1_1_2020(engine):
                                    {"status": "duldung", "from": "2019-01-01", "to": None}],
                    training__start_date="2020-03-01", training__end_date="2023-02-28")
     before = check(engine, facts, D("2019-12-31"))
-    assert before.verdict == "not_eligible" and before.rules_version is None
-    assert before.criteria[0].id == "in_force" and "01.01.2020" in before.criteria[0].explanation
+    assert_not_yet_in_force(before, "01.01.2020")
     first = check(engine, facts, D("2020-01-01"))
     assert (first.verdict, first.rules_version) == ("eligible", "2020-01-01")
 

@@ -13,7 +13,7 @@ import pytest
 
 from perspektive.facts import parse_facts
 
-from .workflow_cases import D, TODAY, assess_on, criterion, with_changes
+from .workflow_cases import D, TODAY, assess_on, criterion, with_changes, assert_not_yet_in_force
 
 OLD = D("2023-12-01")  # a day under the first version (01.01.2020 to 26.02.2024)
 
@@ -375,8 +375,7 @@ def test_old_version_waiting_for_the_18_months_is_overtaken_by_the_new_rules(eng
 
 def test_not_in_force_before_2020(engine):
     result = check(engine, person(), D("2019-12-31"))
-    assert result.verdict == "not_eligible" and result.rules_version is None
-    assert result.criteria[0].id == "in_force" and "01.01.2020" in result.criteria[0].explanation
+    assert_not_yet_in_force(result, "01.01.2020")
 
 
 # --- Checklist and letter ----------------------------------------------------------------------------------

@@ -42,3 +42,9 @@ def assert_row(result, verdict, earliest, ident, text):
         deciding.explanation
     if text:
         assert text in deciding.explanation
+
+
+def assert_not_yet_in_force(result, first_day: str) -> None:
+    """Before ``first_day`` (DD.MM.YYYY) the workflow is closed, and the one criterion says from when it applies."""
+    assert result.verdict == "not_eligible" and result.rules_version is None
+    assert result.criteria[0].id == "in_force" and first_day in result.criteria[0].explanation

@@ -182,7 +182,7 @@ def _referral_section(client, assessments, on: dt.date, consent_form: dict | Non
     engine = current_engine()
     return {
         "consents": list(consents.of_client(client)),
-        "consent_contacts": contacts.for_workflow(None),
+        "consent_contacts": sorted((c["contact"] for c in choices), key=lambda contact: contact.name),
         "consent_form": consent_form or {"given_on": on.isoformat(), "contact": "",
                                          "documents": list(consents.DOCUMENT_KINDS)},
         "choices": choices,
