@@ -84,12 +84,21 @@ class Engine:
             return [assess(self.workflow(workflow_id), facts, on, self.types)]
         return assess_all(self.catalogue.workflows, facts, on, self.types)
 
-    def followups(self, facts: CaseFacts, on: dt.date, workflow_id: str | None = None) -> list[FollowUp]:
-        """The dated follow-ups the workflow files declare for this client (one workflow, or all in force)."""
+    def followups(self, facts: CaseFacts, on: dt.date, workflow_id: str | None = None,
+                  assessments: list[Assessment] | None = None) -> list[FollowUp]:
+        """The dated follow-ups for this client: those the workflow files declare (one workflow, or all in force),
+        then those plugins add through the ``followups`` hook. ``assessments`` are reused when the caller has
+        them (the same day's, of the same workflows)."""
         workflows = [self.workflow(workflow_id)] if workflow_id else \
             [w for w in self.catalogue.workflows.values() if w.in_force(on)]
-        found = [f for w in workflows for f in compute(w.id, w.followups, facts, on)]
-        return sorted(found, key=lambda f: f.due)
+        if assessments is None:
+            assessments = [assess(w, facts, on, self.types) for w in workflows]
+        by_workflow = {a.workflow: a for a in assessments}
+        found = [f for w in workflows for f in compute(w.id, w.followups, facts, on, by_workflow.get(w.id))]
+        ids = {w.id for w in workflows}
+        for extra in reversed(self.pm.hook.followups(facts=facts, assessments=assessments, on=on)):
+            found.extend(f for f in map(FollowUp.from_hook, extra or ()) if not workflow_id or f.workflow in ids)
+        return sorted(found, key=lambda f: (f.due, f.workflow, f.id))
 
     def notes(self, facts: CaseFacts, assessments: list[Assessment]) -> list[dict]:
         """Advice across paths from the ``perspective_notes`` hook, in plugin order, each note once."""

@@ -1,7 +1,8 @@
 """Follow-up rules: the dates a workflow file declares in ``[[followups]]``, computed from a client's facts.
 
-A rule names a basis (a date fact, the start or end of a status, or a fixed day), moves it by years, months and
-days, and says whether the result is a deadline *to act by*. Only such a deadline is moved to the next working day
+A rule names a basis (a date fact, the start or end of a status, a fixed day, or ``earliest_date``: the day the
+assessment says the path opens), moves it by years, months and days, and says whether the result is a deadline
+*to act by*. Only such a deadline is moved to the next working day
 under § 193 BGB (Saxon public holidays); an age limit or the day a period is complete never moves. The reminder
 itself (who, when, by which channel) is the job of the follow-up queue; here is only the arithmetic, so that the
 page, the letters and the reminders all give the same date.
@@ -22,6 +23,7 @@ from .periods import add_months, de, describe_deadline, last_day_to_act, period_
 
 _STATUS_BASIS = re.compile(r"^status_(start|end):([a-z_]+)$")
 DATE_FACTS = date_fact_paths()
+EARLIEST_DATE = "earliest_date"
 
 
 class FollowUpRule(BaseModel):
@@ -32,7 +34,7 @@ class FollowUpRule(BaseModel):
     id: str
     text: str
     citation: str
-    basis: str | None = None  # a date fact, "status_start:<status>" or "status_end:<status>"
+    basis: str | None = None  # a date fact, "status_start:<status>", "status_end:<status>" or "earliest_date"
     on: dt.date | None = None  # a fixed day instead of a basis (30.06.2027)
     years: int = 0
     months: int = 0
@@ -47,13 +49,13 @@ class FollowUpRule(BaseModel):
     @field_validator("basis")
     @classmethod
     def _known_basis(cls, basis):
-        if basis is None or basis in DATE_FACTS:
+        if basis is None or basis in DATE_FACTS or basis == EARLIEST_DATE:
             return basis
         match = _STATUS_BASIS.match(basis)
         if match and match.group(2) in get_args(Status):
             return basis
-        raise ValueError(f"unbekannte Grundlage {basis!r}: ein Datumsfakt ({', '.join(DATE_FACTS)}) oder "
-                         "status_start:<status> / status_end:<status>")
+        raise ValueError(f"unbekannte Grundlage {basis!r}: ein Datumsfakt ({', '.join(DATE_FACTS)}), "
+                         f"status_start:<status> / status_end:<status> oder {EARLIEST_DATE}")
 
     @model_validator(mode="after")
     def _one_basis(self):
@@ -78,16 +80,31 @@ class FollowUp:
     text: str
     citation: str
     basis: str  # German: how the date was computed
+    remind_days_before: tuple[int, ...] = (30,)
 
     def to_json(self) -> dict:
         return {"workflow": self.workflow, "id": self.id, "due": self.due.isoformat(),
                 "remind_from": self.remind_from.isoformat(), "text": self.text, "citation": self.citation,
-                "basis": self.basis}
+                "basis": self.basis, "remind_days_before": list(self.remind_days_before)}
+
+    @classmethod
+    def from_hook(cls, entry: dict) -> "FollowUp":
+        """A follow-up a plugin returned from the ``followups`` hook (see ``hookspecs.followups``)."""
+        days = tuple(sorted(set(entry.get("remind_days_before", (30,))), reverse=True))
+        if not days or min(days) < 0 or not isinstance(entry["due"], dt.date):
+            raise ValueError(f"Plugin-Frist {entry.get('id')!r}: 'due' muss ein Datum sein, "
+                             "'remind_days_before' nicht leer und nicht negativ")
+        return cls(entry.get("workflow", ""), entry["id"], entry["due"], entry["due"] - dt.timedelta(days=days[0]),
+                   entry["text"], entry["citation"], entry["basis"], days)
 
 
-def _basis_day(rule: FollowUpRule, facts: CaseFacts) -> tuple[dt.date, str] | None:
+def _basis_day(rule: FollowUpRule, facts: CaseFacts, assessment) -> tuple[dt.date, str] | None:
     if rule.on is not None:
         return rule.on, f"Stichtag {de(rule.on)}"
+    if rule.basis == EARLIEST_DATE:
+        if assessment is None or assessment.verdict != "eligible_from":
+            return None
+        return assessment.earliest_date, f"Weg offen ab {de(assessment.earliest_date)} laut Prüfung"
     match = _STATUS_BASIS.match(rule.basis or "")
     if match:
         edge, status = match.groups()
@@ -104,15 +121,20 @@ def _basis_day(rule: FollowUpRule, facts: CaseFacts) -> tuple[dt.date, str] | No
     return (value, f"{label_of(rule.basis)} {de(value)}") if isinstance(value, dt.date) else None
 
 
-def compute(workflow_id: str, rules: tuple[FollowUpRule, ...], facts: CaseFacts, on: dt.date) -> list[FollowUp]:
-    """The follow-ups of one workflow for a client, as of ``on``; rules whose basis is unknown give none."""
+def compute(workflow_id: str, rules: tuple[FollowUpRule, ...], facts: CaseFacts, on: dt.date,
+            assessment=None) -> list[FollowUp]:
+    """The follow-ups of one workflow for a client, as of ``on``; rules whose basis is unknown give none.
+
+    ``assessment`` (this workflow's, on ``on``) is needed only by rules on ``earliest_date``: the day the path
+    opens is the engine's to compute (periods, interruptions, a child's age), not the file's.
+    """
     followups = []
     for rule in rules:
         if not rule.in_force(on) or rule.when is not None and check_condition(rule.when, facts) is not True:
             continue
         if rule.only_for_status and rule.only_for_status not in {p.status for p in facts.status_history or ()}:
             continue
-        found = _basis_day(rule, facts)
+        found = _basis_day(rule, facts, assessment)
         if found is None:
             continue
         day, basis = found
@@ -127,6 +149,7 @@ def compute(workflow_id: str, rules: tuple[FollowUpRule, ...], facts: CaseFacts,
         if rule.act_by and last_day_to_act(due) != due:
             basis += f"; Fristende {describe_deadline(due)}"
             due = last_day_to_act(due)
-        remind_from = due - dt.timedelta(days=max(rule.remind_days_before))
-        followups.append(FollowUp(workflow_id, rule.id, due, remind_from, rule.text, rule.citation, basis))
+        days = tuple(sorted(set(rule.remind_days_before), reverse=True))
+        followups.append(FollowUp(workflow_id, rule.id, due, due - dt.timedelta(days=days[0]), rule.text,
+                                  rule.citation, basis, days))
     return sorted(followups, key=lambda f: f.due)

@@ -4,6 +4,7 @@ Hooks take keyword arguments only (pluggy's rule); an implementation may accept 
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -62,3 +63,16 @@ def perspective_notes(facts: "CaseFacts", assessments: "list[Assessment]") -> li
     applies. Notes are shown above the Perspektiven table and returned as ``notes`` by ``assess``.
     """
 
+
+
+@hookspec
+def followups(facts: "CaseFacts", assessments: "list[Assessment]", on: "dt.date") -> list[dict]:
+    """Fires whenever a client's follow-ups are computed (facts changed, a case closed, the daily sweep), after the
+    ``[[followups]]`` rules of the workflow files.
+
+    Return dated follow-ups that data cannot express, as dicts with ``id`` (stable: the same follow-up keeps its id
+    when its date moves), ``workflow`` (a workflow id, or ``""`` for one that concerns every path), ``due`` (a
+    ``datetime.date``), ``text`` (German, without personal data: it goes into reminder mails), ``citation``,
+    ``basis`` (German: how the date was computed) and optionally ``remind_days_before`` (default ``[30]``).
+    Return ``[]`` when nothing applies.
+    """

@@ -21,9 +21,14 @@ from .holidays import holiday_name
 GERMANY = ZoneInfo("Europe/Berlin")
 
 
+def now_in_germany() -> dt.datetime:
+    """The one clock for days: tests that need a fixed day replace this function (``monkeypatch.setattr``)."""
+    return dt.datetime.now(GERMANY)
+
+
 def today_in_germany() -> dt.date:
     """The day of application is a day in Germany, not on the server's UTC clock (they differ around midnight)."""
-    return dt.datetime.now(GERMANY).date()
+    return now_in_germany().date()
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -15,7 +15,10 @@ from flask import current_app
 
 from . import audit
 from .facts import CaseFacts
+from .followup_records import sync_client
 from .models import Client, Document, FactsRevision, User, utcnow, write_transaction
+from .periods import de, today_in_germany
+from .reminders import schedule
 
 
 class NotFound(LookupError):
@@ -32,10 +35,13 @@ def create_client(facts: CaseFacts, counsellor: User, actor=None) -> Client:
                                nationality=facts.person.nationality or "unknown", facts_json=_dump(facts))
         FactsRevision.create(client=client, facts_json=client.facts_json, recorded_by=counsellor)
         audit.record(actor or counsellor, "client.create", "client", client.id)
+        to_schedule = sync_client(client, facts, why="Mandant/in angelegt")
+    schedule(to_schedule)
     return client
 
 
 def update_facts(client: Client, facts: CaseFacts, actor: User) -> Client:
+    """Store new facts and recompute the follow-ups in the same transaction: a date never lags the facts."""
     with write_transaction():
         client.facts_json = _dump(facts)
         client.nationality = facts.person.nationality or "unknown"
@@ -43,6 +49,8 @@ def update_facts(client: Client, facts: CaseFacts, actor: User) -> Client:
         client.save()
         FactsRevision.create(client=client, facts_json=client.facts_json, recorded_by=actor)
         audit.record(actor, "client.update_facts", "client", client.id)
+        to_schedule = sync_client(client, facts, why=f"Fakten geändert am {de(today_in_germany())}")
+    schedule(to_schedule)
     return client
 
 

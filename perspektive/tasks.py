@@ -1,11 +1,13 @@
 """The Huey instance and its tasks. One module owns ``huey``; the consumer imports ``app`` (``huey_consumer app.huey``).
 
 Task arguments are ids only, never personal data: Huey stores them pickled and unencrypted. Huey does not
-guarantee delivery, so every task here is idempotent and periodic work is safe to run twice.
+guarantee delivery, so every task here is idempotent and periodic work is safe to run twice. Periodic times are
+UTC (Huey's default).
 """
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 from flask import current_app, has_app_context
@@ -92,3 +94,44 @@ def warn_about_expiring_keys() -> int:
 
     with _app_context(), db.connection_context():
         return expiring_keys_notice()
+
+
+@huey.task(retries=2, retry_delay=900)
+def send_followup_reminder(record_id: int) -> str:
+    """Mail the reminder due for one follow-up, if one is (see ``reminders.send_reminder``); safe to run twice."""
+    from .models import db
+    from .reminders import send_reminder
+
+    with _app_context(), db.connection_context():
+        return send_reminder(record_id)
+
+
+@huey.task()
+def sweep_followups() -> dict:
+    """Recompute all follow-ups and queue every reminder that is due and was not sent (Huey may lose tasks)."""
+    from .models import db
+    from .reminders import sweep
+
+    with _app_context(), db.connection_context():
+        return sweep()
+
+
+@huey.periodic_task(crontab(hour="4", minute="41"))
+def daily_followup_sweep() -> None:
+    """Before the working day (05:41/06:41 German time), so the day's reminders are queued by REMINDER_HOUR."""
+    sweep_followups.call_local()
+
+
+_started = threading.Lock()
+_swept_at_start = False
+
+
+@huey.on_startup()
+def sweep_followups_at_start() -> None:
+    """A consumer that was down may have lost reminders: queue one sweep per consumer process, not per worker."""
+    global _swept_at_start
+    with _started:
+        if _swept_at_start:
+            return
+        _swept_at_start = True
+    sweep_followups()

@@ -1,0 +1,75 @@
+"""A case: one path a counsellor has chosen for a client, from opening to its outcome.
+
+A case records the verdict and rules version it was opened under. While it is open or submitted, the workflow's
+follow-ups belong to it; once it is granted, refused or closed, they are dismissed with that reason (and come back
+if a new case for the path is opened). Every change recomputes the client's follow-ups in the same transaction.
+"""
+from __future__ import annotations
+
+from . import audit
+from .engine import current_engine
+from .followup_records import CLOSED_CASE_STATES, sync_client
+from .models import CASE_STATES, Case, Client, User, write_transaction
+from .periods import today_in_germany
+from .reminders import schedule
+
+STATE_NAMES = {"open": "offen", "submitted": "beantragt", **CLOSED_CASE_STATES}
+
+
+class CaseError(ValueError):
+    """A change the counsellor has to correct; the message says what."""
+
+
+def of_client(client: Client) -> list[Case]:
+    return list(Case.select().where(Case.client == client).order_by(Case.id.desc()))
+
+
+def open_case(client: Client, workflow_id: str, counsellor: User) -> Case:
+    engine = current_engine()
+    if workflow_id not in engine.workflows:
+        raise CaseError("Unbekannter Weg. (Unknown path.)")
+    if Case.select().where((Case.client == client) & (Case.workflow == workflow_id)
+                           & Case.status.not_in(list(CLOSED_CASE_STATES))).exists():
+        raise CaseError("Für diesen Weg ist bereits ein Fall offen. (A case for this path is already open.)")
+    from .records import load_facts
+
+    today = today_in_germany()
+    facts = load_facts(client)
+    assessment = engine.assess(facts, today, workflow_id)[0]
+    with write_transaction():
+        case = Case.create(client=client, counsellor=counsellor, workflow=workflow_id, opened_on=today,
+                           rules_version=assessment.rules_version or "", verdict=assessment.verdict)
+        audit.record(counsellor, "case.open", "case", case.id, workflow_id)
+        to_schedule = sync_client(client, facts, why=f"Fall {engine.workflows[workflow_id].provision} eröffnet")
+    schedule(to_schedule)
+    return case
+
+
+def set_status(case: Case, status: str, counsellor: User) -> Case:
+    if status not in CASE_STATES:
+        raise CaseError(f"Unbekannter Status {status!r}. (Unknown case state.)")
+    if case.status in CLOSED_CASE_STATES:
+        raise CaseError("Der Fall ist abgeschlossen; für den Weg bitte einen neuen Fall eröffnen. "
+                        "(The case is closed; open a new one.)")
+    engine = current_engine()
+    provision = engine.workflows[case.workflow].provision if case.workflow in engine.workflows else case.workflow
+    with write_transaction():
+        case.status = status
+        case.save()
+        audit.record(counsellor, f"case.{status}", "case", case.id, case.workflow)
+        to_schedule = sync_client(case.client, why=f"Fall {provision} {STATE_NAMES[status]}")
+    schedule(to_schedule)
+    return case
+
+
+def case_for(client: Client, case_id) -> Case:
+    """One of the client's cases; another client's case is not found."""
+    from .records import NotFound
+
+    try:
+        case = Case.get_or_none((Case.id == int(case_id)) & (Case.client == client))
+    except (TypeError, ValueError):
+        case = None
+    if case is None:
+        raise NotFound(case_id)
+    return case

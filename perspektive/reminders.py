@@ -1,0 +1,133 @@
+"""Reminder mails for follow-ups: scheduled in Huey for the reminder day, re-created by the sweep when Huey lost one.
+
+The row is the record (``FollowUpRecord.next_reminder_on``), the Huey task only a wake-up call carrying the row id:
+a task that finds nothing due does nothing, so stale and duplicate tasks are harmless. A worker claims the row with
+a lease before it sends, so two workers never mail the same reminder; a worker that dies leaves the lease to run
+out and the sweep (daily, and at consumer start) queues the reminder again.
+
+The mail says only that a deadline of a kind is coming and links to it: no name, no reference, no date (a date
+derived from a birthday identifies the person), nothing from the facts. The counsellor signs in to see the rest.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app
+
+from . import audit
+from .followup_records import next_reminder, reminder_sent
+from .mailer import MailError, send
+from .models import Client, FollowUpRecord, User, utcnow, write_transaction
+from .periods import GERMANY, now_in_germany, today_in_germany
+
+log = logging.getLogger("perspektive.reminders")
+
+
+def send_at(day: dt.date) -> dt.datetime:
+    """The moment a reminder for ``day`` is due: REMINDER_HOUR German time, as an aware datetime."""
+    return dt.datetime.combine(day, dt.time(current_app.config["REMINDER_HOUR"]), GERMANY)
+
+
+def schedule(record_ids: list[int]) -> None:
+    """Queue a wake-up for each row's next reminder; if the queue is down, the sweep queues it later."""
+    from .tasks import send_followup_reminder
+
+    for record_id, day in FollowUpRecord.select(FollowUpRecord.id, FollowUpRecord.next_reminder_on).where(
+            FollowUpRecord.id.in_(record_ids) & FollowUpRecord.next_reminder_on.is_null(False)).tuples():
+        try:
+            send_followup_reminder.schedule((record_id,), eta=max(send_at(day), now_in_germany()))
+        except Exception as exc:  # noqa: BLE001 - the row is the record, not the queue
+            log.warning("could not queue reminder %s (%s); the sweep will", record_id, exc.__class__.__name__)
+
+
+def _claim(record_id: int, today: dt.date) -> FollowUpRecord | None:
+    now = utcnow()
+    with write_transaction():
+        record = FollowUpRecord.get_or_none(FollowUpRecord.id == record_id)
+        if record is None or record.next_reminder_on is None or record.next_reminder_on > today:
+            return None
+        if next_reminder(record, today) != record.next_reminder_on:  # state or date changed since it was queued
+            record.next_reminder_on = next_reminder(record, today)
+            record.save()
+            return None
+        if record.reminder_lease_until is not None and record.reminder_lease_until > now:
+            return None
+        record.reminder_lease_until = now + dt.timedelta(seconds=current_app.config["REMINDER_LEASE_SECONDS"])
+        record.save()
+        return record
+
+
+def reminder_message(record: FollowUpRecord, counsellor: User) -> EmailMessage:
+    """The mail: the kind of deadline, its citation and a link; nothing that identifies the client."""
+    config = current_app.config
+    link = f"{config['PUBLIC_URL'].rstrip('/')}/followups/{record.id}"
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = counsellor.email
+    message["Subject"] = "[Perspektive] Erinnerung an eine Frist (deadline reminder)"
+    message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
+    message.set_content(
+        "Guten Tag,\n\n"
+        "in Perspektive steht eine Frist an, um die Sie sich kümmern:\n\n"
+        f"  {record.text}\n  ({record.citation})\n\n"
+        f"Einzelheiten nach der Anmeldung: {link}\n\n"
+        "Diese Nachricht enthält absichtlich keine Angaben zur Person.\n"
+        "-- \n"
+        "A deadline in Perspektive needs your attention; sign in to see it (link above).\n")
+    return message
+
+
+def send_reminder(record_id: int) -> str:
+    """Send the reminder that is due for a row, if any; returns what happened (for logs and tests)."""
+    today = today_in_germany()
+    record = _claim(record_id, today)
+    if record is None:
+        return "nothing due"
+    counsellor = User.select().join(Client, on=Client.counsellor == User.id).where(
+        Client.id == record.client_id).get()
+    try:
+        if counsellor.email and counsellor.active:
+            send(reminder_message(record, counsellor).as_bytes(), [counsellor.email])
+            outcome = "sent"
+        else:
+            outcome = "no address"  # the dashboard still shows it; the audit says why no mail went out
+    except MailError:
+        with write_transaction():
+            FollowUpRecord.update(reminder_lease_until=None).where(FollowUpRecord.id == record.id).execute()
+        audit.record(None, "followup.reminder_failed", "followup", record.id)
+        raise
+    with write_transaction():
+        record = FollowUpRecord.get_by_id(record.id)
+        reminder_sent(record, today)
+        record.reminder_lease_until = None
+        record.save()
+        audit.record(None, f"followup.reminder_{outcome.replace(' ', '_')}", "followup", record.id)
+    return outcome
+
+
+def due_now(today: dt.date | None = None, now: dt.datetime | None = None) -> list[int]:
+    """Open rows whose reminder day has come and that no live worker holds."""
+    today, now = today or today_in_germany(), now or utcnow()
+    return [row_id for (row_id,) in FollowUpRecord.select(FollowUpRecord.id).where(
+        (FollowUpRecord.state == "open") & (FollowUpRecord.next_reminder_on <= today)
+        & (FollowUpRecord.reminder_lease_until.is_null() | (FollowUpRecord.reminder_lease_until < now))).tuples()]
+
+
+def sweep() -> dict:
+    """Recompute every client's follow-ups, then queue each reminder that is due and was not sent."""
+    from .followup_records import sync_all
+
+    from .tasks import send_followup_reminder
+
+    clients, changed = sync_all()
+    due = due_now()
+    schedule(sorted(set(changed) - set(due)))
+    for record_id in due:
+        try:
+            send_followup_reminder(record_id)
+        except Exception as exc:  # noqa: BLE001 - the next sweep tries again
+            log.warning("could not queue reminder %s (%s)", record_id, exc.__class__.__name__)
+    return {"clients": clients, "scheduled": len(changed), "queued": len(due)}
