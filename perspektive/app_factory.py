@@ -61,12 +61,14 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.log_exception = _log_without_data
     csrf.init_app(app)
-    from .views import admin, api, auth, cli, portal, web
+    from .views import admin, api, auth, calendar, cli, followups, portal, web
 
     auth.init_app(app)
     app.register_blueprint(web.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(portal.bp)
+    app.register_blueprint(followups.bp)
+    app.register_blueprint(calendar.bp)
     admin.init_app(app)
     cli.init_app(app)
     _register_error_pages(app)

@@ -97,7 +97,11 @@ class Engine:
         found = [f for w in workflows for f in compute(w.id, w.followups, facts, on, by_workflow.get(w.id))]
         ids = {w.id for w in workflows}
         for extra in reversed(self.pm.hook.followups(facts=facts, assessments=assessments, on=on)):
-            found.extend(f for f in map(FollowUp.from_hook, extra or ()) if not workflow_id or f.workflow in ids)
+            for followup in map(FollowUp.from_hook, extra or ()):
+                if followup.workflow and followup.workflow not in self.catalogue.workflows:
+                    raise ValueError(f"Plugin-Frist {followup.id!r}: unbekannter Workflow {followup.workflow!r}")
+                if not workflow_id or followup.workflow in ids:
+                    found.append(followup)
         return sorted(found, key=lambda f: (f.due, f.workflow, f.id))
 
     def notes(self, facts: CaseFacts, assessments: list[Assessment]) -> list[dict]:

@@ -7,6 +7,8 @@
   a row marked done for the old date is open again (it was done for a date that no longer holds);
 - a follow-up that is no longer computed (its basis is gone, the rule ended, its case closed) is dismissed by the
   system, with the reason; if its basis comes back, the row opens again. A row a counsellor dismissed stays so.
+  Once its day has come, only a closed case dismisses it: the rest is the counsellor's to close (a milestone on
+  ``earliest_date`` is no longer computed from the very day the path opens, which is when it is due).
 
 Reminder days are the rule's "days before" moved back to a working day, up to the due day; ``next_reminder_on``
 is the next one not yet sent (a day in the past means "send now"). Sending is ``reminders``' job.
@@ -23,6 +25,8 @@ from .periods import de, non_working_reason, today_in_germany
 
 CLOSED_CASE_STATES = {"granted": "erteilt", "refused": "abgelehnt", "closed": "geschlossen"}
 STATE_NAMES = {"open": "offen", "done": "erledigt", "dismissed": "verworfen"}
+GROUPS = (("overdue", "Überfällig", "Overdue"), ("week", "Diese Woche", "This week"),
+          ("month", "Diesen Monat", "This month"), ("later", "Später", "Later"))
 
 
 class FollowUpError(ValueError):
@@ -95,7 +99,7 @@ def sync_client(client: Client, facts=None, why: str = "Fakten geändert") -> li
             closed = case is not None and case.status in CLOSED_CASE_STATES
             if followup is not None and not closed:
                 row = _apply(row, followup, client, case, today, why)
-            elif row is not None:
+            elif row is not None and (closed or row.due > today):
                 _retire(row, _closed_reason(case, provisions, today) if closed else
                         f"entfallen: {why}, die Grundlage trägt nicht mehr (Stand {de(today)})")
             if row is None:
@@ -180,7 +184,8 @@ def of_counsellor(user: User, states=("open",)):
 
 
 def of_client(client: Client):
-    return FollowUpRecord.select().where(FollowUpRecord.client == client).order_by(FollowUpRecord.due)
+    return (FollowUpRecord.select().where(FollowUpRecord.client == client)
+            .order_by(FollowUpRecord.due, FollowUpRecord.workflow, FollowUpRecord.id))
 
 
 def record_for(user: User, record_id) -> FollowUpRecord:

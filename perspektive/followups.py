@@ -24,6 +24,8 @@ from .periods import add_months, de, describe_deadline, last_day_to_act, period_
 _STATUS_BASIS = re.compile(r"^status_(start|end):([a-z_]+)$")
 DATE_FACTS = date_fact_paths()
 EARLIEST_DATE = "earliest_date"
+HOOK_REQUIRED = ("id", "due", "text", "citation", "basis")
+HOOK_OPTIONAL = ("workflow", "remind_days_before")
 
 
 class FollowUpRule(BaseModel):
@@ -89,12 +91,19 @@ class FollowUp:
 
     @classmethod
     def from_hook(cls, entry: dict) -> "FollowUp":
-        """A follow-up a plugin returned from the ``followups`` hook (see ``hookspecs.followups``)."""
+        """A follow-up a plugin returned from the ``followups`` hook (see ``hookspecs.followups``). A mistake is a
+        ValueError naming the entry and every problem: a misspelt key silently ignored would lose a reminder."""
+        problems = [f"'{key}' fehlt" for key in HOOK_REQUIRED if key not in entry]
+        problems += [f"unbekannter Schlüssel '{key}'" for key in entry if key not in HOOK_REQUIRED + HOOK_OPTIONAL]
+        due = entry.get("due")
+        if "due" in entry and (not isinstance(due, dt.date) or isinstance(due, dt.datetime)):
+            problems.append("'due' muss ein Datum sein")
         days = tuple(sorted(set(entry.get("remind_days_before", (30,))), reverse=True))
-        if not days or min(days) < 0 or not isinstance(entry["due"], dt.date):
-            raise ValueError(f"Plugin-Frist {entry.get('id')!r}: 'due' muss ein Datum sein, "
-                             "'remind_days_before' nicht leer und nicht negativ")
-        return cls(entry.get("workflow", ""), entry["id"], entry["due"], entry["due"] - dt.timedelta(days=days[0]),
+        if not days or min(days) < 0:
+            problems.append("'remind_days_before' nicht leer und nicht negativ")
+        if problems:
+            raise ValueError(f"Plugin-Frist {entry.get('id')!r}: {'; '.join(problems)}")
+        return cls(entry.get("workflow", ""), entry["id"], due, due - dt.timedelta(days=days[0]),
                    entry["text"], entry["citation"], entry["basis"], days)
 
 

@@ -4,12 +4,17 @@ A holder's permit can only be followed by a permit under § 25a or § 25b (§ 10
 force since 31.12.2025), and only an application for those keeps the permit in force (§ 81 Abs. 4). The privileged
 transition rules (§ 25a Abs. 5, 6, § 25b Abs. 7, 8) apply until 30.06.2027. The note names the permit's expiry and
 that outer limit, next to whichever of the two paths is open or will open.
+
+The follow-up on the permit's expiry is declared in workflows/section_25b.toml (``chancen_permit_expires``, from the
+recorded end of the permit). When no end is recorded, this plugin estimates it under the same id (grant plus 18
+months, old § 104c Abs. 3, known only from guides [G]); entering the real end moves the same row.
 """
 from __future__ import annotations
 
 import datetime as dt
 
 from perspektive import hookimpl
+from perspektive.fact_labels import VALUE_LABELS
 from perspektive.periods import add_months, de
 
 TRANSITION_ENDS = dt.date(2027, 6, 30)
@@ -21,13 +26,18 @@ def _permit(facts):
     return periods[-1] if periods else None
 
 
+def _expires(permit) -> dt.date:
+    """The recorded end, or the estimate: the last day of 18 months from the grant."""
+    return permit.to or add_months(permit.from_, PERMIT_MONTHS) - dt.timedelta(days=1)
+
+
 @hookimpl
 def perspective_notes(facts, assessments):
     permit = _permit(facts)
     if permit is None or not assessments:
         return []
     on = assessments[0].assessed_on
-    expires = permit.to or add_months(permit.from_, PERMIT_MONTHS) - dt.timedelta(days=1)
+    expires = _expires(permit)
     if expires < on or on > TRANSITION_ENDS:
         return []
     paths = {a.workflow: a for a in assessments if a.workflow in ("section_25a", "section_25b")}
@@ -40,6 +50,27 @@ def perspective_notes(facts, assessments):
                 f"{de(TRANSITION_ENDS)}. Stand: {state}.",
         "citation": "§ 104c Abs. 2 AufenthG, § 81 Abs. 4 AufenthG, § 25a Abs. 5, 6, § 25b Abs. 7, 8 AufenthG",
         "workflows": sorted(paths) or ["section_25a", "section_25b"],
+    }]
+
+
+@hookimpl
+def followups(facts, on):
+    """The estimated expiry of a Chancen permit whose end is not recorded (until the transition ends)."""
+    permit = _permit(facts)
+    if permit is None or permit.to is not None or on > TRANSITION_ENDS:
+        return []
+    expires = _expires(permit)
+    return [{
+        "id": "chancen_permit_expires",
+        "workflow": "section_25b",
+        "due": expires,
+        "text": "Chancen-Aufenthaltserlaubnis läuft voraussichtlich ab (Ablaufdatum nicht erfasst, geschätzt): "
+                "Ablaufdatum aus dem Titel eintragen und vorher Antrag nach § 25a oder § 25b stellen (nur dieser "
+                "Antrag erhält die Erlaubnis)",
+        "citation": "§ 104c Abs. 2, § 81 Abs. 4 AufenthG; § 104c Abs. 3 a. F. (18 Monate, nur Sekundärquellen)",
+        "basis": f"Beginn {VALUE_LABELS[permit.status]} {de(permit.from_)} plus {PERMIT_MONTHS} Monate, minus 1 Tag "
+                 "(geschätzt, Ende nicht erfasst)",
+        "remind_days_before": [56, 28],
     }]
 
 

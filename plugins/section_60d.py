@@ -5,7 +5,10 @@
   the register (§ 32 Abs. 2 Nr. 5 Buchst. a BZRG). The built-in ``convictions`` type adds fines up and lets a
   conviction without fine or prison (e.g. a juvenile-court measure) pass, so it cannot express this;
 - one school-certificate item per school-age child (§ 60d Abs. 1 Nr. 10);
-- the ancillary request for the spouse and the children (§ 60d Abs. 1, Abs. 2) in the letter.
+- the ancillary request for the spouse and the children (§ 60d Abs. 1, Abs. 2) in the letter;
+- the end of a job while the Beschäftigungsduldung is held (§ 60d Abs. 3): the employer must tell the authority
+  within 2 weeks of knowing, and the Duldung is revoked once the employment conditions no longer hold. The date is
+  the ``to`` of a job in the employment list, which a workflow file cannot address.
 """
 from __future__ import annotations
 
@@ -95,3 +98,28 @@ def letter_context(workflow, facts, assessment, letter):
     if not parts:
         return {"family_request": ""}
     return {"family_request": "Außerdem beantragen wir " + " sowie ".join(parts) + "."}
+
+
+@hookimpl
+def followups(facts, on):
+    """One follow-up per job with a recorded end that falls in the Beschäftigungsduldung held on ``on``: a job
+    still running, or one that ended since the Duldung began (its row stays, overdue, until the counsellor marks
+    it done). ``workflow = ""``: the duty begins when the § 60d case is granted, and a granted case dismisses its
+    own workflow's follow-ups. The id carries the job's start, so a corrected end date moves the same row."""
+    if facts.status_on(on) != "beschaeftigungsduldung":
+        return []
+    held = next(p for p in facts.status_history if p.from_ <= on and (p.to is None or on <= p.to))
+    return [{
+        "id": f"employment_ends_{job.from_.isoformat()}",
+        "workflow": "",
+        "due": job.to,
+        "text": "Beschäftigung endet während der Beschäftigungsduldung: der Arbeitgeber muss das Ende binnen "
+                "2 Wochen ab Kenntnis der Ausländerbehörde mitteilen; die Duldung wird widerrufen, wenn die "
+                "Voraussetzungen (Beschäftigung im geforderten Umfang, Lebensunterhalt) nicht mehr erfüllt sind. "
+                "Anschlussbeschäftigung klären und belegen (kurzfristige, nicht selbst zu vertretende "
+                "Unterbrechungen bleiben außer Betracht).",
+        "citation": "§ 60d Abs. 3 AufenthG",
+        "basis": f"Ende der Beschäftigung (seit {de(job.from_)}) am {de(job.to)}, Beschäftigungsduldung seit "
+                 f"{de(held.from_)}",
+        "remind_days_before": [28, 7],
+    } for job in facts.employment or () if job.to is not None and job.to >= held.from_]

@@ -29,6 +29,9 @@ class Api:
     def get(self, path):
         return self.http.get("/api/v1" + path, headers=self.headers)
 
+    def put(self, path, body=None):
+        return self.http.put("/api/v1" + path, json=body, headers=self.headers)
+
 
 @pytest.fixture
 def token(counsellor):
@@ -273,3 +276,92 @@ def test_row35_client_create_and_export_are_audited_without_personal_data(api, c
                           for e in AuditEvent.select())
     assert "Tesfaye" not in everything and "Zweite Zeile" not in everything and "\n" not in everything
     assert audit.verify_chain() is None
+
+
+# --- facts change and follow-ups --------------------------------------------------------------------------------
+
+@pytest.fixture
+def saturday(monkeypatch):
+    """Today is Saturday 21.11.2026 for the follow-ups computed and shown."""
+    from perspektive.periods import GERMANY
+
+    monkeypatch.setattr("perspektive.periods.now_in_germany", lambda: dt.datetime(2026, 11, 21, 10, tzinfo=GERMANY))
+
+
+def yasmin(**training) -> dict:
+    facts = demo_facts("yasmin")
+    facts["training"].update(training)
+    return facts
+
+
+def test_put_facts_moves_the_followups_and_answers_with_them(api, saturday):
+    client_id = api.post("/clients", {"facts": yasmin()}).get_json()["id"]
+    response = api.put(f"/clients/{client_id}/facts", {"facts": yasmin(start_date="2027-09-01")})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["id"] == client_id and body["facts"]["training"]["start_date"] == "2027-09-01"
+    assert body["facts"] == api.get(f"/clients/{client_id}").get_json()["facts"]
+    windows = {f["workflow"]: f for f in body["followups"] if f["kind"] == "application_window_opens"}
+    assert set(windows) == {"section_60c", "section_16g"}
+    for followup in windows.values():
+        assert (followup["due"], followup["previous_due"], followup["state"]) == ("2027-02-01", "2027-01-01", "open")
+        assert followup["change_note"] == "Datum geändert von 01.01.2027 auf 01.02.2027: Fakten geändert am 21.11.2026"
+        assert "7 Monate vor Ausbildungsbeginn" in followup["text"] and followup["citation"].startswith("§ ")
+        assert followup["basis"] == "Ausbildungsbeginn (laut Vertrag) 01.09.2027 minus 7 Monate"
+    birthday = next(f for f in body["followups"] if f["kind"] == "last_day_before_27")
+    assert (birthday["due"], birthday["previous_due"], birthday["change_note"]) == ("2031-02-13", None, "")
+
+
+def test_followups_list_keeps_what_was_dropped_and_why(api, saturday):
+    client_id = api.post("/clients", {"facts": yasmin()}).get_json()["id"]
+    facts = yasmin()
+    del facts["training"]
+    response = api.put(f"/clients/{client_id}/facts", {"facts": facts})
+    assert [f["kind"] for f in response.get_json()["followups"]] == ["last_day_before_27"]  # only open ones
+    listed = api.get(f"/clients/{client_id}/followups")
+    assert listed.status_code == 200
+    followups = listed.get_json()["followups"]
+    assert len(followups) == 5 and [f["due"] for f in followups] == sorted(f["due"] for f in followups)
+    dropped = [f for f in followups if f["state"] == "dismissed"]
+    assert {(f["workflow"], f["kind"]) for f in dropped} == {
+        (w, k) for w in ("section_60c", "section_16g") for k in ("application_window_opens", "training_ends")}
+    assert all(f["state_note"].startswith("entfallen: Fakten geändert am 21.11.2026") for f in dropped)
+
+
+def test_put_invalid_facts_is_422_naming_the_fields_and_changes_nothing(api, saturday):
+    client_id = api.post("/clients", {"facts": yasmin()}).get_json()["id"]
+    before = api.get(f"/clients/{client_id}/followups").get_json()
+    facts = yasmin(start_date="2027-09-01")
+    facts["status_history"] = [{"status": "duldung", "from": "2024-01-01", "to": "2023-01-01"}]
+    facts["person"]["gender"] = "x"
+    response = api.put(f"/clients/{client_id}/facts", {"facts": facts})
+    assert response.status_code == 422
+    errors = field_errors(response)
+    assert "liegt vor" in errors["status_history.0"] and "unzulässiger Wert" in errors["person.gender"]
+    missing = api.put(f"/clients/{client_id}/facts", {"fakten": yasmin()})
+    assert missing.status_code == 422 and "facts" in field_errors(missing)
+    assert api.get(f"/clients/{client_id}/followups").get_json() == before
+    assert api.get(f"/clients/{client_id}").get_json()["facts"]["training"]["start_date"] == "2027-08-01"
+
+
+def test_another_counsellors_followups_and_facts_are_404(api, colleague_api, saturday):
+    theirs = colleague_api.post("/clients", {"facts": yasmin()}).get_json()["id"]
+    not_found = {"error": "Nicht gefunden (Not found)"}
+    for response in (api.put(f"/clients/{theirs}/facts", {"facts": yasmin(start_date="2027-09-01")}),
+                     api.put(f"/clients/{theirs}/facts", {"facts": {"person": {"gender": "x"}}}),
+                     api.get(f"/clients/{theirs}/followups"), api.get(f"/clients/{theirs + 1000}/followups")):
+        assert response.status_code == 404 and response.get_json() == not_found
+    unchanged = colleague_api.get(f"/clients/{theirs}/followups").get_json()["followups"]
+    assert {f["due"] for f in unchanged if f["kind"] == "application_window_opens"} == {"2027-01-01"}
+
+
+def test_session_put_needs_the_csrf_header(logged_in, api, saturday):
+    client_id = api.post("/clients", {"facts": yasmin()}).get_json()["id"]
+    body = {"facts": yasmin(start_date="2027-09-01")}
+    missing = logged_in.put(f"/api/v1/clients/{client_id}/facts", json=body)
+    assert missing.status_code == 400 and "X-CSRFToken" in field_errors(missing)
+    assert api.get(f"/clients/{client_id}").get_json()["facts"]["training"]["start_date"] == "2027-08-01"
+    token = csrf_token(logged_in.get("/clients").get_data(as_text=True))
+    ok = logged_in.put(f"/api/v1/clients/{client_id}/facts", json=body, headers={"X-CSRFToken": token})
+    assert ok.status_code == 200 and ok.get_json()["facts"]["training"]["start_date"] == "2027-09-01"
+    assert logged_in.get(f"/api/v1/clients/{client_id}/followups").status_code == 200

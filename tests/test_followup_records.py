@@ -131,3 +131,16 @@ def test_a_row_moved_into_the_past_stays_and_shows_overdue(dbconn, counsellor):
     records.update_facts(client, parse_facts(yasmin(start_date="2027-05-01")), counsellor)
     row = rows(client)[("section_60c", "application_window_opens")]
     assert (row.due, row.state, row.next_reminder_on) == (D("2026-10-01"), "open", None)
+
+
+def test_a_milestone_whose_day_has_come_stays_for_the_counsellor(dbconn, counsellor, monkeypatch):
+    """From the day § 25b opens, the path is ``eligible`` and ``earliest_date`` computes nothing: the row is due,
+    not gone."""
+    client = records.create_client(parse_facts(demo_facts("dawit")), counsellor)
+    assert rows(client)[("section_25b", "path_opens")].due == D("2027-08-16")
+    for day in (D("2027-08-16"), D("2027-08-20")):
+        monkeypatch.setattr("perspektive.periods.now_in_germany",
+                            lambda day=day: dt.datetime.combine(day, dt.time(6, 0), GERMANY))
+        sync_client(client, why="Tagesabgleich")
+        row = rows(client)[("section_25b", "path_opens")]
+        assert (row.state, row.state_by) == ("open", None)

@@ -110,3 +110,42 @@ def test_hook_perspective_notes(engine):
     older = parse_facts({"person": {"date_of_birth": "1990-01-01"}})
     assert not any(n["workflows"] == ["section_99x"] for n in engine.notes(older, engine.assess(older, on)))
 
+
+
+def test_hook_followups(engine, tmp_path):
+    """The project's plugins add follow-ups that data cannot express; a bad entry names itself and what is wrong."""
+    on = dt.date(2026, 11, 21)
+    facts = parse_facts({"status_history": [
+        {"status": "duldung", "from": "2016-01-01", "to": "2025-05-31"},
+        {"status": "aufenthaltserlaubnis", "from": "2025-06-01", "to": "2027-05-31"}]})
+    [expires] = [f for f in engine.followups(facts, on) if f.id == "permit_expires"]
+    assert (expires.workflow, expires.due, expires.remind_from) == ("", dt.date(2027, 5, 31), dt.date(2027, 4, 5))
+    assert expires.citation == "§ 81 Abs. 4 AufenthG"
+    assert not [f for f in engine.followups(facts, on, "section_25b") if f.id == "permit_expires"]
+    (tmp_path / "broken.py").write_text(
+        "from perspektive import hookimpl\n\n@hookimpl\ndef followups(facts, on):\n"
+        "    return [{'id': 'broken', 'workflow': '', 'due': '2027-01-01', 'text': 't', 'citation': 'c',"
+        " 'basis': 'b'}]\n")
+    broken = Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(tmp_path))
+    with pytest.raises(ValueError, match="Plugin-Frist 'broken': 'due' muss ein Datum sein"):
+        broken.followups(facts, on)
+
+
+@pytest.mark.parametrize("entry,message", [
+    ("{'id': 'typo', 'due': dt.datetime(2027, 1, 1), 'txt': 't', 'citation': 'c', 'basis': 'b', "
+     "'remind_days_before': [-1]}",
+     "Plugin-Frist 'typo': 'text' fehlt; unbekannter Schlüssel 'txt'; 'due' muss ein Datum sein; "
+     "'remind_days_before' nicht leer und nicht negativ"),
+    ("{'id': 'lost', 'workflow': 'section_99q', 'due': dt.date(2027, 1, 1), 'text': 't', 'citation': 'c', "
+     "'basis': 'b'}",
+     "Plugin-Frist 'lost': unbekannter Workflow 'section_99q'"),
+])
+def test_a_plugin_follow_up_with_mistakes_names_every_one(tmp_path, entry, message):
+    """A misspelt key silently ignored would lose a reminder: the engine refuses the entry and says why."""
+    (tmp_path / "sloppy.py").write_text(
+        f"import datetime as dt\nfrom perspektive import hookimpl\n\n@hookimpl\ndef followups():\n"
+        f"    return [{entry}]\n")
+    sloppy = Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(tmp_path))
+    with pytest.raises(ValueError) as refused:
+        sloppy.followups(parse_facts({}), dt.date(2026, 11, 21))
+    assert str(refused.value) == message

@@ -16,8 +16,10 @@ from flask_login import current_user
 from .. import contacts
 from ..contacts import ContactError
 from ..engine import current_engine
+from ..followup_records import GROUPS, team_counts
 from ..models import AuthorityContact, Referral, User, utcnow
 from ..openpgp import KeyPolicyError, group_fingerprint
+from ..periods import today_in_germany
 from .auth import login_manager, safe_next
 
 ADMIN_NAME = "Perspektive – Verwaltung"
@@ -52,7 +54,8 @@ def _me():
 
 
 class Dashboard(Secured, AdminIndexView):
-    """What needs an administrator: keys ending soon, keys not confirmed, referrals that failed."""
+    """What needs an administrator: keys ending soon, keys not confirmed, referrals that failed, and the open
+    follow-ups per counsellor (counts only)."""
 
     def __init__(self):
         super().__init__(name="Übersicht", endpoint="admin", url="/admin")
@@ -71,7 +74,8 @@ class Dashboard(Secured, AdminIndexView):
                   .join(AuthorityContact).where(Referral.status == "failed")
                   .order_by(Referral.created_at.desc()).limit(FAILED_REFERRALS_SHOWN))
         return self.render("admin_dashboard.html", expiring=contacts.expiring_keys(), unconfirmed=list(unconfirmed),
-                           failed=list(failed), now=utcnow())
+                           failed=list(failed), now=utcnow(), team=team_counts(today_in_germany()),
+                           followup_groups=GROUPS)
 
 
 class ContactsView(Secured, BaseView):

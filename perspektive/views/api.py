@@ -1,5 +1,9 @@
 """The JSON API under ``/api/v1`` for counsellors: assessments, letters, clients.
 
+``PUT /clients/<id>/facts`` replaces a client's facts and answers with the follow-ups as recomputed; a moved
+one carries ``previous_due`` and ``change_note``, a dropped one is no longer in the open list (``GET
+/clients/<id>/followups`` lists it with ``state`` and ``state_note``).
+
 Two ways in. A script sends ``Authorization: Bearer pk_...`` (``users.issue_api_token``); a browser page uses its
 session cookie and must then send the page's CSRF token in ``X-CSRFToken`` with every POST, since a cookie is
 sent along with forged cross-site requests too and a bearer token is not. The blueprint is exempt from the
@@ -20,7 +24,7 @@ from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
 
-from .. import audit, records, users
+from .. import audit, followup_records, records, users
 from ..app_factory import csrf
 from ..engine import UnknownWorkflow, current_engine
 from ..facts import FactsError, parse_facts
@@ -168,3 +172,31 @@ def get_client(client_id: int):
     client = own_client(g.api_user, client_id)
     audit.record(g.api_user, "client.export", "client", client.id)
     return {"id": client.id, "reference": client.reference, "facts": records.export_facts(client)}
+
+
+@bp.put("/clients/<int:client_id>/facts")
+def put_facts(client_id: int):
+    """``{"facts": {...}}`` replaces the facts (the follow-ups are recomputed in the same transaction); the answer
+    is that of ``GET /clients/<id>`` plus the client's open follow-ups."""
+    client = own_client(g.api_user, client_id)  # first: another counsellor's client is 404 whatever the body
+    records.update_facts(client, _facts(_body()), g.api_user)
+    return {"id": client.id, "reference": client.reference, "facts": records.export_facts(client),
+            "followups": [_followup(r) for r in followup_records.of_client(client) if r.state == "open"]}
+
+
+@bp.get("/clients/<int:client_id>/followups")
+def get_followups(client_id: int):
+    """Every follow-up of the client, open, done and dismissed (``state_note`` says why), earliest first."""
+    client = own_client(g.api_user, client_id)
+    return {"id": client.id, "reference": client.reference,
+            "followups": [_followup(r) for r in followup_records.of_client(client)]}
+
+
+def _followup(record) -> dict:
+    def iso(day):
+        return day.isoformat() if day else None
+
+    return {"id": record.id, "workflow": record.workflow, "kind": record.kind, "due": iso(record.due),
+            "text": record.text, "citation": record.citation, "basis": record.basis, "state": record.state,
+            "state_note": record.state_note, "previous_due": iso(record.previous_due),
+            "change_note": record.change_note, "next_reminder_on": iso(record.next_reminder_on)}

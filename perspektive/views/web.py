@@ -1,4 +1,5 @@
-"""The German web face for counsellors: their clients, the facts of one client, the paths open to them, letters,
+"""The German web face for counsellors: their clients, the facts of one client (and changing them), the paths open
+to them, the cases opened for a path, the follow-ups as stored (moved and dropped ones with the reason), letters,
 and the client's release from confidentiality and referrals to the Ausländerbehörde.
 
 Views only parse the request, call one capability (``records``, the engine, ``letters``) and render. Everything
@@ -14,14 +15,15 @@ import re
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import consents, contacts, records, referrals
+from .. import cases, consents, contacts, followup_records, records, referrals
+from ..cases import CaseError
 from ..consents import ConsentError
 from ..engine import current_engine
 from ..fact_labels import label_of
 from ..fact_view import fact_sections
 from ..facts import FactsError, parse_facts
 from ..letters import LETTERS, LetterError
-from ..models import AuthorityContact, Consent, utcnow
+from ..models import CASE_STATES, AuthorityContact, Consent, utcnow
 from ..periods import GERMANY, de, today_in_germany
 from ..referrals import ReferralError
 from ..rules import in_order_of_use
@@ -46,6 +48,24 @@ def verdict_text(assessment) -> str:
 
 
 bp.add_app_template_filter(label_of, "fact_label")
+bp.add_app_template_filter(de, "de")
+
+CASE_VERDICTS = {"eligible": "Offen", "eligible_from": "Offen ab einem späteren Tag", "not_eligible": "Blockiert",
+                 "incomplete": "Unvollständig"}
+
+
+@bp.app_template_filter("case_verdict")
+def case_verdict(verdict: str) -> str:
+    """The verdict a case was opened under (only the word is stored, not the day a path opens)."""
+    return CASE_VERDICTS.get(verdict, verdict)
+
+
+@bp.app_template_filter("followup_state")
+def followup_state(record) -> str:
+    """``entfallen`` when the system closed the row (its basis or its case went), else the counsellor's state."""
+    if record.state == "dismissed" and record.state_by_id is None:
+        return "entfallen"
+    return followup_records.STATE_NAMES.get(record.state, record.state)
 
 
 @bp.app_template_filter("german_time")
@@ -134,19 +154,103 @@ def client_page(client_id: int):
 
 
 def _client_page(client, *, consent_form: dict | None = None, consent_error: str | None = None,
-                 referral_form: dict | None = None, referral_error: str | None = None) -> str:
+                 referral_form: dict | None = None, referral_error: str | None = None,
+                 case_error: str | None = None) -> str:
     """The client page; after a refused form, with that form's values and the reason."""
     facts = records.load_facts(client)
     engine = current_engine()
     engine.reload_if_changed()
     on = today_in_germany()
     assessments = in_order_of_use(engine.assess(facts, on))
+    provisions = {w: engine.workflows[w].provision for w in engine.workflows}
     return render_template("client.html", client=client, person=facts.person, sections=fact_sections(facts),
                            assessments=assessments, notes=engine.notes(facts, assessments), on=on,
-                           followups=[f for f in engine.followups(facts, on) if f.due >= on],
+                           followups=_followup_section(client), provisions=provisions,
+                           cases=_case_section(client, assessments), case_error=case_error,
                            letters=[(letter, LETTER_NAMES.get(letter, letter)) for letter in LETTERS],
                            referral=_referral_section(client, assessments, on, consent_form, referral_form),
                            consent_error=consent_error, referral_error=referral_error)
+
+
+def _followup_section(client) -> dict:
+    """The client's stored follow-ups in one query: the open ones, soonest first, and those done or dropped, so
+    that a deadline that disappeared still says why."""
+    rows = list(followup_records.of_client(client))
+    return {"open": [r for r in rows if r.state == "open"], "closed": [r for r in rows if r.state != "open"]}
+
+
+def _case_section(client, assessments) -> dict:
+    """The client's cases, newest first, and the paths a new case can be opened for (none still running)."""
+    rows = cases.of_client(client)
+    running = {c.workflow for c in rows if c.status not in followup_records.CLOSED_CASE_STATES}
+    return {"rows": rows, "openable": [a for a in assessments if a.workflow not in running],
+            "states": cases.STATE_NAMES, "closed_states": followup_records.CLOSED_CASE_STATES,
+            "choices": CASE_STATES}
+
+
+# --- facts and cases: each change recomputes the follow-ups (``records.update_facts``, ``cases``) ---------------
+
+def _facts_page(client, text: str, errors: list[dict] | None = None) -> str:
+    return render_template("facts_edit.html", client=client, text=text, errors=errors or [])
+
+
+@bp.get("/clients/<int:client_id>/facts", endpoint="edit_facts")
+@role_required("counsellor")
+def edit_facts(client_id: int):
+    client = own_client(_me(), client_id)
+    return _facts_page(client, json.dumps(records.export_facts(client), ensure_ascii=False, indent=2))
+
+
+@bp.post("/clients/<int:client_id>/facts", endpoint="update_facts")
+@role_required("counsellor")
+def update_facts(client_id: int):
+    """Replace the facts; on errors the form comes back with the text kept and every bad field named."""
+    client = own_client(_me(), client_id)
+    text = request.form.get("facts_json", "")
+    try:
+        facts = parse_facts(_parse_json(text))
+    except FactsError as exc:
+        return _facts_page(client, text, exc.errors), 422
+    records.update_facts(client, facts, _me())
+    flash("Fakten gespeichert, Fristen neu berechnet. (Facts saved, follow-ups recomputed.)", "info")
+    return redirect(url_for("web.client", client_id=client.id, _anchor="fristen"))
+
+
+def _back_to_cases(client):
+    return redirect(url_for("web.client", client_id=client.id, _anchor="faelle"))
+
+
+@bp.post("/clients/<int:client_id>/cases", endpoint="open_case")
+@role_required("counsellor")
+def open_case(client_id: int):
+    client = own_client(_me(), client_id)
+    try:
+        case = cases.open_case(client, request.form.get("workflow", ""), _me())
+    except CaseError as exc:
+        return _client_page(client, case_error=str(exc)), 422
+    flash(f"Fall {_provision(case.workflow)} eröffnet. (Case opened.)", "info")
+    return _back_to_cases(client)
+
+
+@bp.post("/clients/<int:client_id>/cases/<int:case_id>/status", endpoint="case_status")
+@role_required("counsellor")
+def case_status(client_id: int, case_id: int):
+    client = own_client(_me(), client_id)
+    try:
+        case = cases.case_for(client, case_id)
+    except records.NotFound:
+        abort(404)
+    try:
+        cases.set_status(case, request.form.get("status", ""), _me())
+    except CaseError as exc:
+        return _client_page(client, case_error=str(exc)), 422
+    flash(f"Fall {_provision(case.workflow)}: {cases.STATE_NAMES[case.status]}. (Case status changed.)", "info")
+    return _back_to_cases(client)
+
+
+def _provision(workflow_id: str) -> str:
+    workflow = current_engine().workflows.get(workflow_id)
+    return workflow.provision if workflow is not None else workflow_id
 
 
 # --- release from confidentiality and referrals -----------------------------------------------------------------
