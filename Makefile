@@ -6,6 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+# gunicorn's default access log has the request line with its query string (%(r)s); the calendar feed's secret
+# token is in the query string, so log the path without it (%(U)s).
+ACCESS_LOG := %(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"
+
 .PHONY: install run test bench check
 
 $(STAMP): pyproject.toml
@@ -25,7 +29,8 @@ run: $(STAMP)
 	  $(BIN)/huey_consumer app.huey -w 2 -k thread -m 1 & consumer=$$!; \
 	  trap 'kill -INT $$consumer 2>/dev/null; kill $$mail 2>/dev/null; wait $$consumer $$mail' EXIT INT TERM; \
 	  echo "Perspektive: http://127.0.0.1:5000 (Ctrl-C beendet)"; \
-	  $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - 'app:app'; }
+	  $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - --access-logformat '$(ACCESS_LOG)' \
+	    'app:app'; }
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

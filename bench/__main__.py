@@ -7,7 +7,13 @@
 - referral: ``queue_referral`` until the referral is ``sent`` (Huey immediate: claim, render letter + checklist +
   summary, encrypt with the real gpg, send to an aiosmtpd sink on 127.0.0.1), and ``Keyring.encrypt`` alone, each
   vs a raw ``gpg --encrypt`` subprocess of the same plaintext bytes to the same key, for a brainpool and an
-  RSA-3072 contact key.
+  RSA-3072 contact key;
+- follow-ups: ``records.create_client`` for 10,000 clients (the demo clients, every date shifted back by a few days
+  more for each, so that no two are alike), which stores the client and computes, stores and schedules its
+  follow-ups, vs storing the same client and facts without them; then ``reminders.sweep()`` over all of them vs a
+  loop that only loads and parses each client's facts. Tasks go to the real queue (SqliteHuey in the data
+  directory, or RedisHuey), not through immediate mode: scheduling should cost what it costs in production, and a
+  reminder that is due must be queued, not sent, by the sweep. ``BENCH_FOLLOWUP_CLIENTS`` changes the number.
 """
 from __future__ import annotations
 
@@ -15,6 +21,8 @@ import datetime as dt
 import io
 import json
 import os
+import re
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -120,6 +128,7 @@ def main() -> None:
         row("POST /api/v1/assessments", ours, base, "bare Flask route, same JSON", 1e3, "ms")
 
         referral_rows(app, facts, user)
+        followup_rows(user)
 
 
 REFERRAL_KEYS = ("brainpoolP256r1", "rsa3072")
@@ -199,6 +208,90 @@ def referral_rows(app, facts, counsellor) -> None:
         for home in homes:
             stop_agent(home)
             shutil.rmtree(home, ignore_errors=True)
+
+
+FOLLOWUP_CLIENTS = int(os.environ.get("BENCH_FOLLOWUP_CLIENTS", "10000"))
+FOLLOWUP_BATCH = 500
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def shifted(value, days: int):
+    """The facts with every date moved ``days`` back (all of them, so that the facts stay consistent)."""
+    if isinstance(value, dict):
+        return {key: shifted(item, days) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shifted(item, days) for item in value]
+    if isinstance(value, str) and ISO_DAY.match(value):
+        return (dt.date.fromisoformat(value) - dt.timedelta(days=days)).isoformat()
+    return value
+
+
+def followup_rows(counsellor) -> None:
+    """Scheduling follow-ups for many clients, and the sweep over them, per client, against baselines."""
+    from perspektive import audit, reminders
+    from perspektive.models import Client, FactsRevision, FollowUpRecord, write_transaction
+    from perspektive.records import create_client, load_facts
+    from perspektive.tasks import huey
+
+    demo = [json.loads((ROOT / "perspektive" / "demo_data" / f"{name}.json").read_text())
+            for name in ("amina", "dawit", "karim", "yasmin")]
+    people = [parse_facts(shifted(demo[i % 4], (i // 4) % 1000)) for i in range(FOLLOWUP_CLIENTS)]
+
+    def store_only(facts):
+        """``create_client`` without the follow-ups: the client, its first facts revision, the audit event."""
+        with write_transaction():
+            client = Client.create(counsellor=counsellor, reference=f"K-{secrets.token_hex(5).upper()}",
+                                   nationality=facts.person.nationality or "unknown",
+                                   facts_json=json.dumps(facts.to_json_dict(), ensure_ascii=False, sort_keys=True))
+            FactsRevision.create(client=client, facts_json=client.facts_json, recorded_by=counsellor)
+            audit.record(counsellor, "client.create", "client", client.id)
+        return client.id
+
+    def load_every_client():
+        last_id = 0
+        while page := list(Client.select().where(Client.id > last_id).order_by(Client.id).limit(FOLLOWUP_BATCH)):
+            for client in page:
+                load_facts(client)
+            last_id = page[-1].id
+
+    huey.immediate = False  # the configured queue, as in production
+    huey.flush()
+    try:
+        with db.connection_context():
+            # Interleaved batches, so that both sides meet tables of the same size.
+            ours, base, stored_only = [], [], []
+            for start in range(0, FOLLOWUP_CLIENTS, FOLLOWUP_BATCH):
+                batch = people[start:start + FOLLOWUP_BATCH]
+                begin = time.perf_counter()
+                for facts in batch:
+                    create_client(facts, counsellor, actor="bench")
+                ours.append((time.perf_counter() - begin) / len(batch))
+                begin = time.perf_counter()
+                stored_only.extend(store_only(facts) for facts in batch)
+                base.append((time.perf_counter() - begin) / len(batch))
+            rows = FollowUpRecord.select().count()
+            tasks = huey.pending_count() + huey.scheduled_count()
+            row("follow-ups: create + schedule", ours, base, "store client + facts only", 1e3, "ms/client")
+            for start in range(0, len(stored_only), FOLLOWUP_BATCH):  # the sweep runs over the first kind only
+                ids = stored_only[start:start + FOLLOWUP_BATCH]
+                FactsRevision.delete().where(FactsRevision.client.in_(ids)).execute()
+                Client.delete().where(Client.id.in_(ids)).execute()
+
+            clients = Client.select().count()
+            sweeps, loads, counts = [], [], {}
+            for _ in range(3):
+                begin = time.perf_counter()
+                counts = reminders.sweep()
+                sweeps.append((time.perf_counter() - begin) / clients)
+                begin = time.perf_counter()
+                load_every_client()
+                loads.append((time.perf_counter() - begin) / clients)
+            row("follow-ups: sweep", sweeps, loads, "load + parse each client's facts", 1e6, "µs/client")
+        print(f"  ({clients} clients, {rows} follow-up rows, {tasks} reminder tasks queued at creation, "
+              f"{counts['queued']} reminders due and queued by each sweep; queue: {type(huey.storage).__name__})")
+    finally:
+        huey.flush()
+        huey.immediate = True
 
 
 if __name__ == "__main__":

@@ -35,8 +35,10 @@ def schedule(record_ids: list[int]) -> None:
     """Queue a wake-up for each row's next reminder; if the queue is down, the sweep queues it later."""
     from .tasks import send_followup_reminder
 
-    for record_id, day in FollowUpRecord.select(FollowUpRecord.id, FollowUpRecord.next_reminder_on).where(
-            FollowUpRecord.id.in_(record_ids) & FollowUpRecord.next_reminder_on.is_null(False)).tuples():
+    # A list, not a cursor: in immediate mode the task runs right here and closes this thread's connection.
+    rows = list(FollowUpRecord.select(FollowUpRecord.id, FollowUpRecord.next_reminder_on).where(
+        FollowUpRecord.id.in_(record_ids) & FollowUpRecord.next_reminder_on.is_null(False)).tuples())
+    for record_id, day in rows:
         try:
             send_followup_reminder.schedule((record_id,), eta=max(send_at(day), now_in_germany()))
         except Exception as exc:  # noqa: BLE001 - the row is the record, not the queue
@@ -53,10 +55,15 @@ def _claim(record_id: int, today: dt.date) -> FollowUpRecord | None:
             record.next_reminder_on = next_reminder(record, today)
             record.save()
             return None
-        if record.reminder_lease_until is not None and record.reminder_lease_until > now:
+        # Compare and set, not read then write: on PostgreSQL several workers can all have read "no lease"; the
+        # UPDATE re-checks the row once the first claim is committed, so only one of them matches.
+        lease_until = now + dt.timedelta(seconds=current_app.config["REMINDER_LEASE_SECONDS"])
+        claimed = FollowUpRecord.update(reminder_lease_until=lease_until).where(
+            (FollowUpRecord.id == record.id) & (FollowUpRecord.next_reminder_on == record.next_reminder_on)
+            & (FollowUpRecord.reminder_lease_until.is_null() | (FollowUpRecord.reminder_lease_until <= now))).execute()
+        if not claimed:
             return None
-        record.reminder_lease_until = now + dt.timedelta(seconds=current_app.config["REMINDER_LEASE_SECONDS"])
-        record.save()
+        record.reminder_lease_until = lease_until
         return record
 
 
@@ -105,6 +112,7 @@ def send_reminder(record_id: int) -> str:
         record.reminder_lease_until = None
         record.save()
         audit.record(None, f"followup.reminder_{outcome.replace(' ', '_')}", "followup", record.id)
+    schedule([record.id])  # the wake-up call for the next reminder day, if there is one
     return outcome
 
 
@@ -120,14 +128,8 @@ def sweep() -> dict:
     """Recompute every client's follow-ups, then queue each reminder that is due and was not sent."""
     from .followup_records import sync_all
 
-    from .tasks import send_followup_reminder
-
     clients, changed = sync_all()
     due = due_now()
-    schedule(sorted(set(changed) - set(due)))
-    for record_id in due:
-        try:
-            send_followup_reminder(record_id)
-        except Exception as exc:  # noqa: BLE001 - the next sweep tries again
-            log.warning("could not queue reminder %s (%s)", record_id, exc.__class__.__name__)
+    # A reminder of an earlier day goes now; one of today waits for REMINDER_HOUR (the sweep runs before it).
+    schedule(sorted(set(changed) | set(due)))
     return {"clients": clients, "scheduled": len(changed), "queued": len(due)}

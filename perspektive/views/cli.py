@@ -26,9 +26,10 @@ users_cli = AppGroup("users", help="Konten verwalten.")
 
 
 def init_app(app) -> None:
+    from .cli_followups import followups_cli
     from .cli_referrals import contacts_cli, referrals_cli
 
-    for group in (facts_cli, clients_cli, workflows_cli, users_cli, contacts_cli, referrals_cli):
+    for group in (facts_cli, clients_cli, workflows_cli, users_cli, contacts_cli, referrals_cli, followups_cli):
         app.cli.add_command(group)
     for command in (migrate_command, assess_command, letter_command, checklist_command, demo_command):
         app.cli.add_command(command)
