@@ -52,7 +52,7 @@ def set_status(case: Case, status: str, counsellor: User) -> Case:
         raise CaseError("Der Fall ist abgeschlossen; für den Weg bitte einen neuen Fall eröffnen. "
                         "(The case is closed; open a new one.)")
     engine = current_engine()
-    provision = engine.workflows[case.workflow].provision if case.workflow in engine.workflows else case.workflow
+    provision = engine.provisions().get(case.workflow, case.workflow)
     with write_transaction():
         case.status = status
         case.save()

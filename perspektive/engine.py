@@ -73,6 +73,10 @@ class Engine:
     def workflows(self):
         return self.catalogue.workflows
 
+    def provisions(self) -> dict[str, str]:
+        """Workflow id -> its provision ("§ 25b AufenthG"); "" (a follow-up for every path) -> "alle Wege"."""
+        return {"": "alle Wege", **{w.id: w.provision for w in self.catalogue.workflows.values()}}
+
     def workflow(self, workflow_id: str) -> Workflow:
         try:
             return self.catalogue.workflows[workflow_id]

@@ -88,7 +88,7 @@ def sync_client(client: Client, facts=None, why: str = "Fakten geändert") -> li
     today = today_in_germany()
     facts = facts if facts is not None else load_facts(client)
     computed: dict[tuple[str, str], FollowUp] = {(f.workflow, f.id): f for f in engine.followups(facts, today)}
-    provisions = {w: engine.workflows[w].provision for w in engine.workflows}
+    provisions = engine.provisions()
     changed: list[int] = []
     with write_transaction():
         cases = _case_per_workflow(client)

@@ -21,6 +21,7 @@ from ..models import AuthorityContact, Referral, User, utcnow
 from ..openpgp import KeyPolicyError, group_fingerprint
 from ..periods import today_in_germany
 from .auth import login_manager, safe_next
+from .shared import me
 
 ADMIN_NAME = "Perspektive – Verwaltung"
 FAILED_REFERRALS_SHOWN = 50
@@ -47,10 +48,6 @@ class Secured:
                 if request.method == "GET" else None
             return redirect(url_for("auth.login", next=safe_next(target)))
         abort(403)
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 class Dashboard(Secured, AdminIndexView):
@@ -103,7 +100,7 @@ class ContactsView(Secured, BaseView):
             armor = _key_text()
             made = contacts.add_contact(name=values["name"], email=values["email"], department=values["department"],
                                         workflows=values["workflows"], armor=armor,
-                                        user=_portal_user(values["user_id"]), actor=_me())
+                                        user=_portal_user(values["user_id"]), actor=me())
         except (ContactError, KeyPolicyError) as exc:
             return self._list_page(values, str(exc)), 422
         note = " Bitte jetzt den Fingerabdruck bestätigen. (Please confirm the fingerprint.)" if made.fingerprint \
@@ -118,7 +115,7 @@ class ContactsView(Secured, BaseView):
         try:
             contacts.update_contact(contact, name=values["name"], email=values["email"],
                                     department=values["department"], workflows=values["workflows"],
-                                    user=_portal_user(values["user_id"], contact), actor=_me())
+                                    user=_portal_user(values["user_id"], contact), actor=me())
         except ContactError as exc:
             contact = _contact(contact_id)  # the stored state, not the refused input
             return self._contact_page(contact, "edit", str(exc), values), 422
@@ -129,7 +126,7 @@ class ContactsView(Secured, BaseView):
     def import_key(self, contact_id: int):
         contact = _contact(contact_id)
         try:
-            contacts.import_key(contact, _key_text(required=True), _me())
+            contacts.import_key(contact, _key_text(required=True), me())
         except (ContactError, KeyPolicyError) as exc:
             return self._contact_page(_contact(contact_id), "key", str(exc),
                                       {"armor": request.form.get("armor", "")}), 422
@@ -145,7 +142,7 @@ class ContactsView(Secured, BaseView):
         contact = _contact(contact_id)
         typed = request.form.get("fingerprint", "")[:200]
         try:
-            contacts.confirm_fingerprint(contact, typed, _me())
+            contacts.confirm_fingerprint(contact, typed, me())
         except ContactError as exc:
             return self._contact_page(_contact(contact_id), "confirm", str(exc), {"fingerprint": typed}), 422
         flash(f"Fingerabdruck für {contact.name} bestätigt. (Fingerprint confirmed.)", "info")
@@ -154,7 +151,7 @@ class ContactsView(Secured, BaseView):
     @expose("/<int:contact_id>/remove-key", methods=("POST",))
     def remove_key(self, contact_id: int):
         contact = _contact(contact_id)
-        contacts.remove_key(contact, _me())
+        contacts.remove_key(contact, me())
         flash(f"Schlüssel von {contact.name} entfernt. (Key removed.)", "info")
         return self._to(contact)
 
@@ -162,7 +159,7 @@ class ContactsView(Secured, BaseView):
     def set_active(self, contact_id: int):
         contact = _contact(contact_id)
         active = request.form.get("active") == "1"
-        contacts.set_active(contact, active, _me())
+        contacts.set_active(contact, active, me())
         state = "aktiviert (activated)" if active else "deaktiviert (deactivated)"
         flash(f"Kontakt {contact.name} {state}.", "info")
         return self._to(contact)
@@ -250,6 +247,6 @@ def _key_text(required: bool = False) -> str:
 
 
 def _helpers() -> dict:
-    provisions = {w.id: w.provision for w in current_engine().workflows.values()}
+    provisions = current_engine().provisions()
     return {"grouped": group_fingerprint,
             "provisions_of": lambda c: [provisions.get(w, w) for w in contacts.responsible_for(c)]}

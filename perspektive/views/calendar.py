@@ -12,21 +12,17 @@ import re
 import secrets
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from .. import audit
 from ..calendar_feed import build_calendar
 from ..followup_records import of_counsellor
 from ..models import CalendarFeed, User, utcnow, write_transaction
 from .auth import role_required
+from .shared import me
 
 bp = Blueprint("calendar", __name__)
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _digest(token: str) -> str:
@@ -34,7 +30,7 @@ def _digest(token: str) -> str:
 
 
 def _page(url: str | None = None, status: int = 200):
-    feed = CalendarFeed.get_or_none(CalendarFeed.user == _me())
+    feed = CalendarFeed.get_or_none(CalendarFeed.user == me())
     return render_template("calendar.html", feed=feed, url=url), status
 
 
@@ -48,14 +44,14 @@ def page():
 @role_required("counsellor")
 def create():
     """Make a new secret URL; an existing one stops working at once."""
-    me = _me()
+    user = me()
     token = secrets.token_urlsafe(32)
     with write_transaction():
         rotated = CalendarFeed.update(token_hash=_digest(token), created_at=utcnow()).where(
-            CalendarFeed.user == me).execute()
+            CalendarFeed.user == user).execute()
         if not rotated:
-            CalendarFeed.create(user=me, token_hash=_digest(token))
-        audit.record(me, "calendar.rotate" if rotated else "calendar.create", "user", me.id)
+            CalendarFeed.create(user=user, token_hash=_digest(token))
+        audit.record(user, "calendar.rotate" if rotated else "calendar.create", "user", user.id)
     url = current_app.config["PUBLIC_URL"].rstrip("/") + url_for("calendar.feed", token=token)
     # Shown on this page only, never in a flash: flashes travel in the session cookie.
     return _page(url)
@@ -64,11 +60,11 @@ def create():
 @bp.post("/calendar/revoke", endpoint="revoke")
 @role_required("counsellor")
 def revoke():
-    me = _me()
+    user = me()
     with write_transaction():
-        deleted = CalendarFeed.delete().where(CalendarFeed.user == me).execute()
+        deleted = CalendarFeed.delete().where(CalendarFeed.user == user).execute()
         if deleted:
-            audit.record(me, "calendar.revoke", "user", me.id)
+            audit.record(user, "calendar.revoke", "user", user.id)
     flash("Kalender-Abo gelöscht: die Adresse funktioniert nicht mehr. (Calendar feed revoked.)", "info")
     return redirect(url_for("calendar.page"))
 

@@ -7,7 +7,6 @@ A counsellor sees the follow-ups of their own clients only; someone else's is a 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from .. import followup_records, reminders
 from ..engine import current_engine
@@ -15,6 +14,7 @@ from ..followup_records import GROUPS, STATE_NAMES, FollowUpError
 from ..periods import de, today_in_germany
 from ..records import NotFound
 from .auth import role_required
+from .shared import me
 
 bp = Blueprint("followups", __name__)
 
@@ -23,19 +23,9 @@ DONE_MESSAGES = {"done": "Frist erledigt. (Follow-up done.)",
                  "open": "Frist wieder offen. (Follow-up reopened.)"}
 
 
-def _me():
-    return current_user._get_current_object()
-
-
-def _provisions() -> dict[str, str]:
-    """Workflow id -> provision, and "" (a follow-up that concerns every path) -> "alle Wege"."""
-    workflows = current_engine().workflows
-    return {"": "alle Wege", **{w: workflows[w].provision for w in workflows}}
-
-
 def _own(record_id: int):
     try:
-        return followup_records.record_for(_me(), record_id)
+        return followup_records.record_for(me(), record_id)
     except NotFound:
         abort(404)
 
@@ -53,13 +43,13 @@ def _span(start, end) -> str:
 def index():
     today = today_in_germany()
     rows = {name: [] for name, _, _ in GROUPS}
-    for record in followup_records.of_counsellor(_me()):  # joined with the client: no query per row
+    for record in followup_records.of_counsellor(me()):  # joined with the client: no query per row
         rows[followup_records.bucket_of(record.due, today)].append(record)
     spans = followup_records.buckets(today)
     groups = [{"name": name, "title": title, "en": en, "span": _span(*spans[name]), "rows": rows[name]}
               for name, title, en in GROUPS]
     return render_template("followups.html", groups=groups, team=followup_records.team_counts(today),
-                           followup_groups=GROUPS, today=today, provisions=_provisions())
+                           followup_groups=GROUPS, today=today, provisions=current_engine().provisions())
 
 
 @bp.get("/followups/<int:record_id>", endpoint="detail")
@@ -70,7 +60,7 @@ def detail(record_id: int):
 
 def _detail_page(record, form: dict | None = None, error: str | None = None):
     reminder_days = followup_records.reminder_days(record.due, followup_records.days_before(record))
-    return render_template("followup.html", record=record, provisions=_provisions(), state_names=STATE_NAMES,
+    return render_template("followup.html", record=record, provisions=current_engine().provisions(), state_names=STATE_NAMES,
                            state_by=record.state_by.display_name if record.state_by_id else "System",
                            reminder_days=reminder_days, form=form or {"state": "", "note": ""}, error=error)
 
@@ -83,7 +73,7 @@ def set_state(record_id: int):
     if form["state"] not in STATE_NAMES:
         abort(400)
     try:
-        to_schedule = followup_records.set_state(record, form["state"], _me(), form["note"])
+        to_schedule = followup_records.set_state(record, form["state"], me(), form["note"])
     except FollowUpError as exc:
         # A page, not a flash: flashes travel in the (unencrypted) session cookie and the note is free text.
         return _detail_page(record, form, str(exc)), 422

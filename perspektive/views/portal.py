@@ -10,17 +10,13 @@ import json
 from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
-from flask_login import current_user
 
 from .. import audit, referrals
 from ..engine import current_engine
 from .auth import role_required
+from .shared import me
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
-
-def _me():
-    return current_user._get_current_object()
-
 
 def reference(referral) -> str:
     return referral.id[:8].upper()
@@ -29,7 +25,7 @@ def reference(referral) -> str:
 def _mine(referral_id: str):
     """The referral if it is addressed to the current user; anything else is a 404."""
     try:
-        return referrals.addressed_to_one(_me(), referral_id)
+        return referrals.addressed_to_one(me(), referral_id)
     except referrals.NotFound:
         abort(404)
 
@@ -46,7 +42,7 @@ def _row(referral, workflows) -> dict:
 @role_required("authority_contact")
 def index():
     workflows = current_engine().workflows
-    rows = [_row(referral, workflows) for referral in referrals.addressed_to(_me())]
+    rows = [_row(referral, workflows) for referral in referrals.addressed_to(me())]
     return render_template("portal.html", rows=rows)
 
 
@@ -64,7 +60,7 @@ def download(referral_id: str):
     referral = _mine(referral_id)
     if not referral.ciphertext:
         abort(404)
-    audit.record(_me(), "referral.download", "referral", referral.id)
+    audit.record(me(), "referral.download", "referral", referral.id)
     response = send_file(BytesIO(referral.ciphertext.encode()), mimetype="application/pgp-encrypted",
                          as_attachment=True, max_age=0,
                          download_name=f"uebermittlung-{reference(referral)}.asc")
@@ -77,6 +73,6 @@ def download(referral_id: str):
 @role_required("authority_contact")
 def acknowledge(referral_id: str):
     referral = _mine(referral_id)
-    referrals.acknowledge(referral, _me())
+    referrals.acknowledge(referral, me())
     flash(f"Empfang von Vorgang {reference(referral)} bestätigt. (Receipt acknowledged.)", "info")
     return redirect(url_for("portal.index"))

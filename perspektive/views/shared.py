@@ -1,16 +1,22 @@
-"""What both HTTP faces (web pages and JSON API) answer alike: a foreign client, and a letter download."""
+"""What the HTTP faces share: the signed-in user, a foreign client, and a letter download."""
 from __future__ import annotations
 
 import datetime as dt
 from io import BytesIO
 
 from flask import abort, send_file
+from flask_login import current_user
 
 from .. import records
 from ..facts import CaseFacts
 from ..letters import letter_filename, render_letter
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def me():
+    """The logged-in user itself, not the proxy: it is stored in rows and compared in queries."""
+    return current_user._get_current_object()
 
 
 def own_client(user, client_id):

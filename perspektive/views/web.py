@@ -28,7 +28,7 @@ from ..periods import GERMANY, de, today_in_germany
 from ..referrals import ReferralError
 from ..rules import in_order_of_use
 from .auth import role_required
-from .shared import letter_download, own_client
+from .shared import letter_download, me, own_client
 
 bp = Blueprint("web", __name__)
 
@@ -109,13 +109,8 @@ def index():
     return render_template("home.html")
 
 
-def _me():
-    """The logged-in user itself, not the proxy: it is stored in rows and compared in queries."""
-    return current_user._get_current_object()
-
-
 def _client_list_page(pasted: str = "", errors: list[dict] | None = None):
-    rows = [(client, records.load_facts(client).person) for client in records.clients_of(_me())]
+    rows = [(client, records.load_facts(client).person) for client in records.clients_of(me())]
     return render_template("clients.html", rows=rows, pasted=pasted, errors=errors or [])
 
 
@@ -134,7 +129,7 @@ def import_client():
         facts = parse_facts(_parse_json(pasted))
     except FactsError as exc:
         return _client_list_page(pasted, exc.errors), 422
-    client = records.create_client(facts, _me())
+    client = records.create_client(facts, me())
     flash(f"Mandant/in {client.reference} angelegt. (Client created.)", "info")
     return redirect(url_for("web.client", client_id=client.id))
 
@@ -150,7 +145,7 @@ def _parse_json(text: str):
 @bp.get("/clients/<int:client_id>", endpoint="client")
 @role_required("counsellor")
 def client_page(client_id: int):
-    return _client_page(own_client(_me(), client_id))
+    return _client_page(own_client(me(), client_id))
 
 
 def _client_page(client, *, consent_form: dict | None = None, consent_error: str | None = None,
@@ -162,7 +157,7 @@ def _client_page(client, *, consent_form: dict | None = None, consent_error: str
     engine.reload_if_changed()
     on = today_in_germany()
     assessments = in_order_of_use(engine.assess(facts, on))
-    provisions = {w: engine.workflows[w].provision for w in engine.workflows}
+    provisions = engine.provisions()
     return render_template("client.html", client=client, person=facts.person, sections=fact_sections(facts),
                            assessments=assessments, notes=engine.notes(facts, assessments), on=on,
                            followups=_followup_section(client), provisions=provisions,
@@ -197,7 +192,7 @@ def _facts_page(client, text: str, errors: list[dict] | None = None) -> str:
 @bp.get("/clients/<int:client_id>/facts", endpoint="edit_facts")
 @role_required("counsellor")
 def edit_facts(client_id: int):
-    client = own_client(_me(), client_id)
+    client = own_client(me(), client_id)
     return _facts_page(client, json.dumps(records.export_facts(client), ensure_ascii=False, indent=2))
 
 
@@ -205,13 +200,13 @@ def edit_facts(client_id: int):
 @role_required("counsellor")
 def update_facts(client_id: int):
     """Replace the facts; on errors the form comes back with the text kept and every bad field named."""
-    client = own_client(_me(), client_id)
+    client = own_client(me(), client_id)
     text = request.form.get("facts_json", "")
     try:
         facts = parse_facts(_parse_json(text))
     except FactsError as exc:
         return _facts_page(client, text, exc.errors), 422
-    records.update_facts(client, facts, _me())
+    records.update_facts(client, facts, me())
     flash("Fakten gespeichert, Fristen neu berechnet. (Facts saved, follow-ups recomputed.)", "info")
     return redirect(url_for("web.client", client_id=client.id, _anchor="fristen"))
 
@@ -223,9 +218,9 @@ def _back_to_cases(client):
 @bp.post("/clients/<int:client_id>/cases", endpoint="open_case")
 @role_required("counsellor")
 def open_case(client_id: int):
-    client = own_client(_me(), client_id)
+    client = own_client(me(), client_id)
     try:
-        case = cases.open_case(client, request.form.get("workflow", ""), _me())
+        case = cases.open_case(client, request.form.get("workflow", ""), me())
     except CaseError as exc:
         return _client_page(client, case_error=str(exc)), 422
     flash(f"Fall {_provision(case.workflow)} eröffnet. (Case opened.)", "info")
@@ -235,13 +230,13 @@ def open_case(client_id: int):
 @bp.post("/clients/<int:client_id>/cases/<int:case_id>/status", endpoint="case_status")
 @role_required("counsellor")
 def case_status(client_id: int, case_id: int):
-    client = own_client(_me(), client_id)
+    client = own_client(me(), client_id)
     try:
         case = cases.case_for(client, case_id)
     except records.NotFound:
         abort(404)
     try:
-        cases.set_status(case, request.form.get("status", ""), _me())
+        cases.set_status(case, request.form.get("status", ""), me())
     except CaseError as exc:
         return _client_page(client, case_error=str(exc)), 422
     flash(f"Fall {_provision(case.workflow)}: {cases.STATE_NAMES[case.status]}. (Case status changed.)", "info")
@@ -249,8 +244,7 @@ def case_status(client_id: int, case_id: int):
 
 
 def _provision(workflow_id: str) -> str:
-    workflow = current_engine().workflows.get(workflow_id)
-    return workflow.provision if workflow is not None else workflow_id
+    return current_engine().provisions().get(workflow_id, workflow_id)
 
 
 # --- release from confidentiality and referrals -----------------------------------------------------------------
@@ -293,7 +287,7 @@ def _referral_section(client, assessments, on: dt.date, consent_form: dict | Non
         "referral_form": referral_form,
         "referrals": referrals.of_client(client),
         "document_names": consents.DOCUMENT_NAMES,
-        "provisions": {w: engine.workflows[w].provision for w in engine.workflows},
+        "provisions": engine.provisions(),
     }
 
 
@@ -332,12 +326,12 @@ def _back_to_referrals(client):
 @bp.post("/clients/<int:client_id>/consents", endpoint="record_consent")
 @role_required("counsellor")
 def record_consent(client_id: int):
-    client = own_client(_me(), client_id)
+    client = own_client(me(), client_id)
     form = {"given_on": request.form.get("given_on", ""), "contact": request.form.get("contact", ""),
             "documents": request.form.getlist("documents")}
     try:
         consents.record_consent(client, _form_contact(form["contact"]), _form_day(form["given_on"]),
-                                form["documents"], _me(), today_in_germany())
+                                form["documents"], me(), today_in_germany())
     except (FormError, ConsentError) as exc:
         # A page, not a flash: flashes travel in the (unencrypted) session cookie.
         return _client_page(client, consent_form=form, consent_error=str(exc)), 422
@@ -348,11 +342,11 @@ def record_consent(client_id: int):
 @bp.post("/clients/<int:client_id>/consents/<int:consent_id>/withdraw", endpoint="withdraw_consent")
 @role_required("counsellor")
 def withdraw_consent(client_id: int, consent_id: int):
-    client = own_client(_me(), client_id)
+    client = own_client(me(), client_id)
     consent = consents.of_client(client).where(Consent.id == consent_id).first()
     if consent is None:
         abort(404)
-    consents.withdraw(consent, today_in_germany(), _me())
+    consents.withdraw(consent, today_in_germany(), me())
     flash("Schweigepflichtentbindung widerrufen. (Release from confidentiality withdrawn.)", "info")
     return _back_to_referrals(client)
 
@@ -360,12 +354,12 @@ def withdraw_consent(client_id: int, consent_id: int):
 @bp.post("/clients/<int:client_id>/referrals", endpoint="send_referral")
 @role_required("counsellor")
 def send_referral(client_id: int):
-    client = own_client(_me(), client_id)
+    client = own_client(me(), client_id)
     form = {"workflow": request.form.get("workflow", ""), "contact": request.form.get("contact", ""),
             "documents": request.form.getlist("documents"), "note": request.form.get("note", "")}
     try:
         referral = referrals.queue_referral(client=client, contact=_form_contact(form["contact"]),
-                                            counsellor=_me(), documents=form["documents"], note=form["note"],
+                                            counsellor=me(), documents=form["documents"], note=form["note"],
                                             workflow=form["workflow"] or None)
     except (FormError, ReferralError) as exc:
         return _client_page(client, referral_form=form, referral_error=str(exc)), 422
@@ -377,11 +371,11 @@ def send_referral(client_id: int):
 @role_required("counsellor")
 def download_letter(client_id: int, workflow_id: str, letter: str):
     """Render, keep and send a letter. POST only: generating and storing a document is a change of state."""
-    client = own_client(_me(), client_id)
+    client = own_client(me(), client_id)
     if letter not in LETTERS or workflow_id not in current_engine().workflows:
         abort(404)
     try:
-        return letter_download(workflow_id, records.load_facts(client), today_in_germany(), letter, _me(), client)
+        return letter_download(workflow_id, records.load_facts(client), today_in_germany(), letter, me(), client)
     except LetterError as exc:
         # A page, not a flash: flashes travel in the (unencrypted) session cookie and the reason may quote facts.
         back = url_for("web.client", client_id=client.id)
