@@ -40,7 +40,7 @@ def open_case(client: Client, workflow_id: str, counsellor: User) -> Case:
         case = Case.create(client=client, counsellor=counsellor, workflow=workflow_id, opened_on=today,
                            rules_version=assessment.rules_version or "", verdict=assessment.verdict)
         audit.record(counsellor, "case.open", "case", case.id, workflow_id)
-        to_schedule = sync_client(client, facts, why=f"Fall {engine.workflows[workflow_id].provision} eröffnet")
+        to_schedule = sync_client(client, facts, why=f"Fall {engine.provisions()[workflow_id]} eröffnet")
     schedule(to_schedule)
     return case
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import peewee as pw
+
 from . import audit
 from .engine import current_engine
 from .followups import FollowUp
@@ -57,6 +59,13 @@ def next_reminder(record: FollowUpRecord, today: dt.date) -> dt.date | None:
     pending = [d for d in reminder_days(record.due, days_before(record))
                if record.reminded_on is None or d > record.reminded_on]
     return pending[0] if pending else None
+
+
+def refresh_reminder(record: FollowUpRecord, today: dt.date) -> bool:
+    """Set ``next_reminder_on`` from the row as it is now; True when a new wake-up call must be scheduled."""
+    before = record.next_reminder_on
+    record.next_reminder_on = next_reminder(record, today)
+    return record.next_reminder_on is not None and record.next_reminder_on != before
 
 
 def reminder_sent(record: FollowUpRecord, today: dt.date) -> None:
@@ -104,11 +113,10 @@ def sync_client(client: Client, facts=None, why: str = "Fakten geändert") -> li
                         f"entfallen: {why}, die Grundlage trägt nicht mehr (Stand {de(today)})")
             if row is None:
                 continue
-            before = row.next_reminder_on
-            row.next_reminder_on = next_reminder(row, today)
+            reschedule = refresh_reminder(row, today)
             if row.is_dirty() or row.id is None:
                 row.save()
-            if row.next_reminder_on is not None and row.next_reminder_on != before:
+            if reschedule:
                 changed.append(row.id)
     return changed
 
@@ -153,11 +161,10 @@ def set_state(record: FollowUpRecord, state: str, user: User, note: str = "") ->
         raise FollowUpError("Bitte kurz begründen, warum die Frist nicht mehr gilt. (Give a reason.)")
     with write_transaction():
         _set_state(record, state, user, note.strip() or STATE_NAMES[state])
-        before = record.next_reminder_on
-        record.next_reminder_on = next_reminder(record, today_in_germany())
+        reschedule = refresh_reminder(record, today_in_germany())
         record.save()
         audit.record(user, f"followup.{state}", "followup", record.id, f"{record.workflow}/{record.kind}")
-    return [record.id] if record.next_reminder_on not in (None, before) else []
+    return [record.id] if reschedule else []
 
 
 def sync_all(batch: int = 500) -> tuple[int, list[int]]:
@@ -218,13 +225,16 @@ def bucket_of(due: dt.date, today: dt.date) -> str:
 
 
 def team_counts(today: dt.date) -> list[dict]:
-    """Open follow-ups per counsellor in each group (counts only: the team sees no other counsellor's clients)."""
-    counts: dict[int, dict] = {}
-    query = (FollowUpRecord.select(FollowUpRecord.due, Client.counsellor).join(Client)
-             .where(FollowUpRecord.state == "open").tuples())
-    for due, counsellor_id in query:
-        entry = counts.setdefault(counsellor_id, {"overdue": 0, "week": 0, "month": 0, "later": 0})
-        entry[bucket_of(due, today)] += 1
-    names = {u.id: u.display_name for u in User.select().where(User.role == "counsellor")}
-    return [{"counsellor": names.get(uid, "–"), **entry}
-            for uid, entry in sorted(counts.items(), key=lambda item: names.get(item[0], ""))]
+    """Open follow-ups per counsellor in each group (counts only: the team sees no other counsellor's clients).
+    Counted by the database in one query: the dashboards ask on every request, the team has thousands of rows."""
+    def count(start, end):
+        due = FollowUpRecord.due
+        within = (due <= end) if start is None else (due >= start) if end is None else due.between(start, end)
+        return pw.fn.SUM(pw.Case(None, [(within, 1)], 0))
+
+    groups = buckets(today)
+    query = (User.select(User.display_name, *(count(*groups[name]).alias(name) for name, _, _ in GROUPS))
+             .join(Client, on=Client.counsellor == User.id).join(FollowUpRecord)
+             .where(FollowUpRecord.state == "open")
+             .group_by(User.id, User.display_name).order_by(User.display_name, User.id).dicts())
+    return [{"counsellor": row.pop("display_name"), **{name: int(n) for name, n in row.items()}} for row in query]

@@ -45,14 +45,20 @@ def schedule(record_ids: list[int]) -> None:
             log.warning("could not queue reminder %s (%s); the sweep will", record_id, exc.__class__.__name__)
 
 
+def _unleased(now: dt.datetime):
+    """No worker holds the row: no lease, or one that has run out."""
+    return FollowUpRecord.reminder_lease_until.is_null() | (FollowUpRecord.reminder_lease_until <= now)
+
+
 def _claim(record_id: int, today: dt.date) -> FollowUpRecord | None:
     now = utcnow()
     with write_transaction():
         record = FollowUpRecord.get_or_none(FollowUpRecord.id == record_id)
         if record is None or record.next_reminder_on is None or record.next_reminder_on > today:
             return None
-        if next_reminder(record, today) != record.next_reminder_on:  # state or date changed since it was queued
-            record.next_reminder_on = next_reminder(record, today)
+        due = next_reminder(record, today)
+        if due != record.next_reminder_on:  # state or date changed since it was queued
+            record.next_reminder_on = due
             record.save()
             return None
         # Compare and set, not read then write: on PostgreSQL several workers can all have read "no lease"; the
@@ -60,7 +66,7 @@ def _claim(record_id: int, today: dt.date) -> FollowUpRecord | None:
         lease_until = now + dt.timedelta(seconds=current_app.config["REMINDER_LEASE_SECONDS"])
         claimed = FollowUpRecord.update(reminder_lease_until=lease_until).where(
             (FollowUpRecord.id == record.id) & (FollowUpRecord.next_reminder_on == record.next_reminder_on)
-            & (FollowUpRecord.reminder_lease_until.is_null() | (FollowUpRecord.reminder_lease_until <= now))).execute()
+            & _unleased(now)).execute()
         if not claimed:
             return None
         record.reminder_lease_until = lease_until
@@ -120,8 +126,7 @@ def due_now(today: dt.date | None = None, now: dt.datetime | None = None) -> lis
     """Open rows whose reminder day has come and that no live worker holds."""
     today, now = today or today_in_germany(), now or utcnow()
     return [row_id for (row_id,) in FollowUpRecord.select(FollowUpRecord.id).where(
-        (FollowUpRecord.state == "open") & (FollowUpRecord.next_reminder_on <= today)
-        & (FollowUpRecord.reminder_lease_until.is_null() | (FollowUpRecord.reminder_lease_until < now))).tuples()]
+        (FollowUpRecord.state == "open") & (FollowUpRecord.next_reminder_on <= today) & _unleased(now)).tuples()]
 
 
 def sweep() -> dict:
