@@ -5,6 +5,9 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# English for the pages: messages are German in the code, their English in the .po; the .mo is built, not kept.
+PO     := perspektive/translations/en/LC_MESSAGES/messages.po
+MO     := $(PO:.po=.mo)
 
 # gunicorn's default access log has the request line with its query string (%(r)s); the calendar feed's secret
 # token is in the query string, so log the path without it (%(U)s).
@@ -18,9 +21,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(MO): $(PO) $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d perspektive/translations -D messages -l en -i $(PO) -o $(MO)
 
-run: $(STAMP)
+install: $(STAMP) $(MO)
+
+run: $(STAMP) $(MO)
 	@export PERSPEKTIVE_SECURE_COOKIES=false PERSPEKTIVE_SMTP_HOST=127.0.0.1 PERSPEKTIVE_SMTP_PORT=8025 \
 	  PERSPEKTIVE_SMTP_SECURITY=none; \
 	$(BIN)/flask --app app migrate && $(BIN)/flask --app app demo && \
@@ -32,11 +38,11 @@ run: $(STAMP)
 	  $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - --access-logformat '$(ACCESS_LOG)' \
 	    'app:app'; }
 
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) $(MO)
 	$(BIN)/python -m bench
 
-check: $(STAMP)
+check: $(STAMP) $(MO)
 	$(BIN)/flask --app app workflows check

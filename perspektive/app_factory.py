@@ -43,6 +43,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         # One connection per worker thread, kept open: opening SQLite with its pragmas costs more than most
         # requests (stack-notes: ~0.7 ms); peewee keeps connections per thread, so threads never share one.
         db.connect(reuse_if_open=True)
+        # A workflow uploaded or replaced through another worker (or dropped into the folder) is seen on the
+        # next request of every worker, whatever page it serves; the check is a stat per file (~50 µs).
+        app.extensions["perspektive"].reload_if_changed()
 
     @app.teardown_request
     def _end_transaction(exc):
@@ -61,14 +64,18 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.log_exception = _log_without_data
     csrf.init_app(app)
-    from .views import admin, api, auth, calendar, cli, followups, portal, web
+    from . import i18n
+    from .views import admin, api, auth, calendar, case_page, cli, facts_forms, followups, portal, web
 
+    i18n.init_app(app)
     auth.init_app(app)
     app.register_blueprint(web.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(portal.bp)
     app.register_blueprint(followups.bp)
     app.register_blueprint(calendar.bp)
+    app.register_blueprint(case_page.bp)
+    app.register_blueprint(facts_forms.bp)
     admin.init_app(app)
     cli.init_app(app)
     _register_error_pages(app)

@@ -54,6 +54,11 @@ class User(BaseModel):
     failed_logins = pw.IntegerField(default=0)
     locked_until = pw.DateTimeField(null=True)
     api_token_hash = pw.CharField(max_length=64, null=True, unique=True)
+    # Second factor (RFC 6238): the shared secret once confirmed by a first code, and the last time step
+    # accepted, so that a code seen over a shoulder can not be used again.
+    totp_secret = pw.CharField(max_length=64, null=True)
+    totp_confirmed_at = pw.DateTimeField(null=True)
+    totp_last_step = pw.BigIntegerField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
 
 
@@ -105,7 +110,30 @@ class Consultation(BaseModel):
     held_on = pw.DateField()
     kind = pw.CharField(max_length=20, choices=[("first", "first"), ("follow_up", "follow_up")])
     duration_minutes = pw.IntegerField(null=True)
-    attendees = pw.CharField(max_length=200, default="")
+    attendees = pw.CharField(max_length=200, default="")  # comma-separated: CONSULTATION_ATTENDEES
+    created_at = pw.DateTimeField(default=utcnow)
+
+
+CONSULTATION_ATTENDEES = ("person", "volunteer", "employer", "social_work", "medical_service")
+
+
+class ChecklistTick(BaseModel):
+    """The state of one checklist item of a case: ticked off, a note, the day the document expires.
+
+    ``item`` is the checklist item's id in the workflow file (or a plugin's); an item the workflow drops later
+    keeps its row, so nothing a counsellor recorded is lost.
+    """
+
+    case = pw.ForeignKeyField(Case, backref="ticks", on_delete="CASCADE")
+    item = pw.CharField(max_length=80)
+    done = pw.BooleanField(default=False)
+    note = pw.CharField(max_length=500, default="")
+    expires_on = pw.DateField(null=True)
+    updated_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("case", "item"), True),)
 
 
 class AuditEvent(BaseModel):
@@ -267,7 +295,24 @@ def _followups(database):
     database.create_tables([FollowUpRecord, CalendarFeed])
 
 
-MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups)]
+def _workplace(database):
+    """Second factor on users, checklist state per case, when a consultation was recorded.
+
+    Migration 1 creates tables from today's models, so a fresh database already has the new columns: only a
+    database made before this migration gets them added."""
+    from playhouse.migrate import SchemaMigrator, migrate as apply
+
+    migrator = SchemaMigrator.from_database(database)
+    new_columns = [(User, User.totp_secret), (User, User.totp_confirmed_at), (User, User.totp_last_step),
+                   (Consultation, Consultation.created_at)]
+    for model, column in new_columns:
+        table = model._meta.table_name
+        if column.column_name not in {c.name for c in database.get_columns(table)}:
+            apply(migrator.add_column(table, column.column_name, column))
+    database.create_tables([ChecklistTick])
+
+
+MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace)]
 
 
 def migrate(database=db) -> list[int]:

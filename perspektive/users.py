@@ -64,3 +64,12 @@ def user_for_token(token: str) -> User | None:
         return None
     user = User.get_or_none(User.api_token_hash == _token_digest(token))
     return user if user and user.active else None
+
+
+def reset_second_factor(user: User, actor) -> None:
+    """Forget the user's authenticator (lost phone): the next login enrols a new one. Ends every session."""
+    user.totp_secret = None
+    user.totp_confirmed_at = None
+    user.totp_last_step = None
+    rotate_session(user)
+    audit.record(actor, "user.second_factor_reset", "user", user.id)

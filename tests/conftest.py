@@ -17,7 +17,8 @@ from flask.testing import FlaskClient  # noqa: E402
 
 from perspektive import create_app  # noqa: E402
 from perspektive.engine import Engine  # noqa: E402
-from perspektive.models import db, is_postgres, migrate  # noqa: E402
+from perspektive import totp  # noqa: E402
+from perspektive.models import User, db, is_postgres, migrate, utcnow  # noqa: E402
 from perspektive.openpgp import stop_agent  # noqa: E402
 from perspektive.users import create_user  # noqa: E402
 
@@ -67,10 +68,15 @@ def dbconn(app):
 
 @pytest.fixture
 def make_user(app):
-    def make(username: str, role: str = "counsellor", password: str = PASSWORD, **extra):
+    """A user with a confirmed authenticator (``enrolled=False``: one who still has to set it up)."""
+    def make(username: str, role: str = "counsellor", password: str = PASSWORD, enrolled: bool = True, **extra):
         with db.connection_context():
-            return create_user(username, role=role, password=password,
+            user = create_user(username, role=role, password=password,
                                display_name=extra.pop("display_name", username.title()), **extra)
+            if enrolled:
+                user.totp_secret, user.totp_confirmed_at = totp.new_secret(), utcnow()
+                user.save()
+            return user
     return make
 
 
@@ -80,9 +86,27 @@ def counsellor(make_user):
 
 
 def login(http, username: str, password: str = PASSWORD):
+    """Sign in as a user would: password, then the current code of the user's authenticator.
+
+    Returns the last answer: the password page on a refused password, else the answer to the code. A code is
+    accepted once per time step, so the user's last step is forgotten first: tests log in several times within
+    30 seconds (tests/test_auth.py checks that a replayed code is refused)."""
     page = http.get("/login")
     token = csrf_token(page.get_data(as_text=True))
-    return http.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    answer = http.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    if answer.status_code != 302 or not answer.headers["Location"].endswith("/login/code"):
+        return answer
+    return enter_code(http, username)
+
+
+def enter_code(http, username: str):
+    """The second step of the login: the current code of the user's authenticator (see ``login``)."""
+    with db.connection_context():
+        user = User.get(User.username == username)
+        User.update(totp_last_step=None).where(User.id == user.id).execute()
+    code = totp.code_for_step(user.totp_secret, totp.step_at())
+    page = http.get("/login/code")
+    return http.post("/login/code", data={"code": code, "csrf_token": csrf_token(page.get_data(as_text=True))})
 
 
 def csrf_token(html: str) -> str:

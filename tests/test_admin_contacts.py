@@ -18,7 +18,7 @@ from perspektive.facts import parse_facts
 from perspektive.models import AuditEvent, AuthorityContact, Referral, db
 from perspektive.openpgp import group_fingerprint
 from perspektive.records import create_client
-from tests.conftest import csrf_token, demo_facts, login
+from tests.conftest import csrf_token, demo_facts, enter_code, login
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -108,7 +108,8 @@ def test_after_login_the_administrator_comes_back_to_the_admin_page(app, http, a
     after = http.post("/login?next=%2Fadmin%2Fcontacts%2F", data={"username": "verwaltung",
                                                                    "password": "korrekt-Pferd-Batterie-42",
                                                                    "csrf_token": token})
-    assert after.headers["Location"] == "/admin/contacts/"
+    assert after.headers["Location"] == "/login/code"
+    assert enter_code(http, "verwaltung").headers["Location"] == "/admin/contacts/"
 
 
 def test_state_changes_need_post(admin_http, contact):

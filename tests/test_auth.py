@@ -14,7 +14,7 @@ import pytest
 from perspektive import audit
 from perspektive.models import AuditEvent, LoginAttempt, User
 
-from .conftest import PASSWORD, csrf_token, login
+from .conftest import PASSWORD, csrf_token, enter_code, login
 
 SESSION_COOKIE = "__Host-session"
 
@@ -61,7 +61,9 @@ def test_pages_need_a_login_and_come_back_after_it(http, counsellor):
     page = http.get(response.headers["Location"]).get_data(as_text=True)
     answer = http.post("/login", data={"username": counsellor.username, "password": PASSWORD,
                                        "next": "/clients", "csrf_token": csrf_token(page)})
-    assert answer.headers["Location"] == "/clients"
+    assert answer.headers["Location"] == "/login/code"
+    assert is_login_redirect(http.get("/clients"))  # the password alone signs nobody in
+    assert enter_code(http, counsellor.username).headers["Location"] == "/clients"
 
 
 def test_login_and_logout_are_audited_without_personal_data(http, counsellor):
@@ -234,14 +236,15 @@ def test_row18_login_redirects_only_to_same_site_paths(http, counsellor, target)
     response = http.post("/login", data={"username": counsellor.username, "password": PASSWORD,
                                          "next": target, "csrf_token": csrf_token(page)})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert enter_code(http, counsellor.username).headers["Location"] == "/"
 
 
 def test_row18_same_site_path_is_kept(http, counsellor):
     page = http.get("/login").get_data(as_text=True)
     response = http.post("/login", data={"username": counsellor.username, "password": PASSWORD,
                                          "next": "/clients?x=1", "csrf_token": csrf_token(page)})
-    assert response.headers["Location"] == "/clients?x=1"
+    assert response.headers["Location"] == "/login/code"
+    assert enter_code(http, counsellor.username).headers["Location"] == "/clients?x=1"
 
 
 def test_row15_login_post_without_csrf_token_is_400(http, counsellor):
@@ -263,5 +266,6 @@ def test_row14_extra_role_field_at_login_is_ignored(http, counsellor):
                                          "role": "administrator", "is_admin": "1", "user_id": "99",
                                          "csrf_token": csrf_token(page)})
     assert response.status_code == 302
+    enter_code(http, counsellor.username)
     assert User.get_by_id(counsellor.id).role == "counsellor"
     assert decode(http.application, session_cookie(http))["_user_id"] == counsellor.id

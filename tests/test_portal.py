@@ -112,7 +112,7 @@ def test_a_referral_goes_from_the_client_page_to_the_contact_and_back(browser, c
     start = http.get("/")
     assert start.status_code == 302 and start.headers["Location"] == "/portal/"
     html = page(http.get("/portal/"))
-    assert '<a href="/portal/">Übermittlungen <span class="en">(Referrals)</span></a>' in html  # nav
+    assert '<a href="/portal/">Übermittlungen</a>' in html  # nav
     row = html.split('class="list portal"')[1].split("</table>")[0]
     assert reference(referral) in row and "Berta Beraterin" in row and "§ 25b AufenthG" in row
     day = today_in_germany().strftime("%Y-%m-%d")

@@ -165,7 +165,7 @@ def test_sending_with_consent_delivers_one_mail_and_the_page_says_sent(logged_in
         referral = Referral.get()
     reference = referral.id[:8].upper()
     [flash] = re.findall(r'<p class="flash flash-info" role="status">([^<]*)</p>', html)
-    assert flash == f"Übermittlung {reference} eingereiht. (Referral queued.)"
+    assert flash == f"Übermittlung {reference} eingereiht."
     listed = html.split('class="list referrals"')[1].split("</table>")[0]
     assert reference in listed and "Max Meier" in listed
     assert "Antrag, Checkliste, Fallzusammenfassung" in listed and "§ 25b AufenthG" in listed

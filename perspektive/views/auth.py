@@ -1,4 +1,9 @@
-"""Staff login: Flask-Login sessions that die with logout, deactivation, idleness and age; throttled logins.
+"""Staff login: password, then a code from an authenticator app (TOTP) for every role; Flask-Login sessions
+that die with logout, deactivation, idleness and age; throttled logins and codes.
+
+Between the two steps the session holds only who passed the password and when; nobody is signed in until the
+code is right. A user without a second factor enrols at that step (the first correct code confirms the secret);
+an administrator's ``reset_second_factor`` sends a user through enrolment again.
 
 The session cookie is signed, not encrypted, and a copy of it stays valid for as long as the server accepts it.
 So it holds only the user id, the user's current ``session_token`` and two timestamps; the loader refuses it
@@ -21,7 +26,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import audit
+from .. import audit, totp
 from ..models import LoginAttempt, User, utcnow, write_transaction
 from ..users import rotate_session, verify_password
 
@@ -31,6 +36,8 @@ log = logging.getLogger("perspektive.auth")
 
 LOGIN_FAILED = ("Anmeldung fehlgeschlagen: Benutzername oder Passwort falsch. Nach mehreren Fehlversuchen ist "
                 "die Anmeldung für einige Minuten gesperrt. (Login failed.)")
+CODE_FAILED = ("Der Code stimmt nicht oder wurde schon verwendet. Bitte den aktuellen Code aus der App eingeben. "
+               "(Wrong or already used code.)")
 
 
 class Staff(User):
@@ -112,6 +119,8 @@ def safe_next(target: str | None) -> str | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """First step: name and password. The session then only remembers who is half signed in; the user is
+    signed in after the second factor (``second_factor``)."""
     next_url = safe_next(request.values.get("next"))
     if request.method == "GET":
         if current_user.is_authenticated:
@@ -123,12 +132,75 @@ def login():
     if user is None:
         return render_template("login.html", next_url=next_url, error=LOGIN_FAILED)
     session.clear()  # a fresh cookie: nothing from before the login survives (session fixation)
+    session.update(pending_user=user.id, pending_token=user.session_token, pending_at=int(time.time()),
+                   pending_next=next_url)
+    return redirect(url_for("auth.second_factor"))
+
+
+def _pending_user() -> Staff | None:
+    """The user who passed the password step within ``SECOND_FACTOR_MINUTES`` and is still allowed in."""
+    started = int(session.get("pending_at", 0))
+    if time.time() - started > current_app.config["SECOND_FACTOR_MINUTES"] * 60:
+        return None
+    user = Staff.get_or_none(Staff.id == _int(session.get("pending_user")))
+    if user is None or not user.active or user.session_token != session.get("pending_token"):
+        return None
+    return user
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def second_factor():
+    """Second step: a code from the authenticator app. A user without one enrols here first: the page shows a
+    new secret as QR code, and the first correct code confirms it."""
+    user = _pending_user()
+    if user is None:
+        session.clear()
+        flash("Bitte melden Sie sich erneut an. (Please log in again.)", "info")
+        return redirect(url_for("auth.login"))
+    enrolling = user.totp_confirmed_at is None
+    if enrolling and not user.totp_secret:
+        with write_transaction():
+            user.totp_secret = totp.new_secret()
+            user.save()
+    if request.method == "GET":
+        return _second_factor_page(user, enrolling)
+    key = _attempt_key(user.username)
+    window_start = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    recent = LoginAttempt.select().where((LoginAttempt.username == key) & (LoginAttempt.at >= window_start)).count()
+    throttled = recent >= current_app.config["LOGIN_MAX_FAILURES"]
+    step = None if throttled else totp.verify(user.totp_secret, request.form.get("code", ""),
+                                              after=user.totp_last_step)
+    if step is None:
+        reason = "throttled_code" if throttled else "wrong_code"
+        _record_failure(key, user, reason, recent + 1 >= current_app.config["LOGIN_MAX_FAILURES"])
+        if throttled:
+            session.clear()
+            return render_template("login.html", next_url=None, error=LOGIN_FAILED), 429
+        return _second_factor_page(user, enrolling, error=CODE_FAILED), 422
+    with write_transaction():
+        LoginAttempt.delete().where(LoginAttempt.username == key).execute()
+        user.totp_last_step = step
+        if enrolling:
+            user.totp_confirmed_at = utcnow()
+        user.save()
+    if enrolling:
+        audit.record(user, "auth.second_factor_enrolled", "user", user.id)
+    next_url = safe_next(session.get("pending_next"))
+    session.clear()
     login_user(user)
     session.pop("_id", None)  # Flask-Login's hash of IP address and user agent: not needed, see init_app
     now = int(time.time())
     session.update(token=user.session_token, login_at=now, seen_at=now)
     audit.record(user, "auth.login", "user", user.id)
     return redirect(next_url or url_for("web.index"))
+
+
+def _second_factor_page(user: Staff, enrolling: bool, error: str | None = None) -> str:
+    enrolment = None
+    if enrolling:
+        uri = totp.provisioning_uri(user.totp_secret, user.username)
+        enrolment = {"qr": totp.qr_data_uri(uri), "secret": totp.grouped(user.totp_secret)}
+    return render_template("login_code.html", enrolment=enrolment, error=error)
 
 
 def authenticate(username: str, password: str) -> Staff | None:
