@@ -4,15 +4,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import uuid
 import zipfile
 from types import SimpleNamespace
 
+import lxml.html
 import pytest
 from pydantic import BaseModel
 
 from perspektive import fact_view, records
 from perspektive.facts import CaseFacts, parse_facts
-from perspektive.models import AuditEvent, Client, Document
+from perspektive.models import (AuditEvent, AuthorityContact, Case, Client, Consent, Consultation, Document,
+                                FollowUpRecord, Referral, db)
 from perspektive.views import shared, web
 
 from .conftest import csrf_token, demo_facts, login
@@ -72,7 +75,9 @@ def test_missing_client_looks_the_same_as_someone_elses(logged_in, make_user):
     theirs = add_client(make_user("kollege"))
     other = logged_in.get(f"/clients/{theirs.id}")
     missing = logged_in.get(f"/clients/{theirs.id + 1000}")
-    assert (other.status_code, page(other)) == (missing.status_code, page(missing))
+    # The page names its own path (the language switch returns to it): that differs, and the asker knows it.
+    assert (other.status_code, page(other).replace(f"/clients/{theirs.id}", "/clients/ID")) == \
+        (missing.status_code, page(missing).replace(f"/clients/{theirs.id + 1000}", "/clients/ID"))
 
 
 def test_row17_script_in_a_name_is_escaped(logged_in, counsellor):
@@ -151,12 +156,121 @@ def test_incomplete_facts_list_what_to_collect(logged_in, counsellor):
 def test_client_page_groups_the_facts(logged_in, counsellor):
     client = add_client(counsellor)
     html = page(logged_in.get(f"/clients/{client.id}"))
-    for heading in ("Person", "Aufenthalt &amp; Status-Verlauf", "Identität", "Sprache &amp; Integration",
-                    "Arbeit &amp; Lebensunterhalt", "Familie", "Verurteilungen"):
-        assert f"<h3>{heading}</h3>" in html
-    assert "<tr><td>Duldung</td><td>01.07.2023</td><td>laufend</td></tr>" in html  # status history as a table
+    for group, heading in (("person", "Person"), ("stay", "Aufenthalt &amp; Status-Verlauf"),
+                           ("identity", "Identität"), ("language", "Sprache &amp; Integration"),
+                           ("work", "Arbeit &amp; Lebensunterhalt"), ("family", "Familie"),
+                           ("convictions", "Verurteilungen"), ("training", "Ausbildung")):
+        part = html.split(f'id="fakten-{group}"')[1].split("</dl>")[0]
+        assert f"<h3>{heading} <span" in part
+        assert f'href="/clients/{client.id}/facts/{group}">Ändern' in part  # each group has its own form
+    stay = html.split('id="fakten-stay"')[1].split("</dl>")[0]
+    assert "<strong>Duldung</strong>\n    seit 01.07.2023" in stay  # the status history as a timeline
     assert "Großenhainer Straße 90" in html
     assert "unbekannt" in html  # unknown is shown as unknown, not as "nein"
+
+
+def test_client_page_reads_top_down_for_a_counsellor_between_appointments(logged_in, counsellor):
+    client = add_client(counsellor)
+    html = page(logged_in.get(f"/clients/{client.id}"))
+    person = lxml.html.fromstring(html).get_element_by_id("person").text_content()
+    for shown in (client.reference, "30.11.1996 (29 Jahre)", "Eritrea", "English"):
+        assert shown in person
+    order = [html.index(f'id="{part}"') for part in ("person", "perspektiven", "faelle", "fristen", "beratungen",
+                                                      "uebermittlung", "fakten", "wege")]
+    assert order == sorted(order)
+    assert f'href="/clients/{client.id}/facts"' in html  # the JSON editor stays, for experts
+
+
+def test_each_case_leads_to_its_case_page(logged_in, counsellor):
+    client = add_client(counsellor)
+    case = Case.create(client=client, counsellor=counsellor, workflow="section_25b", rules_version="2022-12-31",
+                       verdict="eligible_from", opened_on=DAY)
+    html = page(logged_in.get(f"/clients/{client.id}"))
+    row = html.split(f'<tr id="fall-{case.id}">')[1].split("</tr>")[0]
+    assert f'<a href="/clients/{client.id}/cases/{case.id}">§ 25b AufenthG</a>' in row
+
+
+def timeline(html: str) -> list[str]:
+    items = lxml.html.fromstring(html).xpath('//ol[@class="timeline"]/li')
+    return [" ".join(li.text_content().split()) + (" [current]" if "current" in li.get("class") else "")
+            for li in items]
+
+
+def test_the_stay_is_a_timeline_with_its_gaps_and_the_current_status(logged_in, counsellor):
+    facts = demo_facts("dawit")  # entered on 16.08.2021
+    facts["status_history"] = [
+        {"status": "gestattung", "from": "2021-08-20", "to": "2023-06-30"},
+        {"status": "duldung", "from": "2023-09-01", "to": "2025-03-31"},
+        {"status": "beschaeftigungsduldung", "from": "2025-04-01", "to": "2027-03-31"},
+    ]
+    client = records.create_client(parse_facts(facts), counsellor)
+    assert timeline(page(logged_in.get(f"/clients/{client.id}"))) == [
+        "Einreise (Entry) am 16.08.2021",
+        "Lücke/Unterbrechung (Gap) von 16.08.2021 bis 19.08.2021 4 Tage",
+        "Aufenthaltsgestattung von 20.08.2021 bis 30.06.2023 1 Jahr und 10 Monate",
+        "Lücke/Unterbrechung (Gap) von 01.07.2023 bis 31.08.2023 2 Monate",
+        "Duldung von 01.09.2023 bis 31.03.2025 1 Jahr und 7 Monate",
+        "Beschäftigungsduldung (§ 60d) von 01.04.2025 bis 31.03.2027 2 Jahre aktuell (current) [current]",
+    ]
+    facts["status_history"] = [{"status": "duldung", "from": "2021-08-16", "to": "2026-06-30"}]
+    records.update_facts(client, parse_facts(facts), counsellor)
+    assert timeline(page(logged_in.get(f"/clients/{client.id}")))[1:] == [
+        "Duldung von 16.08.2021 bis 30.06.2026 4 Jahre und 11 Monate",
+        "Lücke/Unterbrechung (Gap) seit 01.07.2026: kein Status erfasst (no status recorded) 5 Monate",
+    ]
+
+
+def _history(client, counsellor, contacts, size: int) -> None:
+    """``size`` of everything a long-running client gathers: cases, consultations, follow-ups, referrals."""
+    for i in range(size):
+        Case.create(client=client, counsellor=counsellor, workflow="section_25b", rules_version="2022-12-31",
+                    verdict="eligible", opened_on=DAY, status="closed")
+    for i in range(3 * size):
+        Consultation.create(client=client, counsellor=counsellor, held_on=DAY - dt.timedelta(days=30 * i),
+                            kind="follow_up" if i else "first", duration_minutes=45, attendees="person,volunteer")
+    for i in range(4 * size):
+        FollowUpRecord.create(client=client, workflow="section_25b", kind=f"extra_{i}", due=DAY + dt.timedelta(i),
+                              text="Frist", citation="§ 25b AufenthG", basis="Test", remind_days_before="14",
+                              state="open" if i % 2 else "done", state_by=None if i % 2 else counsellor)
+    for i in range(size):
+        contact = contacts[i % len(contacts)]
+        consent = Consent.create(client=client, recipient=contact, given_on=DAY, scope="summary",
+                                 recorded_by=counsellor)
+        Referral.create(id=uuid.uuid4().hex, client=client, contact=contact, counsellor=counsellor, consent=consent,
+                        documents="summary", documents_on=DAY, status="sent",
+                        acknowledged_at=dt.datetime(2026, 11, 1), acknowledged_by=counsellor)
+
+
+def test_client_page_needs_a_handful_of_queries_however_long_the_history(logged_in, counsellor, monkeypatch):
+    """10 cases, 30 consultations, 40 more follow-ups, 10 referrals to 10 contacts, 12 status periods: no more
+    queries than for a client with one of each (nothing is fetched row by row)."""
+    contacts = [AuthorityContact.create(name=f"Sachbearbeitung {i}", email=f"abh{i}@abh.example") for i in range(10)]
+    long_facts = demo_facts("dawit")
+    long_facts["status_history"] = [
+        {"status": "duldung" if i % 2 else "gestattung", "from": f"{2010 + i}-01-01",
+         "to": None if i == 11 else f"{2010 + i}-10-31"} for i in range(12)]
+    long_facts["entry_date"] = "2010-01-01"
+    long = records.create_client(parse_facts(long_facts), counsellor)
+    short = add_client(counsellor)
+    fresh = records.create_client(parse_facts({"person": {"family_name": "Neu"}}), counsellor)
+    _history(long, counsellor, contacts, 10)
+    _history(short, counsellor, contacts, 1)
+    database, statements = db.obj, []
+    execute = database.execute_sql
+    monkeypatch.setattr(database, "execute_sql", lambda sql, *a, **k: statements.append(sql) or execute(sql, *a, **k))
+
+    def count(client) -> int:
+        statements.clear()
+        response = logged_in.get(f"/clients/{client.id}")
+        assert response.status_code == 200
+        return len(statements)
+
+    with_long, with_short, with_nothing = count(long), count(short), count(fresh)
+    html = page(logged_in.get(f"/clients/{long.id}"))
+    assert html.count('<tr id="beratung-') == 30 and html.count('<tr id="fall-') == 10
+    assert html.count("Sachbearbeitung ") >= 10 and "Empfang bestätigt am 01.11.2026" in html
+    assert with_long == with_short <= 12
+    assert with_nothing <= with_long
 
 
 def _leaf_paths(model: type[BaseModel], prefix: str = "") -> set[str]:
@@ -172,7 +286,8 @@ def _leaf_paths(model: type[BaseModel], prefix: str = "") -> set[str]:
 
 
 def test_every_fact_has_a_place_on_the_client_page():
-    shown = {item.path if isinstance(item, fact_view.Table) else item for _, items in fact_view.SECTIONS for item in items}
+    shown = {item.path if isinstance(item, fact_view.Table) else item
+             for section in fact_view.SECTIONS for item in section.items}
     assert _leaf_paths(CaseFacts) == shown
 
 

@@ -1,6 +1,11 @@
-"""The German web face for counsellors: their clients, the facts of one client (and changing them), the paths open
-to them, the cases opened for a path, the follow-ups as stored (moved and dropped ones with the reason), letters,
-and the client's release from confidentiality and referrals to the Ausländerbehörde.
+"""The German web face for counsellors: their clients (listed and searched), the page of one client (the person and
+the paths open to her or him, cases, follow-ups as stored with moved and dropped ones and the reason,
+consultations, the release from confidentiality and referrals to the Ausländerbehörde, the facts by group with the
+stay as a timeline), the facts as JSON for experts, and letters. The grouped facts forms and the form for a new
+client are in ``views/facts_forms``.
+
+The client page is read between two appointments, so it costs a fixed handful of queries however long the
+client's history: every list on it is one query, and rows never fetch what they refer to one by one.
 
 Views only parse the request, call one capability (``records``, the engine, ``letters``) and render. Everything
 is escaped by Jinja's autoescape; no template marks user data ``|safe``, and no page needs JavaScript (the CSP
@@ -15,18 +20,20 @@ import re
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import cases, consents, contacts, followup_records, records, referrals
+from .. import cases, client_search, consents, consultations, contacts, followup_records, records, referrals
 from ..cases import CaseError
 from ..consents import ConsentError
+from ..consultations import ConsultationError
 from ..engine import current_engine
 from ..fact_labels import label_of
-from ..fact_view import fact_sections
+from ..fact_view import fact_sections, status_timeline
 from ..facts import FactsError, parse_facts
-from ..letters import LETTERS, LetterError
-from ..models import CASE_STATES, AuthorityContact, Consent, utcnow
+from ..letters import COUNTRY_NAMES, LANGUAGE_NAMES, LETTERS, LetterError
+from ..models import CASE_STATES, AuthorityContact, Consent, User, utcnow
 from ..periods import GERMANY, de, today_in_germany
 from ..referrals import ReferralError
 from ..rules import in_order_of_use
+from ..typed import parse_day
 from .auth import role_required
 from .shared import letter_download, me, own_client
 
@@ -48,6 +55,7 @@ def verdict_text(assessment) -> str:
 
 
 bp.add_app_template_filter(label_of, "fact_label")
+bp.add_app_template_filter(consultations.attendee_names, "attendee_names")
 bp.add_app_template_filter(de, "de")
 
 CASE_VERDICTS = {"eligible": "Offen", "eligible_from": "Offen ab einem späteren Tag", "not_eligible": "Blockiert",
@@ -109,15 +117,28 @@ def index():
     return render_template("home.html")
 
 
-def _client_list_page(pasted: str = "", errors: list[dict] | None = None):
-    rows = [(client, records.load_facts(client).person) for client in records.clients_of(me())]
-    return render_template("clients.html", rows=rows, pasted=pasted, errors=errors or [])
+def _client_list_page(term: str = "", pasted: str = "", errors: list[dict] | None = None):
+    rows = client_search.overview(me(), term)
+    return render_template("clients.html", rows=rows, term=term, searched=bool(term.strip()), pasted=pasted,
+                           errors=errors or [], on=today_in_germany())
 
 
 @bp.get("/clients")
 @role_required("counsellor")
 def clients():
     return _client_list_page()
+
+
+@bp.post("/clients/search")
+@role_required("counsellor")
+def search_clients():
+    """The client list filtered by a search term.
+
+    A POST, not ``/clients?q=…``: the term is often a name or a date of birth, and a query string lands in the
+    server's and any proxy's access log, in the browser history and in the Referer of the next request. The
+    answer is the list itself (no redirect, which would have to carry the term somewhere again).
+    """
+    return _client_list_page(term=request.form.get("q", "")[:200])
 
 
 @bp.post("/clients")
@@ -128,7 +149,7 @@ def import_client():
     try:
         facts = parse_facts(_parse_json(pasted))
     except FactsError as exc:
-        return _client_list_page(pasted, exc.errors), 422
+        return _client_list_page(pasted=pasted, errors=exc.errors), 422
     client = records.create_client(facts, me())
     flash(f"Mandant/in {client.reference} angelegt. (Client created.)", "info")
     return redirect(url_for("web.client", client_id=client.id))
@@ -150,18 +171,26 @@ def client_page(client_id: int):
 
 def _client_page(client, *, consent_form: dict | None = None, consent_error: str | None = None,
                  referral_form: dict | None = None, referral_error: str | None = None,
-                 case_error: str | None = None) -> str:
+                 case_error: str | None = None, consultation_form: dict | None = None,
+                 consultation_errors: dict | None = None) -> str:
     """The client page; after a refused form, with that form's values and the reason."""
     facts = records.load_facts(client)
     engine = current_engine()
-    engine.reload_if_changed()
     on = today_in_germany()
     assessments = in_order_of_use(engine.assess(facts, on))
     provisions = engine.provisions()
-    return render_template("client.html", client=client, person=facts.person, sections=fact_sections(facts),
+    consulted = consultations.of_client(client)
+    return render_template("client.html", client=client, person=facts.person, age=facts.age_on(on),
+                           country=COUNTRY_NAMES.get(facts.person.nationality or "", facts.person.nationality),
+                           language=LANGUAGE_NAMES.get(facts.person.language or "", facts.person.language),
+                           sections=fact_sections(facts), timeline=status_timeline(facts, on),
                            assessments=assessments, notes=engine.notes(facts, assessments), on=on,
                            followups=_followup_section(client), provisions=provisions,
                            cases=_case_section(client, assessments), case_error=case_error,
+                           consultations={"rows": consulted, "kinds": consultations.KIND_NAMES,
+                                          "attendees": consultations.ATTENDEE_NAMES,
+                                          "form": consultation_form or consultations.blank_form(on, consulted),
+                                          "errors": consultation_errors or {}},
                            letters=[(letter, LETTER_NAMES.get(letter, letter)) for letter in LETTERS],
                            referral=_referral_section(client, assessments, on, consent_form, referral_form),
                            consent_error=consent_error, referral_error=referral_error)
@@ -250,8 +279,6 @@ def _provision(workflow_id: str) -> str:
 # --- release from confidentiality and referrals -----------------------------------------------------------------
 
 _ID = re.compile(r"[1-9][0-9]{0,17}")
-_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_GERMAN_DAY = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 
 
 class FormError(ValueError):
@@ -285,10 +312,24 @@ def _referral_section(client, assessments, on: dt.date, consent_form: dict | Non
                                          "documents": list(consents.DOCUMENT_KINDS)},
         "choices": choices,
         "referral_form": referral_form,
-        "referrals": referrals.of_client(client),
+        "referrals": _with_people(referrals.of_client(client)),
         "document_names": consents.DOCUMENT_NAMES,
         "provisions": engine.provisions(),
     }
+
+
+def _with_people(rows: list) -> list:
+    """Referrals with their contact and the portal user who acknowledged them, fetched in one query each for all
+    rows rather than one per row and reference (attribute access would load them lazily)."""
+    contact_ids = {r.contact_id for r in rows}
+    user_ids = {r.acknowledged_by_id for r in rows if r.acknowledged_by_id}
+    found = {c.id: c for c in AuthorityContact.select().where(AuthorityContact.id.in_(contact_ids))} if rows else {}
+    users = {u.id: u for u in User.select().where(User.id.in_(user_ids))} if user_ids else {}
+    for referral in rows:
+        referral.contact = found[referral.contact_id]
+        if referral.acknowledged_by_id:
+            referral.acknowledged_by = users.get(referral.acknowledged_by_id)
+    return rows
 
 
 def _form_contact(value: str) -> AuthorityContact:
@@ -307,16 +348,13 @@ def _form_contact(value: str) -> AuthorityContact:
 
 def _form_day(value: str) -> dt.date:
     """A day as the date field sends it (2026-11-21) or as typed in German (21.11.2026); nothing else."""
-    value = (value or "").strip()
-    iso, german = _ISO_DAY.fullmatch(value), _GERMAN_DAY.fullmatch(value)
     try:
-        if iso:
-            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
-        if german:
-            return dt.date(int(german[3]), int(german[2]), int(german[1]))
+        day = parse_day(value)
     except ValueError:
-        pass
-    raise FormError("Bitte ein gültiges Datum angeben, z. B. 21.11.2026. (Invalid date.)")
+        day = None
+    if day is None:
+        raise FormError("Bitte ein gültiges Datum angeben, z. B. 21.11.2026. (Invalid date.)")
+    return day
 
 
 def _back_to_referrals(client):
@@ -365,6 +403,23 @@ def send_referral(client_id: int):
         return _client_page(client, referral_form=form, referral_error=str(exc)), 422
     flash(f"Übermittlung {referral.id[:8].upper()} eingereiht. (Referral queued.)", "info")
     return _back_to_referrals(client)
+
+
+# --- consultations ----------------------------------------------------------------------------------------------
+
+@bp.post("/clients/<int:client_id>/consultations", endpoint="record_consultation")
+@role_required("counsellor")
+def record_consultation(client_id: int):
+    client = own_client(me(), client_id)
+    form = {"held_on": request.form.get("held_on", ""), "kind": request.form.get("kind", ""),
+            "duration_minutes": request.form.get("duration_minutes", ""),
+            "attendees": request.form.getlist("attendees")}
+    try:
+        consultations.record(client, me(), **form)
+    except ConsultationError as exc:
+        return _client_page(client, consultation_form=form, consultation_errors=exc.errors), 422
+    flash("Beratung erfasst. (Consultation recorded.)", "info")
+    return redirect(url_for("web.client", client_id=client.id, _anchor="beratungen"))
 
 
 @bp.post("/clients/<int:client_id>/letters/<workflow_id>/<letter>", endpoint="letter")

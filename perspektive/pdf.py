@@ -1,0 +1,95 @@
+"""A generated .docx as PDF, converted by LibreOffice headless (``soffice --convert-to pdf``).
+
+Each conversion runs in its own private temporary directory (mode 0700) with its own LibreOffice user profile
+(``-env:UserInstallation``): two conversions at the same time would otherwise share the default profile, and the
+second one fails or waits on the first one's lock. The import filter is fixed to Word 2007 XML, so anything that
+is not a .docx is refused instead of being converted as plain text. LibreOffice runs in a process group of its
+own, which is killed whole when the time limit is reached (``soffice`` is a wrapper script around
+``soffice.bin``: killing only the direct child would leave the converter running).
+
+The PDF is not kept: it is streamed to the counsellor and its temporary directory is removed as soon as the bytes
+are read, even when the conversion fails or times out. What is kept is the .docx it was made from, as a
+``Document`` like every generated letter, and it goes after ``DOCUMENT_RETENTION_DAYS`` like them. A stored PDF
+would be a second plaintext copy of the same personal data for no gain: it can be made again from the .docx or
+the facts in about a second and a half.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+DEFAULT_TIMEOUT_SECONDS = 60
+PDF = "application/pdf"
+NOT_A_DOCX = ("LibreOffice konnte das Dokument nicht lesen, es ist keine gültige .docx-Datei. "
+              "(LibreOffice could not read the document.)")
+
+
+class PdfError(Exception):
+    """The PDF could not be made. The message is German with English, safe to show: no path, no personal data."""
+
+
+def binary() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def available() -> bool:
+    """Whether LibreOffice is installed on this server (else only .docx can be offered)."""
+    return binary() is not None
+
+
+def docx_to_pdf(data: bytes, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> bytes:
+    """The PDF of the .docx ``data``; ``PdfError`` when LibreOffice is missing, fails or takes too long."""
+    soffice = binary()
+    if soffice is None:
+        raise PdfError("PDF ist nicht möglich: LibreOffice ist auf dem Server nicht installiert. "
+                       "(PDF needs LibreOffice on the server.)")
+    if not data.startswith(b"PK\x03\x04"):  # a .docx is a zip; LibreOffice would open an empty file as a new one
+        raise PdfError(NOT_A_DOCX)
+    with tempfile.TemporaryDirectory(prefix="perspektive-pdf-") as work:
+        work_dir = Path(work)
+        source, out_dir = work_dir / "dokument.docx", work_dir / "out"
+        source.write_bytes(data)
+        out_dir.mkdir()
+        command = [soffice, f"-env:UserInstallation={(work_dir / 'profile').as_uri()}", "--headless",
+                   "--invisible", "--norestore", "--nologo", "--nolockcheck", "--infilter=MS Word 2007 XML",
+                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out_dir), str(source)]
+        env = {**os.environ, "HOME": str(work_dir), "TMPDIR": str(work_dir)}
+        _run(command, env, work_dir, timeout)
+        result = out_dir / "dokument.pdf"
+        if not result.is_file():
+            raise PdfError(NOT_A_DOCX)
+        pdf = result.read_bytes()
+    if not pdf.startswith(b"%PDF"):
+        raise PdfError("LibreOffice hat kein gültiges PDF erzeugt. (LibreOffice produced no valid PDF.)")
+    return pdf
+
+
+def _run(command: list[str], env: dict, cwd: Path, timeout: float) -> None:
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise PdfError(f"Die Umwandlung in PDF hat das Zeitlimit von {timeout:g} Sekunden überschritten und wurde "
+                       "abgebrochen; bitte die .docx-Datei nehmen oder es später erneut versuchen. "
+                       "(PDF conversion timed out.)") from None
+    except BaseException:  # an interrupted request must not leave a converter behind
+        _kill_group(process)
+        raise
+    if process.returncode != 0:
+        raise PdfError(f"LibreOffice ist mit Fehler {process.returncode} beendet worden. "
+                       "(LibreOffice failed.)")
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """Kill LibreOffice's process group (its own session: nothing else of ours is in it), then reap the child."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()

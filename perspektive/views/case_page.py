@@ -1,0 +1,125 @@
+"""The case page: a counsellor's workplace for one chosen path of one client.
+
+What the path says today (verdict and explanation), the checklist with what was received, noted and when each
+document expires, the letters as .docx and PDF, the case's follow-ups and its referrals. Every change is a small
+POST form that works without JavaScript and comes back to the item it changed; a refused value re-renders the page
+with status 422, the value as typed and the reason next to the field (never a flash: flashes travel in the
+readable session cookie). Another counsellor's case is a 404, like a missing one.
+
+The page costs a fixed number of queries, whatever the number of items, follow-ups or referrals: the client, the
+case, the checklist rows, the follow-ups, and the referrals joined with their contact.
+"""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+
+from .. import checklists, pdf, records
+from ..cases import STATE_NAMES, case_for
+from ..checklists import ChecklistError, UnknownItem
+from ..engine import UnknownWorkflow, current_engine
+from ..followup_records import CLOSED_CASE_STATES
+from ..letters import LETTERS, LetterError, letter_filename, render_letter
+from ..models import CASE_STATES, AuthorityContact, FollowUpRecord, Referral
+from ..pdf import PdfError
+from ..periods import today_in_germany
+from .auth import role_required
+from .shared import letter_download, me, own_client
+
+bp = Blueprint("cases", __name__)
+
+LETTER_NAMES = {"antrag": "Antrag", "checkliste": "Checkliste"}
+# The form field of each change, as the checklist module names it in a ChecklistError.
+FIELDS = {"done": "done", "note": "note", "expiry": "expires_on"}
+
+
+def _own_case(client_id: int, case_id: int):
+    client = own_client(me(), client_id)
+    try:
+        return client, case_for(client, case_id)
+    except records.NotFound:
+        abort(404)
+
+
+def _page(client, case, *, refused: dict | None = None, letter_error: str | None = None):
+    """The case page; ``refused`` is a checklist value sent and refused: item, field, value as typed, message."""
+    engine = current_engine()
+    on = today_in_germany()
+    facts = records.load_facts(client)
+    try:
+        workflow = engine.workflow(case.workflow)
+        [assessment] = engine.assess(facts, on, case.workflow)
+    except UnknownWorkflow:
+        workflow = assessment = None
+    followups = (FollowUpRecord.select()
+                 .where((FollowUpRecord.client == client) & FollowUpRecord.workflow.in_([case.workflow, ""]))
+                 .order_by(FollowUpRecord.due, FollowUpRecord.id))
+    referrals = (Referral.select(Referral, AuthorityContact).join(AuthorityContact)
+                 .where((Referral.client == client) & (Referral.workflow == case.workflow))
+                 .order_by(Referral.created_at.desc()))
+    letters = [(letter, LETTER_NAMES.get(letter, letter)) for letter in (workflow.letters if workflow else ())]
+    return render_template(
+        "case.html", client=client, case=case, person=facts.person, on=on, workflow=workflow,
+        provision=workflow.provision if workflow else case.workflow, assessment=assessment,
+        items=checklists.checklist_of(case, facts, assessment, on), refused=refused or {},
+        letters=letters, letter_error=letter_error, pdf_available=pdf.available(),
+        followups=list(followups), referrals=list(referrals), provisions=engine.provisions(),
+        states=STATE_NAMES, choices=CASE_STATES, closed=case.status in CLOSED_CASE_STATES)
+
+
+@bp.get("/clients/<int:client_id>/cases/<int:case_id>", endpoint="page")
+@role_required("counsellor")
+def case_page(client_id: int, case_id: int):
+    return _page(*_own_case(client_id, case_id))
+
+
+@bp.post("/clients/<int:client_id>/cases/<int:case_id>/checklist/<any(done, note, expiry):field>", endpoint="item")
+@role_required("counsellor")
+def change_item(client_id: int, case_id: int, field: str):
+    """Tick off or untick an item, or set its note or expiry day; back to the item, or 422 with the value kept.
+    The item's id comes in the form, not the path (``perspektive.checklists``: it may hold a date of the person)."""
+    client, case = _own_case(client_id, case_id)
+    item, value = request.form.get("item", ""), request.form.get(FIELDS[field], "")
+    try:
+        if field == "done":
+            checklists.set_done(case, item, request.form.get("done") == "1", me())
+        elif field == "note":
+            checklists.set_note(case, item, value, me())
+        else:
+            checklists.set_expiry(case, item, value, me())
+    except UnknownItem:
+        abort(404)
+    except ChecklistError as exc:
+        refused = {"item": item, "field": exc.field, "value": value, "message": str(exc)}
+        return _page(client, case, refused=refused), 422
+    return redirect(url_for("cases.page", client_id=client.id, case_id=case.id, _anchor=checklists.anchor(item)))
+
+
+@bp.post("/clients/<int:client_id>/cases/<int:case_id>/letters/<letter>/<any(docx, pdf):kind>", endpoint="letter")
+@role_required("counsellor")
+def download_letter(client_id: int, case_id: int, letter: str, kind: str):
+    """The letter as .docx (kept as a Document) or as PDF (see ``perspektive.pdf``: only its .docx is kept).
+    POST: generating and storing a document is a change of state."""
+    client, case = _own_case(client_id, case_id)
+    if letter not in LETTERS or case.workflow not in current_engine().workflows:
+        abort(404)
+    facts, on = records.load_facts(client), today_in_germany()
+    try:
+        if kind == "docx":
+            return letter_download(case.workflow, facts, on, letter, me(), client)
+        return _pdf_download(client, case.workflow, facts, on, letter)
+    except (LetterError, PdfError) as exc:
+        return _page(client, case, letter_error=str(exc)), 422
+
+
+def _pdf_download(client, workflow_id: str, facts, on, letter: str):
+    data = render_letter(workflow_id, facts, on, letter, counsellor=me())
+    timeout = current_app.config.get("PDF_TIMEOUT_SECONDS", pdf.DEFAULT_TIMEOUT_SECONDS)
+    converted = pdf.docx_to_pdf(data, timeout=timeout)
+    records.store_document(client, workflow_id, letter, data, me())  # the .docx, as for a .docx download
+    name = letter_filename(workflow_id, letter, on).removesuffix(".docx") + ".pdf"
+    response = send_file(BytesIO(converted), mimetype=pdf.PDF, as_attachment=True, download_name=name, max_age=0)
+    response.headers["Cache-Control"] = "no-store"  # personal data: never kept by a browser or proxy cache
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
