@@ -1,8 +1,12 @@
-"""The administrators' console on Flask-Admin: a dashboard, and the authority contacts with their pinned keys.
+"""The administrators' console on Flask-Admin: a dashboard and the authority contacts with their pinned keys here;
+accounts (``admin_users``), workflows and letter templates (``admin_workflows``) and the audit trail
+(``admin_audit``) in their own modules.
 
 Flask-Admin gives the routing under /admin and the access hook; the pages are the project's own templates on
 ``base.html``, because Flask-Admin's ``master.html`` carries inline scripts that the CSP refuses. Flask-Admin lets
-everyone in unless told otherwise (security-checklist row 13), so every view here inherits ``Secured``.
+everyone in unless told otherwise (security-checklist row 13), so every view of the console inherits ``Secured``
+(tests/test_admin_console.py walks them all). CSRFProtect is global and checks every POST before a view runs; the
+forms carry the token themselves (no ``SecureForm``: it would add a second token field).
 
 Views parse the form and call one capability of ``perspektive.contacts``; the key policy and the fingerprint
 check live there. Errors come back on the page with the form kept (HTTP 422), success redirects with a flash.
@@ -29,8 +33,13 @@ FAILED_REFERRALS_SHOWN = 50
 
 def init_app(app) -> None:
     """A new ``Admin`` and new views for every app: Flask-Admin keeps the app and the blueprints on them."""
+    from .admin_audit import AuditView
+    from .admin_users import UsersView
+    from .admin_workflows import TemplatesView, WorkflowsView
+
     admin = Admin(app, name=ADMIN_NAME, url="/admin", index_view=Dashboard())
-    admin.add_view(ContactsView())
+    for view in (UsersView(), ContactsView(), WorkflowsView(), TemplatesView(), AuditView()):
+        admin.add_view(view)
 
 
 class Secured:
