@@ -115,7 +115,7 @@ def test_group_form_is_prefilled_with_german_labels_and_three_way_answers(logged
     assert checked(html, "own_identity_deception") == "false"
     assert value_of(html, "identity.measures_taken_on") == "2024-03-01"
     assert checked(html, "identity.clarified_on") is None and value_of(html, "identity.clarified_on") == ""
-    assert "ja <span" in html and "nein <span" in html and "unbekannt <span" in html
+    assert "> ja</label>" in html and "> nein</label>" in html and "> unbekannt</label>" in html
     training = page(logged_in.get(f"/clients/{client.id}/facts/training"))
     assert '<option value="qualified">qualifizierte Berufsausbildung</option>' in training
     assert checked(training, "training.school_based") == "unknown"  # not known: "unbekannt" is the choice made

@@ -65,3 +65,18 @@ def test_every_message_of_the_pages_has_its_english():
             if not english.get(text):
                 missing.append(f"{source.name}: {text}")
     assert not missing, "\n".join(missing)
+
+
+def test_the_client_page_in_english(http, logged_in, counsellor):
+    from perspektive import records
+    from perspektive.facts import parse_facts
+
+    from .conftest import demo_facts
+
+    client = records.create_client(parse_facts(demo_facts("amina")), counsellor)
+    english = http.get(f"/clients/{client.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    for heading in ("<h2>Cases</h2>", "<h2>Consultations</h2>", "<h2>Paths on "):
+        assert heading in english
+    assert "<h2>Fälle</h2>" not in english and "<h2>Beratungen</h2>" not in english
+    german = http.get(f"/clients/{client.id}").get_data(as_text=True)
+    assert "<h2>Fälle</h2>" in german and "<h2>Perspektiven am " in german and 'class="en"' not in german
