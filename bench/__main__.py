@@ -148,7 +148,7 @@ def long_history_client(facts, counsellor):
     raw = facts.to_json_dict()
     start = dt.date(2013, 1, 1)
     raw["status_history"] = [
-        {"status": "duldung" if i % 2 else "aufenthaltsgestattung",
+        {"status": "duldung" if i % 2 else "gestattung",
          "from": (start + dt.timedelta(days=90 * i)).isoformat(),
          "to": None if i == LONG_HISTORY["status_periods"] - 1 else (start + dt.timedelta(days=90 * i + 89)).isoformat()}
         for i in range(LONG_HISTORY["status_periods"])]

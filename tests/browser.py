@@ -98,4 +98,4 @@ def sign_in(page, base_url: str, username: str, password: str = PASSWORD) -> Non
         User.update(totp_last_step=None).where(User.id == user.id).execute()
     page.get_by_label("Code aus der App").fill(totp.code_for_step(user.totp_secret, totp.step_at()))
     page.get_by_role("button", name="Bestätigen").click()
-    page.wait_for_load_state()
+    page.wait_for_url(lambda url: "/login" not in url)

@@ -22,6 +22,9 @@ from perspektive.models import User, db, is_postgres, migrate, utcnow  # noqa: E
 from perspektive.openpgp import stop_agent  # noqa: E402
 from perspektive.users import create_user  # noqa: E402
 
+# The browser fixtures (live server, chromium) live in their own module.
+pytest_plugins = ("tests.browser",)
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "perspektive" / "demo_data"
 PASSWORD = "korrekt-Pferd-Batterie-42"

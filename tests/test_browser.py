@@ -5,7 +5,6 @@ Screenshots of the main pages land in tests/artifacts/ (ignored by git) for peop
 from __future__ import annotations
 
 import io
-import zipfile
 
 import pytest
 from docx import Document
@@ -15,7 +14,7 @@ from perspektive.facts import parse_facts
 from perspektive.models import ChecklistTick, Client, db
 from perspektive.records import create_client
 
-from .browser import browser, live_app, live_server, new_page, screenshot, sign_in  # noqa: F401 (fixtures)
+from .browser import screenshot, sign_in
 from .conftest import demo_facts
 from .test_workflow_upload import GENERIC, console_app, example
 
@@ -59,7 +58,8 @@ def test_counsellor_records_a_client_opens_a_25b_case_ticks_an_item_and_download
 
     first = page.locator("table.checklist tbody tr").first
     first.get_by_label("erhalten").check()
-    first.get_by_role("button", name="Speichern", exact=True).click()
+    with page.expect_navigation():
+        first.get_by_role("button", name="Speichern", exact=True).click()
     page.reload()
     expect(page.locator("table.checklist tbody tr").first.get_by_label("erhalten")).to_be_checked()
     screenshot(page, "04-case-page")
