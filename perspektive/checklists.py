@@ -19,7 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from . import audit
+from . import audit, typed
 from .engine import ChecklistEntry, UnknownWorkflow, current_engine
 from .facts import CaseFacts
 from .models import Case, ChecklistTick, User, utcnow, write_transaction
@@ -30,8 +30,6 @@ MAX_NOTE_LENGTH = 500
 RENEW_WITHIN_DAYS = 30
 DROPPED = "nicht mehr in der Checkliste"
 
-_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_GERMAN_DAY = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
 _DATE_IN_ID = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -145,20 +143,11 @@ def parse_day(value) -> dt.date | None:
     """An expiry day as typed (21.11.2026) or as a date field sends it (2026-11-21); empty clears it."""
     if value is None or isinstance(value, dt.date):
         return value
-    text = str(value).strip()
-    if not text:
-        return None
-    iso, german = _ISO_DAY.fullmatch(text), _GERMAN_DAY.fullmatch(text)
     try:
-        if iso:
-            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
-        if german:
-            return dt.date(int(german[3]), int(german[2]), int(german[1]))
+        return typed.parse_day(str(value))
     except ValueError:
-        raise ChecklistError("expires_on", "Diesen Tag gibt es nicht; bitte ein gültiges Datum angeben, z. B. "
-                                           "21.11.2026. (No such day.)") from None
-    raise ChecklistError("expires_on", "Bitte das Ablaufdatum als TT.MM.JJJJ angeben, z. B. 21.11.2026, oder das "
-                                       "Feld leeren. (Enter the date as DD.MM.YYYY.)")
+        raise ChecklistError("expires_on", "Bitte ein gültiges Ablaufdatum angeben, z. B. 21.11.2026, oder das Feld "
+                                           "leeren. (Enter a valid date as DD.MM.YYYY.)") from None
 
 
 def _check_item(case: Case, item: str) -> None:

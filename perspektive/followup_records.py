@@ -190,9 +190,12 @@ def of_counsellor(user: User, states=("open",)):
             .order_by(FollowUpRecord.due, FollowUpRecord.id))
 
 
-def of_client(client: Client):
-    return (FollowUpRecord.select().where(FollowUpRecord.client == client)
-            .order_by(FollowUpRecord.due, FollowUpRecord.workflow, FollowUpRecord.id))
+def of_client(client: Client, workflow: str | None = None):
+    """The client's follow-ups, soonest first; with ``workflow``, that path's and those concerning every path."""
+    query = FollowUpRecord.select().where(FollowUpRecord.client == client)
+    if workflow is not None:
+        query = query.where(FollowUpRecord.workflow.in_([workflow, ""]))
+    return query.order_by(FollowUpRecord.due, FollowUpRecord.workflow, FollowUpRecord.id)
 
 
 def record_for(user: User, record_id) -> FollowUpRecord:

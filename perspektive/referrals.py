@@ -20,6 +20,7 @@ import logging
 import re
 import uuid
 
+import peewee as pw
 from flask import current_app
 
 from . import audit, mailer, records
@@ -263,8 +264,18 @@ def sweep(now: dt.datetime | None = None) -> int:
 
 # --- reading and acknowledging ----------------------------------------------------------------------------------
 
-def of_client(client: Client) -> list[Referral]:
-    return list(Referral.select().where(Referral.client == client).order_by(Referral.created_at.desc()))
+def of_client(client: Client, workflow: str | None = None) -> list[Referral]:
+    """The client's referrals (for one path, if given), newest first, with their contact and the portal user who
+    acknowledged them joined in: a page listing them needs one query, not one per row."""
+    acknowledger = User.alias()
+    query = (Referral.select(Referral, AuthorityContact, acknowledger)
+             .join(AuthorityContact).switch(Referral)
+             .join(acknowledger, pw.JOIN.LEFT_OUTER, on=(Referral.acknowledged_by == acknowledger.id),
+                   attr="acknowledged_by")
+             .where(Referral.client == client))
+    if workflow is not None:
+        query = query.where(Referral.workflow == workflow)
+    return list(query.order_by(Referral.created_at.desc()))
 
 
 def addressed_to(user: User):

@@ -25,6 +25,7 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 
 WORKFLOW_ID = re.compile(r"^section_[0-9]+[a-z]?(_[0-9]+)?$")
 LETTERS = ("antrag", "checkliste")
+LETTER_NAMES = {"antrag": "Antrag", "checkliste": "Checkliste"}  # as the pages name them
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,14 @@ from io import BytesIO
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 
-from .. import checklists, pdf, records
+from .. import checklists, followup_records, pdf, records, referrals
 from ..cases import STATE_NAMES, case_for
 from ..checklists import ChecklistError, UnknownItem
 from ..engine import UnknownWorkflow, current_engine
 from ..followup_records import CLOSED_CASE_STATES
 from ..letters import LETTERS, LetterError, letter_filename, render_letter
-from ..models import CASE_STATES, AuthorityContact, FollowUpRecord, Referral
+from ..workflows import LETTER_NAMES
+from ..models import CASE_STATES
 from ..pdf import PdfError
 from ..periods import today_in_germany
 from .auth import role_required
@@ -29,7 +30,6 @@ from .shared import letter_download, me, own_client
 
 bp = Blueprint("cases", __name__)
 
-LETTER_NAMES = {"antrag": "Antrag", "checkliste": "Checkliste"}
 # The form field of each change, as the checklist module names it in a ChecklistError.
 FIELDS = {"done": "done", "note": "note", "expiry": "expires_on"}
 
@@ -52,19 +52,14 @@ def _page(client, case, *, refused: dict | None = None, letter_error: str | None
         [assessment] = engine.assess(facts, on, case.workflow)
     except UnknownWorkflow:
         workflow = assessment = None
-    followups = (FollowUpRecord.select()
-                 .where((FollowUpRecord.client == client) & FollowUpRecord.workflow.in_([case.workflow, ""]))
-                 .order_by(FollowUpRecord.due, FollowUpRecord.id))
-    referrals = (Referral.select(Referral, AuthorityContact).join(AuthorityContact)
-                 .where((Referral.client == client) & (Referral.workflow == case.workflow))
-                 .order_by(Referral.created_at.desc()))
     letters = [(letter, LETTER_NAMES.get(letter, letter)) for letter in (workflow.letters if workflow else ())]
     return render_template(
         "case.html", client=client, case=case, person=facts.person, on=on, workflow=workflow,
         provision=workflow.provision if workflow else case.workflow, assessment=assessment,
         items=checklists.checklist_of(case, facts, assessment, on), refused=refused or {},
         letters=letters, letter_error=letter_error, pdf_available=pdf.available(),
-        followups=list(followups), referrals=list(referrals), provisions=engine.provisions(),
+        followups=list(followup_records.of_client(client, case.workflow)),
+        referrals=referrals.of_client(client, case.workflow), provisions=engine.provisions(),
         states=STATE_NAMES, choices=CASE_STATES, closed=case.status in CLOSED_CASE_STATES)
 
 

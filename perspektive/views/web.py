@@ -29,7 +29,8 @@ from ..fact_labels import label_of
 from ..fact_view import fact_sections, status_timeline
 from ..facts import FactsError, parse_facts
 from ..letters import COUNTRY_NAMES, LANGUAGE_NAMES, LETTERS, LetterError
-from ..models import CASE_STATES, AuthorityContact, Consent, User, utcnow
+from ..workflows import LETTER_NAMES
+from ..models import CASE_STATES, AuthorityContact, Consent, utcnow
 from ..periods import GERMANY, de, today_in_germany
 from ..referrals import ReferralError
 from ..rules import in_order_of_use
@@ -39,7 +40,6 @@ from .shared import letter_download, me, own_client
 
 bp = Blueprint("web", __name__)
 
-LETTER_NAMES = {"antrag": "Antrag", "checkliste": "Checkliste"}
 
 
 # --- assessment wording -----------------------------------------------------------------------------------------
@@ -312,24 +312,10 @@ def _referral_section(client, assessments, on: dt.date, consent_form: dict | Non
                                          "documents": list(consents.DOCUMENT_KINDS)},
         "choices": choices,
         "referral_form": referral_form,
-        "referrals": _with_people(referrals.of_client(client)),
+        "referrals": referrals.of_client(client),
         "document_names": consents.DOCUMENT_NAMES,
         "provisions": engine.provisions(),
     }
-
-
-def _with_people(rows: list) -> list:
-    """Referrals with their contact and the portal user who acknowledged them, fetched in one query each for all
-    rows rather than one per row and reference (attribute access would load them lazily)."""
-    contact_ids = {r.contact_id for r in rows}
-    user_ids = {r.acknowledged_by_id for r in rows if r.acknowledged_by_id}
-    found = {c.id: c for c in AuthorityContact.select().where(AuthorityContact.id.in_(contact_ids))} if rows else {}
-    users = {u.id: u for u in User.select().where(User.id.in_(user_ids))} if user_ids else {}
-    for referral in rows:
-        referral.contact = found[referral.contact_id]
-        if referral.acknowledged_by_id:
-            referral.acknowledged_by = users.get(referral.acknowledged_by_id)
-    return rows
 
 
 def _form_contact(value: str) -> AuthorityContact:
