@@ -52,6 +52,7 @@ from .workflows import WORKFLOW_ID, Workflow, WorkflowError, parse_workflow
 MAX_WORKFLOW_BYTES = 200_000
 MAX_TEMPLATE_BYTES = 1_000_000
 MAX_TEMPLATE_UNPACKED = 20_000_000  # a zip bomb is a small .docx that unpacks to gigabytes
+MAX_TEMPLATE_MEMBERS = 500  # a letter has a few dozen parts
 RENDER_TIMEOUT_SECONDS = 15.0  # per template
 RENDER_MEMORY_BYTES = 1024 ** 3
 SAMPLE_CLIENT = "amina"
@@ -337,17 +338,40 @@ def _docx_problems(letter: str, data: bytes) -> list[Problem]:
                         "(Template too large.)")]
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
+            members = archive.infolist()
+            names = {m.filename for m in members}
+            unpacked = sum(m.file_size for m in members)
+            unsafe = None if len(members) > MAX_TEMPLATE_MEMBERS or unpacked > MAX_TEMPLATE_UNPACKED \
+                else _unsafe_part(archive)
     except (zipfile.BadZipFile, ValueError, OSError):
-        names, unpacked = set(), 0
+        names, members, unpacked, unsafe = set(), [], 0, None
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
         return [Problem(shown, "(Datei)", "Keine Word-Datei (.docx). Bitte in Word oder LibreOffice als "
                         "„Word-Dokument (.docx)“ speichern, nicht als .doc, .odt oder PDF. (Not a .docx file.)")]
-    if unpacked > MAX_TEMPLATE_UNPACKED:
-        return [Problem(shown, "(Datei)", "Die Vorlage entpackt zu mehr als 20 MB und wird nicht angenommen. "
-                        "(Unpacks too large.)")]
+    if unpacked > MAX_TEMPLATE_UNPACKED or len(members) > MAX_TEMPLATE_MEMBERS:
+        return [Problem(shown, "(Datei)", "Die Vorlage entpackt zu mehr als 20 MB oder hat zu viele Teile und wird "
+                        "nicht angenommen. (Unpacks too large.)")]
+    if unsafe:
+        return [Problem(shown, unsafe, "Die Vorlage enthält Makros, eine DOCTYPE-Deklaration oder Verweise auf "
+                        "externe Dateien; bitte als einfaches Word-Dokument ohne Makros und ohne verknüpfte Bilder "
+                        "oder Dokumentvorlagen speichern. (Macros, DOCTYPE or external references.)")]
     return []
+
+
+def _unsafe_part(archive: zipfile.ZipFile) -> str | None:
+    """The first part that could act outside the letter when Word or LibreOffice opens it (shared/security-checklist
+    rows 6–8): macros, a DOCTYPE (external entities), a relationship to an external target (a linked image or an
+    ``attachedTemplate`` fetched from a server)."""
+    for member in archive.infolist():
+        name = member.filename
+        if name.lower().endswith(("vbaproject.bin", ".bin")) or "vba" in name.lower():
+            return name
+        if not name.endswith((".xml", ".rels")):
+            continue
+        head = archive.read(member)
+        if b"<!DOCTYPE" in head.upper() or b"macroEnabled" in head or b'TargetMode="External"' in head:
+            return name
+    return None
 
 
 def _template_problems(workflow: Workflow, letter: str, path: Path) -> list[Problem]:

@@ -44,6 +44,7 @@ def test_rfc6238_reference_value():
 @pytest.mark.parametrize("role, page", [("counsellor", "/clients"), ("administrator", "/admin/"),
                                         ("authority_contact", "/portal/")])
 def test_every_role_needs_the_code(http, make_user, role, page):
+    """shared/security-checklist.md row 23: no role signs in with the password alone."""
     make_user("person", role=role)
     assert password_step(http, "person").headers["Location"] == "/login/code"
     assert is_login_redirect(http.get(page))

