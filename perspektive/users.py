@@ -7,7 +7,7 @@ import secrets
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import audit
-from .models import ROLES, User
+from .models import ROLES, User, write_transaction
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -34,6 +34,15 @@ def create_user(username: str, *, role: str, password: str, display_name: str, e
                        password_hash=generate_password_hash(password), session_token=secrets.token_hex(16))
     audit.record(actor or "cli", "user.create", "user", user.id, role)
     return user
+
+
+def set_password(user: User, password: str, actor) -> None:
+    """A new password (within the policy); it ends every session of the account."""
+    check_password_policy(password)
+    with write_transaction():
+        user.password_hash = generate_password_hash(password)
+        rotate_session(user)
+        audit.record(actor, "user.password_set", "user", user.id)
 
 
 def verify_password(user: User, password: str) -> bool:

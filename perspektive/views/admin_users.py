@@ -12,7 +12,6 @@ import re
 from flask import abort, flash, redirect, request, session, url_for
 from flask_admin import BaseView, expose
 from peewee import fn
-from werkzeug.security import generate_password_hash
 
 from .. import audit, users
 from ..models import ROLES, AuditEvent, User, utcnow, write_transaction
@@ -169,10 +168,7 @@ def _update(user: User, values: dict) -> None:
 
 def _set_password(user: User, password: str) -> None:
     """A new password ends every session of the account – except the administrator's own current one."""
-    with write_transaction():
-        user.password_hash = generate_password_hash(password)
-        rotate_session(user)
-        audit.record(me(), "user.password_set", "user", user.id)
+    users.set_password(user, password, me())
     if user.id == me().id:
         session["token"] = user.session_token
 
