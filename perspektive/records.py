@@ -76,10 +76,6 @@ def client_for(user: User, client_id) -> Client:
     return client
 
 
-def clients_of(user: User):
-    return Client.select().where(Client.counsellor == user).order_by(Client.updated_at.desc())
-
-
 def _documents_dir() -> Path:
     path = Path(current_app.config["DATA_DIR"]) / "documents"
     path.mkdir(mode=0o700, exist_ok=True)
