@@ -9,10 +9,9 @@ import json
 
 import lxml.html
 import pytest
-from pydantic import BaseModel
 
 from perspektive import fact_forms, records
-from perspektive.facts import CaseFacts, parse_facts
+from perspektive.facts import fact_paths, parse_facts
 from perspektive.models import AuditEvent, Client, FactsRevision
 from perspektive.periods import GERMANY
 
@@ -85,21 +84,9 @@ def stored(client) -> dict:
 
 # --- every fact has an input ------------------------------------------------------------------------------------
 
-def _leaf_paths(model: type[BaseModel], prefix: str = "") -> set[str]:
-    paths = set()
-    for name, field in model.model_fields.items():
-        path = prefix + (field.alias or name)
-        inner = field.annotation
-        if isinstance(inner, type) and issubclass(inner, BaseModel):
-            paths |= _leaf_paths(inner, path + ".")
-        else:
-            paths.add(path)
-    return paths
-
-
 def test_every_fact_can_be_changed_in_exactly_one_group_form():
     edited = [item.path for group in fact_forms.GROUPS.values() for item in group.items]
-    assert sorted(edited) == sorted(_leaf_paths(CaseFacts))
+    assert sorted(edited) == sorted(fact_paths())
     assert list(fact_forms.GROUPS) == ["person", "stay", "identity", "language", "work", "family", "convictions",
                                        "training"]
 
