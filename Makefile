@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # English for the pages: messages are German in the code, their English in the .po; the .mo is built, not kept.
-PO     := perspektive/translations/en/LC_MESSAGES/messages.po
+PO     := perspektive/web/translations/en/LC_MESSAGES/messages.po
 MO     := $(PO:.po=.mo)
 
 # gunicorn's default access log has the request line with its query string (%(r)s); the calendar feed's secret
@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 $(MO): $(PO) $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d perspektive/translations -D messages -l en -i $(PO) -o $(MO)
+	$(BIN)/pybabel compile --use-fuzzy -d perspektive/web/translations -D messages -l en -i $(PO) -o $(MO)
 
 install: $(STAMP) $(MO)
 
@@ -39,6 +39,8 @@ run: $(STAMP) $(MO)
 	    'app:app'; }
 
 test: $(STAMP) $(MO)
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check perspektive plugins tests bench letter_templates
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) $(MO)

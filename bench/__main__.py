@@ -41,12 +41,13 @@ from docxtpl import DocxTemplate  # noqa: E402
 from flask import Flask, request  # noqa: E402
 
 from perspektive import create_app  # noqa: E402
-from perspektive.engine import current_engine  # noqa: E402
-from perspektive.facts import parse_facts  # noqa: E402
-from perspektive.letters import letter_context, render_letter  # noqa: E402
-from perspektive.models import db, migrate  # noqa: E402
-from perspektive.periods import de, today_in_germany  # noqa: E402
-from perspektive.users import create_user, issue_api_token  # noqa: E402
+from perspektive.accounts.users import create_user, issue_api_token  # noqa: E402
+from perspektive.db import db  # noqa: E402
+from perspektive.documents.letters import letter_context, render_letter  # noqa: E402
+from perspektive.law.engine import current_engine  # noqa: E402
+from perspektive.law.facts import parse_facts  # noqa: E402
+from perspektive.law.periods import de, today_in_germany  # noqa: E402
+from perspektive.migrations import migrate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ON = dt.date(2026, 11, 21)
@@ -141,9 +142,10 @@ LONG_HISTORY = {"status_periods": 40, "revisions": 200, "consultations": 60, "ca
 def long_history_client(facts, counsellor):
     """A client after years of counselling: a long status history, hundreds of saved versions of the facts,
     consultations, closed and open cases with ticked checklists, and referrals."""
-    from perspektive import cases, records
-    from perspektive.models import (AuthorityContact, ChecklistTick, Consent, Consultation, FactsRevision,
-                                    Referral)
+    from perspektive.clients import cases, records
+    from perspektive.clients.models import Consultation, FactsRevision
+    from perspektive.documents.models import ChecklistTick
+    from perspektive.referrals.models import AuthorityContact, Consent, Referral
 
     raw = facts.to_json_dict()
     start = dt.date(2013, 1, 1)
@@ -207,15 +209,17 @@ REFERRAL_NOTE = "Sehr geehrte Damen und Herren,\r\nanbei die Unterlagen zum Antr
 def referral_rows(app, facts, counsellor) -> None:
     """Referral to "sent" and the encryption step, each against raw gpg on the same bytes and key."""
     from perspektive import referrals
-    from perspektive.case_summary import FILENAME as SUMMARY_FILENAME
-    from perspektive.case_summary import render_summary
-    from perspektive.consents import DOCUMENT_KINDS, record_consent
-    from perspektive.contacts import add_contact, confirm_fingerprint, keyring
-    from perspektive.letters import letter_filename
-    from perspektive.models import Referral, utcnow
-    from perspektive.pgpmime import Attachment, inner_entity
-    from perspektive.records import create_client
-    from perspektive.openpgp import stop_agent
+    from perspektive.clients.records import create_client
+    from perspektive.db import utcnow
+    from perspektive.documents.case_summary import FILENAME as SUMMARY_FILENAME
+    from perspektive.documents.case_summary import render_summary
+    from perspektive.documents.downloads import DOCX
+    from perspektive.documents.letters import letter_filename
+    from perspektive.referrals.consents import DOCUMENT_KINDS, record_consent
+    from perspektive.referrals.contacts import add_contact, confirm_fingerprint, keyring
+    from perspektive.referrals.models import Referral
+    from perspektive.referrals.openpgp import stop_agent
+    from perspektive.referrals.pgpmime import Attachment, inner_entity
     from tests.pgp_keys import make_key
     from tests.smtp_sink import start_sink
 
@@ -231,9 +235,9 @@ def referral_rows(app, facts, counsellor) -> None:
             client = create_client(facts, counsellor, actor="bench")
             # The plaintext the referral encrypts, built once from the same rendered documents.
             attachments = [
-                Attachment(letter_filename("section_25b", "antrag", on), referrals.DOCX,
+                Attachment(letter_filename("section_25b", "antrag", on), DOCX,
                            render_letter("section_25b", facts, on, "antrag", counsellor)),
-                Attachment(letter_filename("section_25b", "checkliste", on), referrals.DOCX,
+                Attachment(letter_filename("section_25b", "checkliste", on), DOCX,
                            render_letter("section_25b", facts, on, "checkliste", counsellor)),
                 Attachment(SUMMARY_FILENAME, "text/plain",
                            render_summary(facts, on, app.config["ORGANISATION_NAME"]))]
@@ -297,9 +301,12 @@ def shifted(value, days: int):
 
 def followup_rows(counsellor) -> None:
     """Scheduling follow-ups for many clients, and the sweep over them, per client, against baselines."""
-    from perspektive import audit, reminders
-    from perspektive.models import Client, FactsRevision, FollowUpRecord, write_transaction
-    from perspektive.records import create_client, load_facts
+    from perspektive import audit
+    from perspektive import followups as reminders
+    from perspektive.clients.models import Client, FactsRevision
+    from perspektive.clients.records import create_client, load_facts
+    from perspektive.db import write_transaction
+    from perspektive.followups.models import FollowUpRecord
     from perspektive.tasks import huey
 
     demo = [json.loads((ROOT / "perspektive" / "demo_data" / f"{name}.json").read_text())

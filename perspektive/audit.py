@@ -7,9 +7,24 @@ from __future__ import annotations
 
 import hashlib
 
-from .models import AuditEvent, db, is_postgres, utcnow, write_transaction
+import peewee as pw
+
+from perspektive.db import BaseModel, db, is_postgres, utcnow, write_transaction
 
 GENESIS = "0" * 64
+
+
+class AuditEvent(BaseModel):
+    """Who did what to which object, when (UTC). No personal data; each row hashes its predecessor."""
+
+    at = pw.DateTimeField(default=utcnow)
+    actor = pw.CharField(max_length=80)
+    action = pw.CharField(max_length=60)
+    object_type = pw.CharField(max_length=40)
+    object_id = pw.CharField(max_length=40, default="")
+    detail = pw.CharField(max_length=500, default="")
+    prev_hash = pw.CharField(max_length=64)
+    hash = pw.CharField(max_length=64, unique=True)
 
 
 def _clean(text: str) -> str:

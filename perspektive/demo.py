@@ -9,11 +9,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .contacts import add_contact, confirm_fingerprint
-from .facts import parse_facts
-from .models import User
-from .records import create_client
-from .users import create_user
+from perspektive.accounts import create_user
+from perspektive.accounts.models import User
+from perspektive.clients import create_client
+from perspektive.law import parse_facts
+from perspektive.referrals import add_contact, confirm_fingerprint
 
 DEMO_DIR = Path(__file__).parent / "demo_data"
 ACCOUNTS = (

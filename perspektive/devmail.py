@@ -11,7 +11,7 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
-from .config import load_config
+from perspektive.config import load_config
 
 
 class KeepAsFiles:

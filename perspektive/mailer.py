@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from email.message import EmailMessage
 
 from flask import current_app
 
@@ -64,25 +63,3 @@ def send(message: bytes, recipients: list[str], config=None) -> None:
             from None
     if refused:
         raise MailError("Der Mailserver hat die Empfängeradresse abgelehnt. (Recipient refused.)")
-
-
-def notify_administrators(subject: str, text: str) -> int:
-    """A plain notice to every active administrator with an address. Notices never hold client data; a failure
-    is logged, not raised, because the notice accompanies something already recorded elsewhere."""
-    from .models import User
-
-    config = current_app.config
-    addresses = [u.email for u in User.select().where((User.role == "administrator") & User.active & (User.email != ""))]
-    if not addresses:
-        return 0
-    message = EmailMessage()
-    message["From"] = config["MAIL_FROM"]
-    message["To"] = ", ".join(addresses)
-    message["Subject"] = f"[Perspektive] {subject}"
-    message.set_content(text)
-    try:
-        send(message.as_bytes(), addresses, config)
-    except MailError as exc:
-        log.warning("administrator notice not sent: %s", exc)
-        return 0
-    return len(addresses)

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from perspektive import hookimpl
-from perspektive.fact_labels import VALUE_LABELS
-from perspektive.periods import add_months, de
+from perspektive.law import VALUE_LABELS, add_months, de, hookimpl
 
 TRANSITION_ENDS = dt.date(2027, 6, 30)
 PERMIT_MONTHS = 18  # old § 104c Abs. 3: granted for 18 months, not extendable (secondary sources)

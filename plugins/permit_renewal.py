@@ -15,8 +15,7 @@ not a deadline that § 193 BGB moves. Remind 8 and 4 weeks before: the Berlin au
 """
 from __future__ import annotations
 
-from perspektive import hookimpl
-from perspektive.periods import de
+from perspektive.law import de, hookimpl
 
 STATUS = "aufenthaltserlaubnis"
 

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from perspektive import hookimpl
-from perspektive.criteria import (
-    CriterionType, EmploymentPeriodParams, Outcome, Params, STATUS_NAMES, evaluate_employment_period, unknown,
+from perspektive.law import (
+    STATUS_NAMES,
+    CriterionType,
+    EmploymentPeriodParams,
+    Outcome,
+    Params,
+    Status,
+    de,
+    evaluate_employment_period,
+    hookimpl,
+    unknown,
 )
-from perspektive.facts import Status
-from perspektive.periods import de
-
 
 # --- Abs. 1a and Abs. 1 Nr. 1 Buchst. a: a completed training ------------------------------------------------
 

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from perspektive import hookimpl
-from perspektive.criteria import CriterionType, Outcome, Params, StatusDurationParams, evaluate_status_duration
-from perspektive.facts import Status
+from perspektive.law import (
+    CriterionType,
+    Outcome,
+    Params,
+    Status,
+    StatusDurationParams,
+    evaluate_status_duration,
+    hookimpl,
+)
 
 
 class DiscretionParams(Params):

@@ -9,9 +9,7 @@
 """
 from __future__ import annotations
 
-from perspektive import hookimpl
-from perspektive.family import family_request
-from perspektive.periods import birthday, de
+from perspektive.law import birthday, de, family_request, hookimpl
 
 WORKFLOW = "section_25a"
 FAMILY_BAR = "ausgeschlossen bei Verurteilungen über 50/90 Tagessätze, § 25a Abs. 3 AufenthG"

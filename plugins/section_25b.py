@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from perspektive import hookimpl
-from perspektive.criteria import (
-    CriterionType, EmploymentParams, Outcome, Params, StatusDurationParams, evaluate_employment,
+from perspektive.law import (
+    LEVELS,
+    CriterionType,
+    EmploymentParams,
+    Outcome,
+    Params,
+    StatusDurationParams,
+    evaluate_employment,
     evaluate_status_duration,
+    family_request,
+    hookimpl,
+    school_certificate_items,
 )
-from perspektive.facts import LEVELS
-from perspektive.family import family_request, school_certificate_items
 
 WORKFLOW = "section_25b"
 

@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from perspektive import hookimpl
-from perspektive.criteria import CriterionType, Outcome, Params, unknown
-from perspektive.family import school_certificate_items
-from perspektive.periods import de
+from perspektive.law import CriterionType, Outcome, Params, de, hookimpl, school_certificate_items, unknown
 
 WORKFLOW = "section_60d"
 

@@ -9,7 +9,7 @@ livelihood at the BAföG needs and a passport; § 60c is only a Duldung and asks
 """
 from __future__ import annotations
 
-from perspektive import hookimpl
+from perspektive.law import hookimpl
 
 OPEN = ("eligible", "eligible_from")
 TITLE_ONLY = {"livelihood": "Lebensunterhalt in Höhe des BAföG-Bedarfs", "passport": "Pass (Passpflicht)"}

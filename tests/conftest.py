@@ -16,14 +16,16 @@ import pytest  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 
 from perspektive import create_app  # noqa: E402
-from perspektive.engine import Engine  # noqa: E402
-from perspektive import totp  # noqa: E402
-from perspektive.models import User, db, is_postgres, migrate, utcnow  # noqa: E402
-from perspektive.openpgp import stop_agent  # noqa: E402
-from perspektive.users import create_user  # noqa: E402
+from perspektive.accounts import totp  # noqa: E402
+from perspektive.accounts.models import User  # noqa: E402
+from perspektive.accounts.users import create_user  # noqa: E402
+from perspektive.db import db, is_postgres, utcnow  # noqa: E402
+from perspektive.law.engine import Engine  # noqa: E402
+from perspektive.migrations import migrate  # noqa: E402
+from perspektive.referrals.openpgp import stop_agent  # noqa: E402
 
 # The browser fixtures (live server, chromium) live in their own module.
-pytest_plugins = ("tests.browser",)
+pytest_plugins = ("tests.common.browser",)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "perspektive" / "demo_data"
@@ -158,7 +160,7 @@ def demo_facts(name: str = "amina") -> dict:
 @pytest.fixture(scope="session")
 def pgp_key():
     """``pgp_key(kind, email, expire=..., faked_time=...)``: a real key, made once per session and argument set."""
-    from tests.pgp_keys import make_key
+    from tests.common.pgp_keys import make_key
 
     made = {}
 
@@ -176,7 +178,7 @@ def pgp_key():
 @pytest.fixture
 def smtp(app):
     """A real SMTP server on 127.0.0.1 that the app sends to (plain SMTP: a relay on the same host)."""
-    from tests.smtp_sink import start_sink
+    from tests.common.smtp_sink import start_sink
 
     controller, sink = start_sink()
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_SECURITY="none")
@@ -199,7 +201,7 @@ def authority_user(make_user):
 @pytest.fixture
 def contact(app, administrator, authority_user, pgp_key):
     """Herr Meier of the Ausländerbehörde, responsible for § 25b, with a confirmed brainpool key."""
-    from perspektive.contacts import add_contact, confirm_fingerprint
+    from perspektive.referrals.contacts import add_contact, confirm_fingerprint
 
     key = pgp_key("brainpoolP256r1", "m.meier@abh.example")
     with db.connection_context():

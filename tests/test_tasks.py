@@ -11,14 +11,16 @@ import sys
 import pytest
 
 from perspektive import create_app
-from perspektive.facts import parse_facts
-from perspektive.models import Document, db, migrate, utcnow
-from perspektive.records import create_client, store_document
-from perspektive.tasks import huey, purge_expired_documents
-
-from perspektive.users import create_user
-
-from .conftest import PASSWORD, ROOT, _drop_all, demo_facts
+from perspektive.accounts.users import create_user
+from perspektive.clients.records import create_client
+from perspektive.db import db, utcnow
+from perspektive.documents.models import Document
+from perspektive.documents.store import store_document
+from perspektive.documents.tasks import purge_expired_documents
+from perspektive.law.facts import parse_facts
+from perspektive.migrations import migrate
+from perspektive.tasks import huey
+from tests.conftest import PASSWORD, ROOT, _drop_all, demo_facts
 
 
 def _documents(counsellor):
@@ -78,13 +80,15 @@ def test_real_consumer_runs_the_task_and_arguments_hold_no_personal_data(consume
     assert "Amina" not in output and "Yousef" not in output
 
 
-def test_nightly_housekeeping_forgets_old_login_failures(app, dbconn, counsellor):
-    from perspektive.models import LoginAttempt
-    from perspektive.tasks import nightly_housekeeping
+def test_the_nightly_tasks_forget_old_login_failures_and_expired_documents(app, dbconn, counsellor):
+    from perspektive.accounts.models import LoginAttempt
+    from perspektive.accounts.tasks import forget_old_login_failures
+    from perspektive.documents.tasks import nightly_document_purge
 
     LoginAttempt.create(username="x", at=utcnow() - dt.timedelta(days=2))
     recent = LoginAttempt.create(username="x", at=utcnow())
     old, new = _documents(counsellor)
-    nightly_housekeeping()
+    forget_old_login_failures()
+    nightly_document_purge()
     assert [a.id for a in LoginAttempt.select()] == [recent.id]
     assert [d.id for d in Document.select()] == [new.id]

@@ -1,8 +1,7 @@
 """A test-only plugin: one criterion type, one extra workflow directory, and checklist and letter additions."""
 from pathlib import Path
 
-from perspektive import hookimpl
-from perspektive.criteria import CriterionType, Outcome, Params
+from perspektive.law import CriterionType, Outcome, Params, hookimpl
 
 HERE = Path(__file__).parent
 

@@ -1,0 +1,113 @@
+"""Staff accounts: creation, password checks and API tokens. Passwords are hashed with scrypt (werkzeug)."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from email.message import EmailMessage
+
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from perspektive import audit, mailer
+from perspektive.db import write_transaction
+
+from .models import ROLES, User
+
+log = logging.getLogger("perspektive.mail")
+
+MIN_PASSWORD_LENGTH = 12
+
+
+class UserError(ValueError):
+    pass
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"Passwort zu kurz: mindestens {MIN_PASSWORD_LENGTH} Zeichen (Password too short)")
+    if len(password) > 128:
+        raise UserError("Passwort zu lang: höchstens 128 Zeichen (Password too long)")
+
+
+def create_user(username: str, *, role: str, password: str, display_name: str, email: str = "",
+                phone: str = "", actor=None) -> User:
+    if role not in ROLES:
+        raise UserError(f"unbekannte Rolle {role!r} (erlaubt: {', '.join(ROLES)})")
+    if User.get_or_none(User.username == username):
+        raise UserError(f"Benutzername {username!r} ist vergeben")
+    check_password_policy(password)
+    user = User.create(username=username, role=role, display_name=display_name, email=email, phone=phone,
+                       password_hash=generate_password_hash(password), session_token=secrets.token_hex(16))
+    audit.record(actor or "cli", "user.create", "user", user.id, role)
+    return user
+
+
+def set_password(user: User, password: str, actor) -> None:
+    """A new password (within the policy); it ends every session of the account."""
+    check_password_policy(password)
+    with write_transaction():
+        user.password_hash = generate_password_hash(password)
+        rotate_session(user)
+        audit.record(actor, "user.password_set", "user", user.id)
+
+
+def verify_password(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
+def rotate_session(user: User) -> None:
+    """Invalidate every session of ``user`` (logout, password change, deactivation)."""
+    user.session_token = secrets.token_hex(16)
+    user.save()
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(user: User) -> str:
+    """A new bearer token for scripts; only its hash is stored, so it is shown once."""
+    token = "pk_" + secrets.token_urlsafe(32)
+    user.api_token_hash = _token_digest(token)
+    user.save()
+    audit.record(user, "user.api_token", "user", user.id)
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    if not token.startswith("pk_"):
+        return None
+    user = User.get_or_none(User.api_token_hash == _token_digest(token))
+    return user if user and user.active else None
+
+
+def reset_second_factor(user: User, actor) -> None:
+    """Forget the user's authenticator (lost phone): the next login enrols a new one. Ends every session."""
+    user.totp_secret = None
+    user.totp_confirmed_at = None
+    user.totp_last_step = None
+    rotate_session(user)
+    audit.record(actor, "user.second_factor_reset", "user", user.id)
+
+
+def notify_administrators(subject: str, text: str) -> int:
+    """A plain notice to every active administrator with an address. Notices never hold client data; a failure
+    is logged, not raised, because the notice accompanies something already recorded elsewhere."""
+    from perspektive.accounts.models import User
+
+    config = current_app.config
+    addresses = [u.email for u in User.select().where((User.role == "administrator") & User.active & (User.email != ""))]
+    if not addresses:
+        return 0
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = ", ".join(addresses)
+    message["Subject"] = f"[Perspektive] {subject}"
+    message.set_content(text)
+    try:
+        mailer.send(message.as_bytes(), addresses, config)
+    except mailer.MailError as exc:
+        log.warning("administrator notice not sent: %s", exc)
+        return 0
+    return len(addresses)

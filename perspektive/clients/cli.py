@@ -1,0 +1,61 @@
+"""Clients on the command line: ``clients import FILE.json`` and ``clients export ID``, and the reading of a
+facts file that every command taking one shares."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from perspektive import audit
+from perspektive.accounts import counsellor_named
+from perspektive.commandline import fail
+from perspektive.db import db
+from perspektive.law import FactsError, parse_facts
+
+from .models import Client
+from .records import create_client, export_facts
+
+clients_cli = AppGroup("clients", help="Mandantinnen und Mandanten importieren und exportieren.")
+
+
+def read_facts_file(path: str):
+    """The facts in a JSON file, or exit 2 naming the file and every field that is wrong."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{path}: nicht lesbar ({exc.__class__.__name__})")
+    except json.JSONDecodeError as exc:
+        fail(f"{path}: kein gültiges JSON (Zeile {exc.lineno}, Spalte {exc.colno}: {exc.msg})")
+    try:
+        return parse_facts(data)
+    except FactsError as exc:
+        for error in exc.errors:
+            click.echo(f"{path}: {error['field'] or '(Wurzel)'}: {error['reason']}", err=True)
+        sys.exit(2)
+
+
+@clients_cli.command("import", help="Fakten aus FILE.json speichern; gibt die Id aus.")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--counsellor", help="zuständige Beraterin / zuständiger Berater (Benutzername)")
+def clients_import(file, counsellor):
+    facts = read_facts_file(file)
+    with db.connection_context():
+        client = create_client(facts, counsellor_named(counsellor), actor="cli")
+    click.echo(client.id)
+
+
+@clients_cli.command("export", help="Die Fakten einer Mandantin / eines Mandanten als JSON ausgeben.")
+@click.argument("client_id", type=int)
+def clients_export(client_id):
+    with db.connection_context():
+        client = Client.get_or_none(Client.id == client_id)
+        if client is None:
+            fail(f"keine Mandantin / kein Mandant mit der Id {client_id}")
+        audit.record("cli", "client.export", "client", client.id)
+        click.echo(json.dumps(export_facts(client), ensure_ascii=False, indent=2))
+
+
+COMMANDS = (clients_cli,)

@@ -1,0 +1,156 @@
+"""A client's facts grouped and worded as a counsellor reads them: on the client page and in the case summary.
+
+``SECTIONS`` is the one list of which fact belongs to which group; the group forms (``fact_forms``) edit exactly
+these groups, so a fact shown in a group is also changed there.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from perspektive.law import VALUE_LABELS, CaseFacts, de, describe_days, label_of
+
+
+@dataclass(frozen=True)
+class Table:
+    """A list fact (``status_history`` ...) shown as a table: (heading, attribute) per column. In the ``to``
+    column an empty value means "still running", not "unknown"."""
+
+    path: str
+    columns: tuple[tuple[str, str], ...]
+
+    def cells(self, row) -> list[str]:
+        return [show(getattr(row, attr)) if attr != "to" or row.to else "laufend" for _, attr in self.columns]
+
+
+class Section(NamedTuple):
+    """One group of facts as a counsellor thinks of them; ``id`` names its form (``facts.edit_group``)."""
+
+    id: str
+    title: str
+    title_en: str
+    items: tuple[str | Table, ...]
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("person", "Person", "Person", (
+        "person.given_name", "person.family_name", "person.date_of_birth", "person.gender", "person.nationality",
+        "person.language", "person.address", "person.abh_file_number")),
+    Section("stay", "Aufenthalt & Status-Verlauf", "Stay and status history", (
+        "entry_date",
+        Table("status_history", (("Status", "status"), ("von", "from_"), ("bis", "to"))),
+        "asylum_rejected_manifestly_unfounded", "expulsion_order", "concrete_removal_measures",
+        "departure_impossible.impossible", "departure_impossible.end_foreseeable",
+        "departure_impossible.own_fault")),
+    Section("identity", "Identität", "Identity", (
+        "identity.clarified_on", "identity.passport_valid_until", "identity.reasonable_measures_taken",
+        "identity.measures_taken_on", "own_identity_deception", "obstructs_removal")),
+    Section("language", "Sprache & Integration", "Language and integration", (
+        "german.oral", "german.written", "basic_knowledge_of_order", "fdgo_declaration",
+        "integration_prognosis_positive", "integration_course_obliged", "integration_course_completed",
+        "school.successful_years_in_germany", "school.qualification_in_germany", "in_education")),
+    Section("work", "Arbeit & Lebensunterhalt", "Work and livelihood", (
+        Table("employment", (("von", "from_"), ("bis", "to"), ("Stunden/Woche", "hours_per_week"),
+                             ("sozialversicherungspflichtig", "socially_insured"),
+                             ("entspricht der Qualifikation", "matches_qualification"))),
+        "employment_ban_60a_6", "livelihood.secured", "livelihood.predominantly_secured",
+        "livelihood.positive_prognosis", "livelihood.monthly_means_eur", "housing_sufficient",
+        "prevented_by_illness_disability_or_age")),
+    Section("family", "Familie", "Family", (
+        "household.spouse_or_partner", "household.lives_with_parents",
+        Table("household.minor_children", (("Geburtsdatum", "date_of_birth"),
+                                           ("Schulbesuch nachgewiesen", "school_attendance_proven"))))),
+    Section("convictions", "Verurteilungen", "Convictions", (
+        Table("convictions", (("Datum", "date"), ("vorsätzlich", "intentional"),
+                              ("nur ausländerrechtliche Straftat", "foreigner_only_offence"),
+                              ("Tagessätze", "fine_daily_rates"), ("Freiheitsstrafe (Monate)", "prison_months"),
+                              ("zur Bewährung", "suspended"), ("Jugendstrafe", "youth_custody"),
+                              ("andere jugendrechtliche Sanktion", "juvenile_sanction"))),
+        "extremism_indications")),
+    Section("training", "Ausbildung", "Training", (
+        "training.kind", "training.start_date", "training.end_date", "training.registration_applied",
+        "training.school_based", "training.started_during_asylum", "training.completed_on")),
+)
+
+
+def show(value) -> str:
+    """A fact as a counsellor reads it; ``None`` is "unbekannt", which is not "nein"."""
+    if value is None:
+        return "unbekannt"
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, dt.date):
+        return de(value)
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    if isinstance(value, str):
+        return VALUE_LABELS.get(value, value)
+    return str(value)
+
+
+def _get(facts: CaseFacts, path: str):
+    value = facts
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def fact_sections(facts: CaseFacts) -> list[dict]:
+    """The facts grouped for the client page: each item is a row (label, value) or a table."""
+    sections = []
+    for section_id, title, title_en, items in SECTIONS:
+        entries = []
+        for item in items:
+            if isinstance(item, Table):
+                rows = _get(facts, item.path)
+                entries.append({"path": item.path, "label": label_of(item.path),
+                                "headings": [h for h, _ in item.columns],
+                                "rows": None if rows is None else [item.cells(row) for row in rows]})
+            else:
+                value = _get(facts, item)
+                entries.append({"path": item, "label": label_of(item), "value": show(value),
+                                "known": value is not None})
+        sections.append({"id": section_id, "title": title, "title_en": title_en, "entries": entries})
+    return sections
+
+
+def status_timeline(facts: CaseFacts, today: dt.date) -> list[dict]:
+    """The stay as a chronological list: the entry, each status period, and the gaps a counsellor has to ask
+    about (between two periods, between the entry and the first period, after a period that ended).
+
+    Every item has ``kind`` (``entry``, ``period``, ``gap``), ``from`` and ``to`` (``None``: still running) and
+    ``length`` in words; a period also has its German ``status`` and ``current`` (today falls in it).
+    """
+    periods = list(facts.status_history or ())
+    items: list[dict] = []
+    if facts.entry_date:
+        items.append({"kind": "entry", "from": facts.entry_date, "to": facts.entry_date, "length": ""})
+    previous_end = facts.entry_date - dt.timedelta(days=1) if facts.entry_date else None
+    for period in periods:
+        if previous_end is not None and period.from_ > previous_end + dt.timedelta(days=1):
+            items.append(_gap(previous_end + dt.timedelta(days=1), period.from_ - dt.timedelta(days=1)))
+        end = period.to or today
+        items.append({"kind": "period", "status": show(period.status), "from": period.from_, "to": period.to,
+                      "current": period.from_ <= today and (period.to is None or today <= period.to),
+                      "length": _length(period.from_, end)})
+        previous_end = period.to
+        if previous_end is None:
+            break  # only the last period may be open (facts.py)
+    if periods and previous_end is not None and previous_end < today:
+        items.append(_gap(previous_end + dt.timedelta(days=1), None, today))
+    return items
+
+
+def _gap(start: dt.date, end: dt.date | None, today: dt.date | None = None) -> dict:
+    return {"kind": "gap", "from": start, "to": end, "length": _length(start, end or today)}
+
+
+def _length(first: dt.date, last: dt.date) -> str:
+    """How long from ``first`` to ``last`` (both days counted), roughly: days below a month, else months/years."""
+    days = (last - first).days + 1
+    if days <= 0:
+        return ""
+    if days < 31:
+        return f"{days} Tag{'e' if days != 1 else ''}"
+    return describe_days(days)

@@ -1,0 +1,70 @@
+"""The facts as forms for counsellors: a new client from the essentials of a first conversation, and one form per
+group of facts (person, stay and status history, identity, ...), prefilled with what is recorded.
+
+A refused form comes back with status 422, everything typed kept and each error next to its input. "Weitere
+Zeile" re-renders the form with one more empty row and saves nothing; only "Speichern" saves, and saving goes
+through ``records`` (which announces the change, and the follow-ups recompute). The JSON editor (``web.edit_facts``) stays for experts.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from perspektive.accounts import me, role_required
+
+from . import fact_forms, records
+from .fact_forms import FactsForm, FactsFormInvalid
+
+bp = Blueprint("facts", __name__, template_folder="templates")
+
+
+def own_client(user, client_id):
+    """``user``'s client; anyone else's is a plain 404, as a missing one is (``records`` audits the attempt)."""
+    try:
+        return records.client_for(user, client_id)
+    except records.NotFound:
+        abort(404)
+
+
+def _page(form: FactsForm, client=None, status: int = 200):
+    action = (url_for("facts.edit_group", client_id=client.id, group=form.group.id) if client
+              else url_for("facts.new_client"))
+    return render_template("facts_group.html", form=form, client=client, action=action,
+                           countries=fact_forms.COUNTRIES, languages=fact_forms.LANGUAGES), status
+
+
+@bp.route("/clients/new", methods=["GET", "POST"], endpoint="new_client")
+@role_required("counsellor")
+def new_client():
+    group = fact_forms.NEW_CLIENT
+    if request.method == "GET":
+        return _page(FactsForm.from_facts(group, {}))
+    form = FactsForm.from_request(group, request.form)
+    try:
+        facts = form.to_facts({})
+    except FactsFormInvalid:
+        return _page(form, status=422)
+    client = records.create_client(facts, me())
+    flash(f"Mandant/in {client.reference} angelegt. (Client created.)", "info")
+    return redirect(url_for("web.client", client_id=client.id))
+
+
+@bp.route("/clients/<int:client_id>/facts/<group>", methods=["GET", "POST"], endpoint="edit_group")
+@role_required("counsellor")
+def edit_group(client_id: int, group: str):
+    client = own_client(me(), client_id)
+    spec = fact_forms.GROUPS.get(group)
+    if spec is None:
+        abort(404)
+    if request.method == "GET":
+        return _page(FactsForm.from_facts(spec, records.export_facts(client)), client)
+    form = FactsForm.from_request(spec, request.form)
+    if request.form.get("add_row"):
+        form.add_row(request.form["add_row"])
+        return _page(form, client)
+    try:
+        facts = form.to_facts(records.export_facts(client))
+    except FactsFormInvalid:
+        return _page(form, client, 422)
+    records.update_facts(client, facts, me())
+    flash("Fakten gespeichert, Fristen neu berechnet. (Facts saved, follow-ups recomputed.)", "info")
+    return redirect(url_for("web.client", client_id=client.id, _anchor=f"fakten-{spec.id}"))

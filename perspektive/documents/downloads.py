@@ -1,0 +1,41 @@
+"""A letter as an HTTP download (.docx or PDF), kept as a document of its client: the client page, the case page
+and the API share these."""
+from __future__ import annotations
+
+import datetime as dt
+from io import BytesIO
+
+from flask import current_app, send_file
+
+from perspektive.law import CaseFacts
+
+from . import pdf
+from .letters import letter_filename, render_letter
+from .store import store_document
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def letter_download(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str, user, client=None):
+    """The .docx as a download; kept as a Document of ``client`` when there is one."""
+    data = render_letter(workflow_id, facts, on, letter, counsellor=user)
+    if client is not None:
+        store_document(client, workflow_id, letter, data, user)
+    response = send_file(BytesIO(data), mimetype=DOCX, as_attachment=True,
+                         download_name=letter_filename(workflow_id, letter, on), max_age=0)
+    response.headers["Cache-Control"] = "no-store"  # personal data: never kept by a browser or proxy cache
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def pdf_download(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str, user, client):
+    """The letter as PDF (LibreOffice, ``pdf``); only its .docx is kept, as for a .docx download."""
+    data = render_letter(workflow_id, facts, on, letter, counsellor=user)
+    timeout = current_app.config.get("PDF_TIMEOUT_SECONDS", pdf.DEFAULT_TIMEOUT_SECONDS)
+    converted = pdf.docx_to_pdf(data, timeout=timeout)
+    store_document(client, workflow_id, letter, data, user)
+    name = letter_filename(workflow_id, letter, on).removesuffix(".docx") + ".pdf"
+    response = send_file(BytesIO(converted), mimetype=pdf.PDF, as_attachment=True, download_name=name, max_age=0)
+    response.headers["Cache-Control"] = "no-store"  # personal data: never kept by a browser or proxy cache
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

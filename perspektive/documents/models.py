@@ -1,0 +1,43 @@
+"""Generated letters and checklists, and the state of a case's checklist items."""
+from __future__ import annotations
+
+import peewee as pw
+
+from perspektive.accounts.models import User
+from perspektive.clients.models import Case, Client
+from perspektive.db import BaseModel, utcnow
+
+
+class Document(BaseModel):
+    """A generated letter or checklist; the bytes are kept by ``perspektive.records`` under DATA_DIR."""
+
+    client = pw.ForeignKeyField(Client, backref="documents", on_delete="CASCADE")
+    workflow = pw.CharField(max_length=60)
+    kind = pw.CharField(max_length=40)
+    storage_key = pw.CharField(max_length=64, unique=True)
+    sha256 = pw.CharField(max_length=64)
+    size = pw.IntegerField()
+    created_at = pw.DateTimeField(default=utcnow, index=True)
+    created_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
+
+
+
+class ChecklistTick(BaseModel):
+    """The state of one checklist item of a case: ticked off, a note, the day the document expires.
+
+    ``item`` is the checklist item's id in the workflow file (or a plugin's); an item the workflow drops later
+    keeps its row, so nothing a counsellor recorded is lost.
+    """
+
+    case = pw.ForeignKeyField(Case, backref="ticks", on_delete="CASCADE")
+    item = pw.CharField(max_length=80)
+    done = pw.BooleanField(default=False)
+    note = pw.CharField(max_length=500, default="")
+    expires_on = pw.DateField(null=True)
+    updated_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    updated_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("case", "item"), True),)
+
+

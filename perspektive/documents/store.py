@@ -1,0 +1,56 @@
+"""The one place where generated documents (letters, checklists) are kept, read and deleted.
+
+Callers never touch the files under DATA_DIR/documents directly, so that encryption at rest can go in here
+without touching them. Files get generated names, never one a user supplied.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from pathlib import Path
+
+from flask import current_app
+
+from perspektive import audit
+from perspektive.accounts.models import User
+from perspektive.clients.models import Client
+from perspektive.db import write_transaction
+
+from .models import Document
+
+
+def _documents_dir() -> Path:
+    path = Path(current_app.config["DATA_DIR"]) / "documents"
+    path.mkdir(mode=0o700, exist_ok=True)
+    return path
+
+
+def store_document(client: Client, workflow: str, kind: str, data: bytes, actor: User | None) -> Document:
+    """Keep a generated document under a generated name (never a user-supplied one)."""
+    key = secrets.token_hex(16)
+    path = _documents_dir() / key
+    fd_path = path.with_suffix(".part")
+    fd_path.write_bytes(data)
+    fd_path.chmod(0o600)
+    fd_path.replace(path)
+    with write_transaction():
+        doc = Document.create(client=client, workflow=workflow, kind=kind, storage_key=key,
+                              sha256=hashlib.sha256(data).hexdigest(), size=len(data), created_by=actor)
+        audit.record(actor or "cli", "document.create", "document", doc.id, f"{workflow}/{kind}")
+    return doc
+
+
+def read_document(doc: Document) -> bytes:
+    return (_documents_dir() / doc.storage_key).read_bytes()
+
+
+def delete_documents_older_than(cutoff) -> int:
+    """Remove generated documents created before ``cutoff`` (rows and files); returns how many."""
+    removed = 0
+    for doc in Document.select().where(Document.created_at < cutoff):
+        (_documents_dir() / doc.storage_key).unlink(missing_ok=True)
+        doc.delete_instance()
+        removed += 1
+    if removed:
+        audit.record(None, "document.retention_purge", "document", "", f"{removed} removed")
+    return removed

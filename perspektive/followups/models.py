@@ -1,0 +1,54 @@
+"""Follow-ups as rows, and the counsellors' calendar feeds."""
+from __future__ import annotations
+
+import peewee as pw
+
+from perspektive.accounts.models import User
+from perspektive.clients.models import Case, Client
+from perspektive.db import BaseModel, utcnow
+
+FOLLOWUP_STATES = ("open", "done", "dismissed")
+
+
+class FollowUpRecord(BaseModel):
+    """A follow-up of one client, kept so that a person acts on it: the date a workflow rule or plugin computed,
+    its state, and the reminders sent for it.
+
+    Rows are written only by ``perspektive.followup_records`` (recomputed when facts change, a case closes, and
+    daily). ``kind`` is the rule id; ``(client, workflow, kind)`` is unique, so a moved date updates its row and
+    ``previous_due``/``change_note`` tell the counsellor why. ``state_by`` is empty when the system closed the row
+    (its basis is gone, its case closed). ``text`` and ``citation`` come from the rule and hold no personal data.
+    """
+
+    client = pw.ForeignKeyField(Client, backref="followups", on_delete="CASCADE")
+    case = pw.ForeignKeyField(Case, null=True, backref="followups", on_delete="SET NULL")
+    workflow = pw.CharField(max_length=60, default="")  # "" for a follow-up that concerns every path
+    kind = pw.CharField(max_length=80)
+    due = pw.DateField(index=True)
+    text = pw.CharField(max_length=500)
+    citation = pw.CharField(max_length=200)
+    basis = pw.CharField(max_length=500)
+    remind_days_before = pw.CharField(max_length=100)  # comma-separated, e.g. "60,14"
+    state = pw.CharField(max_length=20, default="open", choices=[(s, s) for s in FOLLOWUP_STATES], index=True)
+    state_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    state_at = pw.DateTimeField(null=True)
+    state_note = pw.CharField(max_length=500, default="")
+    previous_due = pw.DateField(null=True)
+    change_note = pw.CharField(max_length=500, default="")
+    changed_at = pw.DateTimeField(null=True)
+    next_reminder_on = pw.DateField(null=True, index=True)
+    reminded_on = pw.DateField(null=True)  # the reminder day last sent for
+    reminder_lease_until = pw.DateTimeField(null=True)
+    created_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("client", "workflow", "kind"), True),)
+
+
+class CalendarFeed(BaseModel):
+    """A counsellor's iCalendar feed: only the SHA-256 of its secret token is kept (the URL is shown once)."""
+
+    user = pw.ForeignKeyField(User, unique=True, on_delete="CASCADE", backref="calendar_feed")
+    token_hash = pw.CharField(max_length=64, unique=True)
+    created_at = pw.DateTimeField(default=utcnow)
+

@@ -1,0 +1,37 @@
+"""The law: the facts model, periods under §§ 187-193 BGB, criteria, rules, workflows, and the engine that assesses
+a client over them. Plugins and the other capabilities import what they need from here, never from a module
+inside; ``law`` itself imports nothing else of Perspektive (import-linter's ``law-stands-alone`` contract)."""
+from .criteria import CriterionType, Outcome, Params, unknown
+from .criteria_person import EmploymentParams, evaluate_employment
+from .criteria_stay import STATUS_NAMES, StatusDurationParams, evaluate_status_duration
+from .criteria_work import EmploymentPeriodParams, evaluate_employment_period
+from .engine import ChecklistEntry, Engine, UnknownWorkflow, current_engine
+from .fact_labels import COUNTRY_NAMES, LANGUAGE_NAMES, VALUE_LABELS, label_of
+from .facts import LEVELS, CaseFacts, FactsError, Person, Status, fact_paths, json_schema, parse_facts
+from .family import family_request, school_certificate_items
+from .followup_rules import FollowUp
+from .periods import (
+    GERMANY,
+    add_months,
+    birthday,
+    de,
+    describe_days,
+    non_working_reason,
+    now_in_germany,
+    today_in_germany,
+)
+from .plugins import hookimpl
+from .rules import Assessment, CriterionResult, assess, assessment_document, in_order_of_use
+from .workflows import LETTER_NAMES, LETTERS, WORKFLOW_ID, Workflow, WorkflowError, parse_workflow
+
+__all__ = [
+    "COUNTRY_NAMES", "GERMANY", "LANGUAGE_NAMES", "LETTERS", "LETTER_NAMES", "LEVELS", "STATUS_NAMES",
+    "VALUE_LABELS", "WORKFLOW_ID", "Assessment", "CaseFacts", "ChecklistEntry", "CriterionResult", "CriterionType",
+    "EmploymentParams", "EmploymentPeriodParams", "Engine", "FactsError", "FollowUp", "Outcome", "Params",
+    "Person", "Status", "StatusDurationParams", "UnknownWorkflow", "Workflow", "WorkflowError", "add_months",
+    "assess", "assessment_document", "birthday", "current_engine", "de", "describe_days", "evaluate_employment",
+    "evaluate_employment_period", "evaluate_status_duration", "fact_paths", "family_request", "hookimpl",
+    "in_order_of_use", "json_schema", "label_of", "non_working_reason", "now_in_germany", "parse_facts",
+    "parse_workflow",
+    "school_certificate_items", "today_in_germany", "unknown",
+]

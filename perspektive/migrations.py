@@ -1,0 +1,71 @@
+"""The migrations that create and change every capability's tables.
+
+Migrations are numbered functions applied in order and recorded in ``schema_migration``; a later schema change is
+a new function (using ``playhouse.migrate``), never an edit of an applied one, so data is never wiped. This module
+sits above the capabilities: it is the one place that knows all their models.
+"""
+from __future__ import annotations
+
+import peewee as pw
+
+from perspektive.accounts.models import LoginAttempt, User
+from perspektive.audit import AuditEvent
+from perspektive.clients.models import Case, Client, Consultation, FactsRevision
+from perspektive.db import BaseModel, db, utcnow, write_transaction
+from perspektive.documents.models import ChecklistTick, Document
+from perspektive.followups.models import CalendarFeed, FollowUpRecord
+from perspektive.referrals.models import AuthorityContact, Consent, Outbox, Referral
+
+
+class SchemaMigration(BaseModel):
+    version = pw.IntegerField(primary_key=True)
+    applied_at = pw.DateTimeField(default=utcnow)
+
+
+def _initial(database):
+    database.create_tables([User, Client, FactsRevision, Case, Document, Consultation, AuditEvent, LoginAttempt])
+
+
+def _referrals(database):
+    database.create_tables([AuthorityContact, Consent, Referral, Outbox])
+
+
+def _followups(database):
+    database.create_tables([FollowUpRecord, CalendarFeed])
+
+
+def _workplace(database):
+    """Second factor on users, checklist state per case, when a consultation was recorded.
+
+    Migration 1 creates tables from today's models, so a fresh database already has the new columns: only a
+    database made before this migration gets them added."""
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as apply
+
+    migrator = SchemaMigrator.from_database(database)
+    new_columns = [(User, User.totp_secret), (User, User.totp_confirmed_at), (User, User.totp_last_step),
+                   (Consultation, Consultation.created_at)]
+    for model, column in new_columns:
+        table = model._meta.table_name
+        if column.column_name not in {c.name for c in database.get_columns(table)}:
+            apply(migrator.add_column(table, column.column_name, column))
+    database.create_tables([ChecklistTick])
+
+
+MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace)]
+
+
+def migrate(database=db) -> list[int]:
+    """Apply pending migrations in order; returns the versions applied."""
+    applied = []
+    with write_transaction():
+        database.create_tables([SchemaMigration])
+        done = {m.version for m in SchemaMigration.select()}
+        for version, step in MIGRATIONS:
+            if version in done:
+                continue
+            step(database)
+            SchemaMigration.create(version=version)
+            applied.append(version)
+    return applied
+

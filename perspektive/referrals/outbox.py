@@ -1,0 +1,301 @@
+"""Referrals to authority contacts through a transactional outbox (shared/security-checklist.md, rows 24-30).
+
+1. ``record_referral`` checks the contact's key and the client's consent, then writes the referral and its outbox
+   row in one transaction; ``tasks.queue_referral`` then queues the Huey task with the referral's id.
+2. ``deliver`` (the task) claims the outbox row with a lease, renders the documents, encrypts the note and the
+   attachments to the contact's pinned fingerprint and stores the ciphertext in the same transaction that wipes the
+   note: from then on the server holds only ciphertext. It sends the PGP/MIME message with the referral's id as
+   Message-ID and marks the referral sent. Mail errors retry with growing delays, up to ``REFERRAL_MAX_ATTEMPTS``;
+   key and document errors fail at once. A failure is shown to the counsellor and announced to administrators.
+3. The sweep (periodic, ``tasks.sweep``) re-queues every row whose lease ran out or that Huey lost: a worker killed mid-send leaves
+   its lease behind, and Huey drops a task it had dequeued. SMTP can not be exactly-once, so a resend can deliver a
+   second copy; it is byte for byte the same message, with the same Message-ID.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+import uuid
+
+import peewee as pw
+from flask import current_app
+
+from perspektive import audit, mailer
+from perspektive.accounts import notify_administrators
+from perspektive.accounts.models import User
+from perspektive.clients import load_facts
+from perspektive.clients.models import Client
+from perspektive.db import utcnow, write_transaction
+from perspektive.documents import (
+    SUMMARY_FILENAME,
+    LetterError,
+    letter_filename,
+    render_letter,
+    render_summary,
+)
+from perspektive.law import current_engine, in_order_of_use, today_in_germany
+
+from .consents import ConsentError, consent_covering, document_kinds
+from .contacts import key_problem, keyring, responsible_for
+from .models import AuthorityContact, Outbox, Referral
+from .openpgp import KeyProblem
+from .pgpmime import Attachment, encrypted_message, inner_entity
+
+log = logging.getLogger("perspektive.referrals")
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+LETTER_OF_KIND = {"letter": "antrag", "checklist": "checkliste"}
+MAX_NOTE_LENGTH = 10_000
+MAX_RETRY_DELAY = 3600
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ReferralError(ValueError):
+    """The referral can not be queued; the message says why."""
+
+
+class NotFound(LookupError):
+    """No such referral for this user."""
+
+
+def record_referral(*, client: Client, contact: AuthorityContact, counsellor: User, documents, note: str = "",
+                   workflow: str | None = None, on: dt.date | None = None, actor=None) -> Referral:
+    """Write the referral and its outbox row in one transaction (``tasks.queue_referral`` queues the delivery)."""
+    on = on or today_in_germany()
+    try:
+        kinds = document_kinds(documents)
+        if not kinds:
+            raise ReferralError("Bitte mindestens eine Unterlage wählen. (Choose at least one document.)")
+        _check_note(note)
+        _check_workflow(workflow, kinds)
+        problem = key_problem(contact)
+        if problem:
+            raise ReferralError(f"An {contact.name} kann nicht übermittelt werden: {problem}")
+        consent = consent_covering(client, contact, kinds, on)
+    except ConsentError as exc:
+        raise ReferralError(str(exc)) from None
+    with write_transaction():
+        referral = Referral.create(id=uuid.uuid4().hex, client=client, contact=contact, counsellor=counsellor,
+                                   consent=consent, workflow=workflow or None, documents=",".join(kinds),
+                                   documents_on=on)
+        Outbox.create(referral=referral, note=canonical_text(note))
+        audit.record(actor or counsellor, "referral.queue", "referral", referral.id,
+                     f"contact {contact.id}; {','.join(kinds)}")
+    return referral
+
+
+def canonical_text(note: str) -> str:
+    """MIME's canonical form of text (RFC 2046): lines end in CRLF, as browsers submit a textarea anyway. What the
+    authority decrypts is then exactly this text."""
+    return note.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
+
+
+def proposed_workflow(client: Client, contact: AuthorityContact, on: dt.date) -> str | None:
+    """The first of the client's paths, in the order the client page shows them, that ``contact`` handles; else the
+    first path overall."""
+    paths = [a.workflow for a in in_order_of_use(current_engine().assess(load_facts(client), on))]
+    handled = set(responsible_for(contact))
+    return next((w for w in paths if w in handled), paths[0] if paths else None)
+
+
+def _check_note(note: str) -> None:
+    if len(note) > MAX_NOTE_LENGTH:
+        raise ReferralError(f"Die Nachricht ist zu lang (höchstens {MAX_NOTE_LENGTH} Zeichen). (Note too long.)")
+    if _CONTROL.search(note):
+        raise ReferralError("Die Nachricht enthält Steuerzeichen. (Note contains control characters.)")
+
+
+def _check_workflow(workflow: str | None, kinds: list[str]) -> None:
+    if workflow and workflow not in current_engine().workflows:
+        raise ReferralError(f"Unbekannter Workflow {workflow!r}.")
+    if not workflow and set(kinds) & set(LETTER_OF_KIND):
+        raise ReferralError("Für Antrag oder Checkliste bitte den Weg (Workflow) angeben. "
+                            "(Letter and checklist need a workflow.)")
+
+
+# --- delivery (runs in the task consumer) -----------------------------------------------------------------------
+
+def message_id(referral: Referral) -> str:
+    domain = current_app.config["MAIL_FROM"].rpartition("@")[2] or "perspektive.invalid"
+    return f"<{referral.id}@{domain}>"
+
+
+def _subject(referral: Referral) -> str:
+    """No personal data: only the organisation's name and the referral's short reference."""
+    return f"Fallübermittlung {current_app.config['ORGANISATION_NAME']} (Vorgang {referral.id[:8].upper()})"
+
+
+def deliver(referral_id: str) -> str:
+    """Deliver one referral if its outbox row is free to claim; returns what happened (for logs and tests)."""
+    now = utcnow()
+    if not _claim(referral_id, now):
+        return "not_claimed"
+    referral = Referral.get_by_id(referral_id)
+    contact = referral.contact
+    try:
+        problem = key_problem(contact, now)
+        if problem:
+            raise KeyProblem(problem)
+        ring = keyring()
+        if referral.ciphertext is None:
+            _encrypt(referral, ring, now)
+        else:
+            ring.check(contact.fingerprint, contact.public_key, now)  # revoked or expired since: do not send
+        mailer.send(wire_message(referral), [contact.email])
+    except KeyProblem as exc:
+        return _fail(referral, f"Schlüssel: {exc}", "key")
+    except LetterError as exc:
+        return _fail(referral, f"Unterlage: {exc}", "document")
+    except mailer.MailError as exc:
+        return _retry_or_fail(referral, str(exc))
+    return _mark_sent(referral)
+
+
+def _claim(referral_id: str, now: dt.datetime) -> bool:
+    """Take the outbox row for one lease, unless another worker holds it or its next attempt is not due."""
+    lease = dt.timedelta(seconds=current_app.config["REFERRAL_LEASE_SECONDS"])
+    with write_transaction():
+        claimed = Outbox.update(lease_until=now + lease).where(
+            (Outbox.referral == referral_id) & (Outbox.next_attempt_at <= now)
+            & (Outbox.lease_until.is_null() | (Outbox.lease_until < now))).execute()
+        if claimed:
+            Referral.update(attempts=Referral.attempts + 1).where(Referral.id == referral_id).execute()
+    return bool(claimed)
+
+
+def _attachments(referral: Referral) -> list[Attachment]:
+    facts = load_facts(referral.client)
+    on = referral.documents_on
+    items = []
+    for kind in referral.documents.split(","):
+        if kind == "summary":
+            data = render_summary(facts, on, current_app.config["ORGANISATION_NAME"])
+            items.append(Attachment(SUMMARY_FILENAME, "text/plain", data))
+        else:
+            letter = LETTER_OF_KIND[kind]
+            data = render_letter(referral.workflow, facts, on, letter, referral.counsellor)
+            items.append(Attachment(letter_filename(referral.workflow, letter, on), DOCX, data))
+    return items
+
+
+def _encrypt(referral: Referral, ring, now: dt.datetime) -> None:
+    """Render, encrypt, and keep the ciphertext; the plaintext note goes in the same transaction."""
+    outbox = Outbox.get(Outbox.referral == referral)
+    attachments = _attachments(referral)
+    contact = referral.contact
+    ciphertext = ring.encrypt(inner_entity(outbox.note or "", attachments), contact.fingerprint,
+                              contact.public_key, now)
+    with write_transaction():
+        referral.ciphertext, referral.built_at = ciphertext, now
+        referral.manifest = json.dumps([{"name": a.filename, "size": len(a.data),
+                                         "sha256": hashlib.sha256(a.data).hexdigest()} for a in attachments])
+        referral.save()
+        Outbox.update(note=None).where(Outbox.referral == referral).execute()
+
+
+def wire_message(referral: Referral) -> bytes:
+    """The PGP/MIME message as sent; the same bytes on every attempt."""
+    return encrypted_message(referral.ciphertext, message_id=message_id(referral),
+                             sender=current_app.config["MAIL_FROM"], recipient=referral.contact.email,
+                             subject=_subject(referral), date=referral.built_at)
+
+
+def _mark_sent(referral: Referral) -> str:
+    with write_transaction():
+        Outbox.delete().where(Outbox.referral == referral).execute()
+        referral.status, referral.sent_at, referral.last_error = "sent", utcnow(), ""
+        referral.save()
+        audit.record(None, "referral.send_attempt", "referral", referral.id, f"attempt {referral.attempts}: sent")
+    return "sent"
+
+
+def _retry_or_fail(referral: Referral, reason: str) -> str:
+    config = current_app.config
+    attempts = referral.attempts
+    if attempts >= config["REFERRAL_MAX_ATTEMPTS"]:
+        return _fail(referral, f"{reason} – aufgegeben nach {attempts} Versuchen. (Gave up.)", "mail")
+    delay = min(config["REFERRAL_RETRY_SECONDS"] * 2 ** (attempts - 1), MAX_RETRY_DELAY)
+    with write_transaction():
+        Outbox.update(lease_until=None, next_attempt_at=utcnow() + dt.timedelta(seconds=delay)).where(
+            Outbox.referral == referral).execute()
+        referral.status, referral.last_error = "retrying", reason
+        referral.save()
+        audit.record(None, "referral.send_attempt", "referral", referral.id,
+                     f"attempt {attempts}: mail failed, retry in {delay} s")
+    return "retrying"
+
+
+def _fail(referral: Referral, reason: str, kind: str) -> str:
+    """The end of the road: the reason is kept for the counsellor, and administrators hear of it."""
+    with write_transaction():
+        Outbox.delete().where(Outbox.referral == referral).execute()  # the plaintext note goes with it
+        referral.status, referral.last_error = "failed", reason[:500]
+        referral.save()
+        audit.record(None, "referral.send_attempt", "referral", referral.id,
+                     f"attempt {referral.attempts}: failed ({kind})")
+    contact = referral.contact
+    notify_administrators(
+        "Fallübermittlung fehlgeschlagen",
+        f"Die Fallübermittlung {referral.id} an {contact.name} ({contact.department or 'ohne Abteilung'}) ist "
+        f"fehlgeschlagen.\n\nGrund: {reason}\n\nDie Beraterin / der Berater sieht den Grund beim Vorgang und kann "
+        "neu übermitteln, sobald die Ursache behoben ist.\n")
+    return "failed"
+
+
+def due(now: dt.datetime | None = None) -> list[str]:
+    """The referrals whose outbox row is due and not held by a live lease: a worker died, or Huey lost the task."""
+    now = now or utcnow()
+    return [row.referral_id for row in Outbox.select(Outbox.referral).where(
+        (Outbox.next_attempt_at <= now) & (Outbox.lease_until.is_null() | (Outbox.lease_until < now)))]
+
+
+def retry_delay(referral_id: str) -> int:
+    """Seconds until the next attempt that ``deliver`` set for a referral it could not send."""
+    row = Outbox.get_or_none(Outbox.referral == referral_id)
+    if row is None:
+        return 0
+    return max(0, round((row.next_attempt_at - utcnow()).total_seconds()))
+
+
+# --- reading and acknowledging ----------------------------------------------------------------------------------
+
+def of_client(client: Client, workflow: str | None = None) -> list[Referral]:
+    """The client's referrals (for one path, if given), newest first, with their contact and the portal user who
+    acknowledged them joined in: a page listing them needs one query, not one per row."""
+    acknowledger = User.alias()
+    query = (Referral.select(Referral, AuthorityContact, acknowledger)
+             .join(AuthorityContact).switch(Referral)
+             .join(acknowledger, pw.JOIN.LEFT_OUTER, on=(Referral.acknowledged_by == acknowledger.id),
+                   attr="acknowledged_by")
+             .where(Referral.client == client))
+    if workflow is not None:
+        query = query.where(Referral.workflow == workflow)
+    return list(query.order_by(Referral.created_at.desc()))
+
+
+def addressed_to(user: User):
+    """The sent referrals addressed to the contacts whose portal account is ``user``."""
+    return (Referral.select(Referral, AuthorityContact).join(AuthorityContact)
+            .where((AuthorityContact.user == user) & (Referral.status == "sent"))
+            .order_by(Referral.sent_at.desc()))
+
+
+def addressed_to_one(user: User, referral_id: str) -> Referral:
+    """One referral addressed to ``user``; someone else's is ``NotFound``, exactly like a missing one."""
+    valid = isinstance(referral_id, str) and re.fullmatch(r"[0-9a-f]{32}", referral_id)
+    referral = addressed_to(user).where(Referral.id == referral_id).first() if valid else None
+    if referral is None:
+        audit.record(user, "referral.access_denied", "referral", str(referral_id)[:32])
+        raise NotFound(referral_id)
+    return referral
+
+
+def acknowledge(referral: Referral, user: User) -> None:
+    if referral.acknowledged_at is None:
+        with write_transaction():
+            referral.acknowledged_at, referral.acknowledged_by = utcnow(), user
+            referral.save()
+            audit.record(user, "referral.acknowledge", "referral", referral.id)

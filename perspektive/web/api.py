@@ -1,0 +1,209 @@
+"""The JSON API under ``/api/v1`` for counsellors: assessments, letters, clients.
+
+``PUT /clients/<id>/facts`` replaces a client's facts and answers with the follow-ups as recomputed; a moved
+one carries ``previous_due`` and ``change_note``, a dropped one is no longer in the open list (``GET
+/clients/<id>/followups`` lists it with ``state`` and ``state_note``).
+
+Two ways in. A script sends ``Authorization: Bearer pk_...`` (``accounts.issue_api_token``); a browser page uses its
+session cookie and must then send the page's CSRF token in ``X-CSRFToken`` with every POST, since a cookie is
+sent along with forged cross-site requests too and a bearer token is not. The blueprint is exempt from the
+form-based CSRFProtect and does this check itself.
+
+Errors in the input answer ``{"errors": [{"field": ..., "reason": ...}]}``: 400 when the body is not JSON, 422
+when it is but a value is wrong. Fields inside ``facts`` are named by their path in the facts
+(``status_history.0``), the other fields by their key (``on``, ``workflow``, ``letter``, ``client_id``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from flask import Blueprint, abort, g, request
+from flask_login import current_user
+from flask_wtf.csrf import validate_csrf
+from wtforms.validators import ValidationError
+
+from perspektive import audit, clients
+from perspektive.accounts import user_for_token
+from perspektive.clients import export_facts, load_facts, own_client, update_facts
+from perspektive.documents import LETTERS, LetterError, letter_download
+from perspektive.followups import followups_of
+from perspektive.law import (
+    FactsError,
+    UnknownWorkflow,
+    assessment_document,
+    current_engine,
+    parse_facts,
+    today_in_germany,
+)
+
+from .csrf import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class InputError(Exception):
+    def __init__(self, field: str, reason: str, status: int = 422):
+        super().__init__(reason)
+        self.errors, self.status = [{"field": field, "reason": reason}], status
+
+
+@bp.errorhandler(InputError)
+def _input_error(exc: InputError):
+    return {"errors": exc.errors}, exc.status
+
+
+@bp.errorhandler(FactsError)
+def _facts_error(exc: FactsError):
+    return {"errors": exc.errors}, 422
+
+
+@bp.errorhandler(LetterError)
+def _letter_error(exc: LetterError):
+    """Facts a letter cannot hold (the reason names the fact) or a broken template; either way nothing was made."""
+    return {"errors": [{"field": "", "reason": str(exc)}]}, 422
+
+
+@bp.before_request
+def _authenticate():
+    """Bearer token or session (+ CSRF header on POST); counsellors only."""
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        user = user_for_token(credentials.strip())
+    elif current_user.is_authenticated:
+        user = current_user._get_current_object()
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            try:
+                validate_csrf(request.headers.get("X-CSRFToken"))
+            except ValidationError:
+                return {"errors": [{"field": "X-CSRFToken",
+                                    "reason": "CSRF-Token fehlt oder ungültig (missing or invalid CSRF token)"}]}, 400
+    else:
+        user = None
+    if user is None:
+        return {"error": "Anmeldung erforderlich (Authentication required)"}, 401
+    if user.role != "counsellor":
+        abort(403)
+    g.api_user = user
+
+
+def _body() -> dict:
+    if not request.is_json:
+        raise InputError("", "Erwartet JSON mit Content-Type: application/json (expected a JSON body)", 400)
+    try:
+        data = json.loads(request.get_data(as_text=True))
+    except ValueError:
+        raise InputError("", "kein gültiges JSON (invalid JSON)", 400) from None
+    if not isinstance(data, dict):
+        raise InputError("", "erwartet ein JSON-Objekt (expected a JSON object)")
+    return data
+
+
+def _facts(body: dict):
+    if body.get("facts") is None:
+        raise InputError("facts", "Pflichtangabe fehlt (missing)")
+    return parse_facts(body["facts"])
+
+
+def _day(body: dict) -> dt.date:
+    raw = body.get("on")
+    if raw is None:
+        return today_in_germany()
+    try:
+        if isinstance(raw, str) and ISO_DAY.match(raw):
+            return dt.date.fromisoformat(raw)
+    except ValueError:
+        pass
+    raise InputError("on", "kein gültiges Datum (JJJJ-MM-TT)")
+
+
+def _workflow(body: dict, required: bool) -> str | None:
+    raw = body.get("workflow")
+    if raw is None and not required:
+        return None
+    engine = current_engine()
+    try:
+        return engine.workflow(raw if isinstance(raw, str) else "").id
+    except UnknownWorkflow:
+        known = ", ".join(sorted(engine.workflows)) or "keine"
+        raise InputError("workflow", f"unbekannter Workflow (bekannt: {known})") from None
+
+
+@bp.post("/assessments")
+def assessments():
+    body = _body()
+    facts, on, workflow = _facts(body), _day(body), _workflow(body, required=False)
+    engine = current_engine()
+    results = engine.assess(facts, on, workflow)
+    return assessment_document(results, on, engine.notes(facts, results))
+
+
+@bp.post("/letters")
+def letters():
+    """The letter as .docx, from ``facts`` or from a stored client (``client_id``, then also kept as a Document)."""
+    body = _body()
+    workflow, on, letter = _workflow(body, required=True), _day(body), body.get("letter")
+    if letter not in LETTERS:
+        raise InputError("letter", f"unzulässiger Wert (erlaubt: {', '.join(LETTERS)})")
+    client, facts = _client_or_facts(body)
+    return letter_download(workflow, facts, on, letter, g.api_user, client)
+
+
+def _client_or_facts(body: dict):
+    """Exactly one of ``facts`` and ``client_id`` (a client of the caller's): (client or None, facts)."""
+    client_id = body.get("client_id")
+    if (body.get("facts") is None) == (client_id is None):
+        raise InputError("facts", "entweder facts oder client_id angeben (give either facts or client_id)")
+    if client_id is None:
+        return None, _facts(body)
+    if not isinstance(client_id, int) or isinstance(client_id, bool):
+        raise InputError("client_id", "erwartet eine ganze Zahl (expected an integer)")
+    client = own_client(g.api_user, client_id)
+    return client, load_facts(client)
+
+
+@bp.post("/clients")
+def create_client():
+    """``{"facts": {...}}``; other top-level keys are ignored. The owner is always the caller, whatever is sent."""
+    client = clients.create_client(_facts(_body()), g.api_user)
+    return {"id": client.id, "reference": client.reference}, 201
+
+
+@bp.get("/clients/<int:client_id>")
+def get_client(client_id: int):
+    """The same shape that ``POST /clients`` takes, plus id and reference: an export can be imported again."""
+    client = own_client(g.api_user, client_id)
+    audit.record(g.api_user, "client.export", "client", client.id)
+    return {"id": client.id, "reference": client.reference, "facts": export_facts(client)}
+
+
+@bp.put("/clients/<int:client_id>/facts")
+def put_facts(client_id: int):
+    """``{"facts": {...}}`` replaces the facts (the follow-ups are recomputed in the same transaction); the answer
+    is that of ``GET /clients/<id>`` plus the client's open follow-ups."""
+    client = own_client(g.api_user, client_id)  # first: another counsellor's client is 404 whatever the body
+    update_facts(client, _facts(_body()), g.api_user)
+    return {"id": client.id, "reference": client.reference, "facts": export_facts(client),
+            "followups": [_followup(r) for r in followups_of(client) if r.state == "open"]}
+
+
+@bp.get("/clients/<int:client_id>/followups")
+def get_followups(client_id: int):
+    """Every follow-up of the client, open, done and dismissed (``state_note`` says why), earliest first."""
+    client = own_client(g.api_user, client_id)
+    return {"id": client.id, "reference": client.reference,
+            "followups": [_followup(r) for r in followups_of(client)]}
+
+
+def _followup(record) -> dict:
+    def iso(day):
+        return day.isoformat() if day else None
+
+    return {"id": record.id, "workflow": record.workflow, "kind": record.kind, "due": iso(record.due),
+            "text": record.text, "citation": record.citation, "basis": record.basis, "state": record.state,
+            "state_note": record.state_note, "previous_due": iso(record.previous_due),
+            "change_note": record.change_note, "next_reminder_on": iso(record.next_reminder_on)}

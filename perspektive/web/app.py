@@ -1,0 +1,110 @@
+"""``create_app``: configuration, database, engine, security headers, and every capability's faces.
+
+The factory is the top of the house: it is the one place that knows every capability, registers their
+blueprints, commands and built-in plugins, and imports their task modules so that the consumer finds them."""
+from __future__ import annotations
+
+import logging
+import traceback
+from pathlib import Path
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from perspektive import accounts, admin, clients, documents, followups, referrals, tasks
+from perspektive.config import load_config
+from perspektive.db import db, init_database
+from perspektive.law import Engine
+
+from . import api, case_page, cli, client_list, client_page, filters, i18n, pages  # noqa: F401 - their routes go on the ``web`` blueprint of ``pages``
+from .csrf import csrf
+
+log = logging.getLogger("perspektive")
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    config = load_config(overrides)
+    app = Flask("perspektive.web", instance_path=config["DATA_DIR"])
+    app.config.update(config)
+    secure = config["SECURE_COOKIES"]
+    app.config.update(
+        SESSION_COOKIE_NAME="__Host-session" if secure else "session",
+        SESSION_COOKIE_SECURE=secure, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_DURATION=0, WTF_CSRF_TIME_LIMIT=None, MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        JSON_AS_ASCII=False, PROPAGATE_EXCEPTIONS=False,
+    )
+    app.json.ensure_ascii = False
+    init_database(config["DATABASE_URL"])
+    app.extensions["perspektive"] = Engine(config["WORKFLOWS_DIR"], config["LETTER_TEMPLATES_DIR"],
+                                           config["PLUGINS_DIR"], builtin_plugins=followups.PLUGINS)
+    tasks.huey.immediate = config["HUEY_IMMEDIATE"]
+    tasks.bind_app(app)
+
+    @app.before_request
+    def _connect():
+        # One connection per worker thread, kept open: opening SQLite with its pragmas costs more than most
+        # requests (stack-notes: ~0.7 ms); peewee keeps connections per thread, so threads never share one.
+        db.connect(reuse_if_open=True)
+        # A workflow uploaded or replaced through another worker (or dropped into the folder) is seen on the
+        # next request of every worker, whatever page it serves; the check is a stat per file (~50 µs).
+        app.extensions["perspektive"].reload_if_changed()
+
+    @app.teardown_request
+    def _end_transaction(exc):
+        if not db.is_closed() and db.in_transaction():
+            db.rollback()
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint and not request.endpoint.startswith("static"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    app.log_exception = _log_without_data
+    csrf.init_app(app)
+    i18n.init_app(app)
+    filters.init_app(app)
+    for capability in (accounts, clients, documents, followups, referrals, admin):
+        capability.init_app(app)
+    for blueprint in (pages.bp, api.bp, case_page.bp):
+        app.register_blueprint(blueprint)
+    cli.init_app(app)
+    _register_error_pages(app)
+    return app
+
+
+def _log_without_data(exc_info) -> None:
+    """Log where an error happened, never its message: messages can carry personal data."""
+    kind, _, tb = exc_info
+    frames = traceback.extract_tb(tb)[-6:]
+    where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+    log.error("unhandled %s in %s %s at %s", kind.__name__, request.method, request.endpoint, where)
+
+
+def _register_error_pages(app: Flask) -> None:
+    """Generic pages: no stack trace, no versions; the API answers JSON."""
+
+    def page(code: int, title: str):
+        if request.path.startswith("/api/"):
+            return {"error": title}, code
+        return render_template("error.html", code=code, title=title), code
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        return page(400, "Sitzung abgelaufen oder Formular ungültig – bitte Seite neu laden. (Invalid form token)")
+
+    for code, title in ((400, "Ungültige Anfrage (Bad request)"), (403, "Kein Zugriff (Forbidden)"),
+                        (404, "Nicht gefunden (Not found)"), (405, "Methode nicht erlaubt (Method not allowed)"),
+                        (413, "Datei zu groß (Too large)"), (422, "Ungültige Angaben (Invalid input)")):
+        app.register_error_handler(code, lambda exc, c=code, t=title: page(c, t))
+
+    @app.errorhandler(500)
+    def _error(exc):
+        return page(500, "Interner Fehler – der Vorgang wurde nicht ausgeführt. (Internal error)")

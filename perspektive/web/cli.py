@@ -1,0 +1,84 @@
+"""The command line: every capability's groups and commands on ``flask --app app``; here the law's (the law has
+no faces of its own: ``facts schema``, ``workflows check``, ``assess``) and ``migrate`` and ``demo``, which reach
+across all capabilities. Each command parses, calls one capability, prints."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from perspektive import accounts, clients, documents, followups, referrals
+from perspektive.clients import read_facts_file
+from perspektive.commandline import IsoDate, fail
+from perspektive.db import db
+from perspektive.demo import load_demo
+from perspektive.law import (
+    UnknownWorkflow,
+    assessment_document,
+    current_engine,
+    json_schema,
+    today_in_germany,
+)
+from perspektive.migrations import migrate
+
+facts_cli = AppGroup("facts", help="Das Fakten-Modell (case facts).")
+workflows_cli = AppGroup("workflows", help="Workflow-Dateien prüfen.")
+
+
+@facts_cli.command("schema", help="JSON Schema der Fallfakten ausgeben.")
+def facts_schema():
+    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+@workflows_cli.command("check", help="Alle Workflow-Dateien laden und prüfen; Exit-Status 1 bei Fehlern.")
+def workflows_check():
+    catalogue = current_engine().catalogue
+    for workflow in catalogue.workflows.values():
+        click.echo(f"ok      {workflow.id:<16} {workflow.provision} (Fassungen: {', '.join(workflow.rules_versions())})")
+    for source, error in catalogue.errors.items():
+        click.echo(f"FEHLER  {Path(source).name}: {error}")
+    if catalogue.errors:
+        sys.exit(1)
+
+
+@click.command("assess", help="Alle (oder einen) Workflow für FILE.json prüfen und das Ergebnis als JSON ausgeben.")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--on", "on", type=IsoDate(), default=None, help="Antragstag (Standard: heute)")
+@click.option("--workflow", help="nur diesen Workflow prüfen, z. B. section_25b")
+def assess_command(file, on, workflow):
+    facts = read_facts_file(file)
+    on = on or today_in_germany()
+    try:
+        engine = current_engine()
+        results = engine.assess(facts, on, workflow)
+    except UnknownWorkflow:
+        fail(f"unbekannter Workflow {workflow!r} (bekannt: {', '.join(current_engine().workflows)})")
+    document = assessment_document(results, on, engine.notes(facts, results))
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+
+@click.command("migrate", help="Datenbank anlegen bzw. auf den neuesten Stand bringen.")
+def migrate_command():
+    with db.connection_context():
+        applied = migrate()
+    click.echo(f"Migrationen angewendet: {applied}" if applied else "Datenbank ist aktuell.")
+
+
+@click.command("demo", help="Demo-Konten und zwei Demo-Mandantinnen/-Mandanten anlegen (nur einmal).")
+def demo_command():
+    with db.connection_context():
+        created = load_demo(current_app.config)
+    click.echo("Demo-Daten angelegt." if created else "Demo-Daten sind schon vorhanden.")
+
+
+def init_app(app) -> None:
+    for capability in (clients, documents, accounts, referrals, followups):
+        for command in capability.COMMANDS:
+            app.cli.add_command(command)
+    for command in (facts_cli, workflows_cli, assess_command, migrate_command, demo_command):
+        app.cli.add_command(command)

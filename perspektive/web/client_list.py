@@ -1,0 +1,64 @@
+"""A counsellor's client list: her clients with the next deadline and open cases, the search over them (by POST:
+a name never lands in a URL), and a new client from pasted facts JSON."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from flask import flash, redirect, render_template, request, url_for
+
+from perspektive.accounts import me, role_required
+from perspektive.clients import create_client, overview
+from perspektive.followups import next_due_by_client
+from perspektive.law import FactsError, parse_facts, today_in_germany
+
+from .pages import bp
+
+
+def _client_list_page(term: str = "", pasted: str = "", errors: list[dict] | None = None):
+    next_due = next_due_by_client(me())
+    rows = [dataclasses.replace(row, next_due=next_due.get(row.client.id)) for row in overview(me(), term)]
+    return render_template("clients.html", rows=rows, term=term, searched=bool(term.strip()), pasted=pasted,
+                           errors=errors or [], on=today_in_germany())
+
+
+@bp.get("/clients")
+@role_required("counsellor")
+def clients():
+    return _client_list_page()
+
+
+@bp.post("/clients/search")
+@role_required("counsellor")
+def search_clients():
+    """The client list filtered by a search term.
+
+    A POST, not ``/clients?q=…``: the term is often a name or a date of birth, and a query string lands in the
+    server's and any proxy's access log, in the browser history and in the Referer of the next request. The
+    answer is the list itself (no redirect, which would have to carry the term somewhere again).
+    """
+    return _client_list_page(term=request.form.get("q", "")[:200])
+
+
+@bp.post("/clients")
+@role_required("counsellor")
+def import_client():
+    """Create a client from pasted facts JSON; on errors the form comes back with the text kept."""
+    pasted = request.form.get("facts_json", "")
+    try:
+        facts = parse_facts(_parse_json(pasted))
+    except FactsError as exc:
+        return _client_list_page(pasted=pasted, errors=exc.errors), 422
+    client = create_client(facts, me())
+    flash(f"Mandant/in {client.reference} angelegt. (Client created.)", "info")
+    return redirect(url_for("web.client", client_id=client.id))
+
+
+def _parse_json(text: str):
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        where = f" (Zeile {exc.lineno}, Spalte {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise FactsError([{"field": "JSON", "reason": f"kein gültiges JSON{where} (invalid JSON)"}]) from None
+
+

@@ -1,0 +1,67 @@
+"""The words the pages use for stored values: verdicts, states, times, document kinds. Registered as Jinja
+filters for every template of every capability by ``create_app``."""
+from __future__ import annotations
+
+import datetime as dt
+
+from perspektive.clients import attendee_names
+from perspektive.followups import FOLLOWUP_STATE_NAMES
+from perspektive.law import GERMANY, de, label_of
+from perspektive.referrals import DOCUMENT_NAMES
+
+# --- assessment wording -----------------------------------------------------------------------------------------
+
+def verdict_text(assessment) -> str:
+    return {
+        "eligible": "Offen",
+        "eligible_from": f"Offen ab {de(assessment.earliest_date)}",
+        "not_eligible": "Blockiert",
+        "incomplete": "Unvollständig",
+    }.get(assessment.verdict, assessment.verdict)
+
+
+CASE_VERDICTS = {"eligible": "Offen", "eligible_from": "Offen ab einem späteren Tag", "not_eligible": "Blockiert",
+                 "incomplete": "Unvollständig"}
+
+
+def case_verdict(verdict: str) -> str:
+    """The verdict a case was opened under (only the word is stored, not the day a path opens)."""
+    return CASE_VERDICTS.get(verdict, verdict)
+
+
+def followup_state(record) -> str:
+    """``entfallen`` when the system closed the row (its basis or its case went), else the counsellor's state."""
+    if record.state == "dismissed" and record.state_by_id is None:
+        return "entfallen"
+    return FOLLOWUP_STATE_NAMES.get(record.state, record.state)
+
+
+def german_time(moment: dt.datetime | None) -> str:
+    """A stored UTC time as German local time: ``21.11.2026 14:05``."""
+    if moment is None:
+        return "–"
+    return moment.replace(tzinfo=dt.timezone.utc).astimezone(GERMANY).strftime("%d.%m.%Y %H:%M")
+
+
+def document_names(kinds: str) -> str:
+    """``letter,summary`` as the German names of the documents: ``Antrag, Fallzusammenfassung``."""
+    return ", ".join(DOCUMENT_NAMES.get(k, k) for k in kinds.split(",") if k)
+
+
+def referral_status(referral) -> str:
+    if referral.status == "queued":
+        return "in Warteschlange"
+    if referral.status == "retrying":
+        return f"wird erneut versucht (Versuch {referral.attempts}): {referral.last_error}"
+    if referral.status == "sent":
+        return f"gesendet am {german_time(referral.sent_at)}"
+    if referral.status == "failed":
+        return f"fehlgeschlagen: {referral.last_error}"
+    return referral.status
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(
+        verdict=verdict_text, fact_label=label_of, attendee_names=attendee_names, de=de, case_verdict=case_verdict,
+        followup_state=followup_state, german_time=german_time, document_names=document_names,
+        referral_status=referral_status)

@@ -1,0 +1,359 @@
+"""Letters: content, values written exactly as typed, the template sandbox, and a real LibreOffice conversion.
+
+Rows 1-3 of shared/security-checklist.md: template injection is refused, values come out literally, characters
+XML cannot hold are refused with a clear message.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+from docx import Document
+from docxtpl import DocxTemplate
+from huey.exceptions import TaskTimeout
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
+from packaging.version import Version
+from pypdf import PdfReader
+
+from perspektive.documents.letters import (
+    LetterError,
+    letter_context,
+    letter_filename,
+    render_letter,
+    render_template_file,
+)
+from perspektive.law.engine import Engine, current_engine
+from perspektive.law.facts import parse_facts
+from perspektive.law.workflows import LETTERS
+from tests.conftest import ROOT, demo_facts
+
+ON = dt.date(2026, 11, 21)
+XML_ILLEGAL = "".join(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]))
+
+
+def amina(**person) -> object:
+    data = demo_facts("amina")
+    return parse_facts({**data, "person": {**data["person"], **person}})
+
+
+def document_text(data: bytes) -> str:
+    """All text of a .docx as python-docx reads it: body paragraphs, table cells, footers."""
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    parts += [p.text for section in doc.sections for p in section.footer.paragraphs]
+    return "\n".join(parts)
+
+
+def template_with(tmp_path, *paragraphs: str):
+    """A .docx whose body holds ``paragraphs``: how a hostile or broken uploaded template looks."""
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    path = tmp_path / "vorlage.docx"
+    doc.save(path)
+    return path
+
+
+# --- Content -------------------------------------------------------------------------------------------------
+
+
+def test_antrag_for_the_demo_client(app, dbconn, counsellor):
+    facts = amina()
+    text = document_text(render_letter("section_25b", facts, ON, "antrag", counsellor))
+    assert "Amina Yousef" in text and "12.04.1990" in text and "21.11.2026" in text
+    assert "für Frau Amina Yousef, geb. 12.04.1990, Staatsangehörigkeit: Syrien" in text
+    assert "Antrag auf Erteilung einer Aufenthaltserlaubnis nach § 25b Abs. 1 AufenthG" in text
+    assert "Ihr Aktenzeichen: DD-4711-25" in text
+    assert "Landeshauptstadt Dresden – Ausländerbehörde" in text and "Theaterstraße 13" in text
+    assert "Flüchtlingsrat – Bleiberechtsberatung" in text and "Musterstraße 1" in text
+    assert "Berta Beraterin" in text and "berta@fluechtlingsrat.example" in text
+    assert "namens und in Vollmacht von Frau Amina Yousef beantragen wir" in text
+    assert "Fiktionsbescheinigung" in text and "Duldung" in text
+    assert "Sehr geehrte Damen und Herren," in text and "Mit freundlichen Grüßen" in text
+    assert "Begründung" in text and "Anlagen" in text and "Vollmacht" in text
+    # Amina has a school-age child: the plugin's ancillary request for the family (§ 25b Abs. 4).
+    assert "§ 25b Abs. 4 AufenthG" in text
+    [assessment] = current_engine().assess(facts, ON, "section_25b")
+    for criterion in assessment.criteria:
+        assert f"{criterion.label} ({criterion.citation})" in text
+        if criterion.evidence:
+            assert f"Nachweis: {criterion.evidence}" in text
+    assert "§ 25b Abs. 1 S. 2 Nr. 1" in text and "§ 25b Abs. 1 S. 2 Nr. 2 AufenthG" in text
+    # The engine's internal notes on unverified law are for counsellors, not for the authority.
+    assert "UNVERIFIED" not in text
+    assert "Schulbescheinigung für das Kind, geboren am 01.09.2015" in text  # enclosures
+
+
+def test_antrag_cites_the_plain_residence_requirement_under_the_2027_rules(app):
+    """From 01.07.2027 the residence alternative is cited as "§ 25b Abs. 1 S. 2 Nr. 1 AufenthG"."""
+    text = document_text(render_letter("section_25b", amina(), dt.date(2027, 7, 1), "antrag"))
+    assert "§ 25b Abs. 1 S. 2 Nr. 1 AufenthG" in text and "12.04.1990" in text
+
+
+def test_salutation_follows_gender_and_case(app):
+    text = document_text(render_letter("section_25b", amina(gender="male", given_name="Karim"), ON, "antrag"))
+    assert "für Herrn Karim Yousef" in text and "von Herrn Karim Yousef" in text
+    text = document_text(render_letter("section_25b", amina(gender="diverse"), ON, "antrag"))
+    assert "für Amina Yousef, geb." in text and "Frau" not in text.split("Sehr geehrte")[0]
+
+
+def test_letter_without_counsellor_and_without_file_number(app):
+    facts = amina(abh_file_number=None, address=None)
+    text = document_text(render_letter("section_25b", facts, ON, "antrag", None))
+    assert "Bearbeitung:" not in text and "Ihr Aktenzeichen" not in text and "wohnhaft" not in text
+    assert "Amina Yousef" in text
+
+
+def test_checkliste_lists_every_item_with_its_reason(app, dbconn, counsellor):
+    facts = amina()
+    text = document_text(render_letter("section_25b", facts, ON, "checkliste", counsellor))
+    engine = current_engine()
+    workflow = engine.workflow("section_25b")
+    [assessment] = engine.assess(facts, ON, "section_25b")
+    items = engine.checklist(workflow, facts, assessment)
+    assert len(items) >= 10
+    for item in items:
+        assert item.text_in("de") in text and item.text_in("en") in text and item.why in text
+    assert "Schulbescheinigung für das Kind, geboren am 01.09.2015" in text
+    assert "School attendance certificate for the child born on 01.09.2015" in text
+    assert "Checkliste – § 25b AufenthG" in text and "Amina Yousef" in text and "12.04.1990" in text
+    for column in ("Unterlage", "English", "Wofür / Rechtsgrundlage", "Vorhanden"):
+        assert column in text
+    assert text.count("☐") == len(items)
+
+
+CHECKLIST_IN_ARABIC = """id = "section_99y"
+provision = "§ 99y AufenthG"
+title = "Test"
+in_force_from = 2020-01-01
+request = "Erteilung"
+letters = ["checkliste"]
+[[criteria]]
+id = "a"
+type = "facts"
+label = "A"
+citation = "§ 99y AufenthG"
+valid_from = 2020-01-01
+params = { all = [{ fact = "fdgo_declaration", equals = true }] }
+[[checklist]]
+id = "passport"
+text = { de = "Nationalpass", en = "National passport", ar = "جواز السفر الوطني" }
+why = "für § 5 Abs. 1 Nr. 4 AufenthG: Passpflicht"
+"""
+
+
+@pytest.mark.parametrize("language,column,text", [
+    ("ar", "العربية / Arabic", "جواز السفر الوطني"),
+    ("fr", "English", "National passport"),   # no French texts in the file: English, not a half-empty column
+    (None, "English", "National passport"),
+])
+def test_checkliste_speaks_the_clients_language_when_the_workflow_file_does(tmp_path, language, column, text):
+    (tmp_path / "workflows").mkdir()
+    (tmp_path / "workflows" / "section_99y.toml").write_text(CHECKLIST_IN_ARABIC, encoding="utf-8")
+    (tmp_path / "letters" / "section_99y").mkdir(parents=True)
+    shutil.copy(ROOT / "letter_templates" / "section_25b" / "checkliste.docx", tmp_path / "letters" / "section_99y")
+    engine = Engine(str(tmp_path / "workflows"), str(tmp_path / "letters"), None)
+    workflow = engine.workflow("section_99y")
+    facts = parse_facts({"person": {"given_name": "Lina", "language": language}, "fdgo_declaration": True})
+    [assessment] = engine.assess(facts, ON, workflow.id)
+    checklist = engine.checklist(workflow, facts, assessment)
+    context = letter_context(workflow, facts, ON, assessment, checklist, None, {}, {})
+    text_of_letter = document_text(render_template_file(tmp_path / "letters" / "section_99y" / "checkliste.docx",
+                                                        context))
+    assert column in text_of_letter and text in text_of_letter and "Nationalpass" in text_of_letter
+
+
+def test_plugin_extras_never_replace_core_keys(app):
+    engine = current_engine()
+    facts = amina()
+    workflow = engine.workflow("section_25b")
+    [assessment] = engine.assess(facts, ON, "section_25b")
+    context = letter_context(workflow, facts, ON, assessment, [], None, app.config,
+                             {"person": "überschrieben", "today": "gestern", "family_request": "Familie"})
+    assert context["person"]["full_name"] == "Amina Yousef" and context["today"] == ON
+    assert context["family_request"] == "Familie"
+    assert context["counsellor"] == {"name": "", "email": "", "phone": ""}
+    assert context["assessment"]["verdict_text"] == "Voraussetzungen erfüllt"
+    assert {c["status_text"] for c in context["criteria"]} == {"erfüllt"}
+
+
+def test_verdict_and_status_texts_for_a_client_who_qualifies_later(app):
+    """Dawit's residence period completes on 16.08.2027: "erfüllt ab" on the criterion and on the verdict."""
+    engine = current_engine()
+    facts = parse_facts(demo_facts("dawit"))
+    workflow = engine.workflow("section_25b")
+    [assessment] = engine.assess(facts, ON, "section_25b")
+    context = letter_context(workflow, facts, ON, assessment, [], None, app.config, {})
+    assert context["assessment"]["verdict_text"] == "Voraussetzungen erfüllt ab 16.08.2027"
+    assert context["assessment"]["earliest_date"] == dt.date(2027, 8, 16)
+    [residence] = [c for c in context["criteria"] if c["id"] == "residence"]
+    assert residence["status_text"] == "noch nicht erfüllt, voraussichtlich ab 16.08.2027" and residence["met"] is False
+    text = document_text(render_letter("section_25b", facts, ON, "antrag"))
+    assert "Voraufenthaltszeit (§ 25b Abs. 1 S. 2 Nr. 1, Abs. 6, Abs. 7 AufenthG)" in text
+
+
+# --- Values come out exactly as typed ------------------------------------------------------------------------
+
+
+def test_markup_in_values_comes_out_literally(app):
+    injected = "Hof </w:t></w:r><w:r><w:t>3"
+    facts = amina(family_name="Müller & Söhne <GmbH>", address=injected, abh_file_number="{{ 7*7 }} {_{x}_}")
+    for letter in LETTERS:
+        data = render_letter("section_25b", facts, ON, letter)
+        text = document_text(data)
+        assert "Müller & Söhne <GmbH>" in text
+    text = document_text(render_letter("section_25b", facts, ON, "antrag"))
+    assert "wohnhaft: Hof </w:t></w:r><w:r><w:t>3" in text
+    assert "Ihr Aktenzeichen: {{ 7*7 }} {_{x}_}" in text and "49" not in text.split("Sehr geehrte")[0]
+
+
+def test_markup_from_a_plugin_is_escaped_too(tmp_path):
+    """Only the template decides the markup: a plugin's ``Markup`` value is treated as plain text."""
+    data = render_template_file(template_with(tmp_path, "Wert: {{ extra }}"),
+                                {"extra": Markup("</w:t></w:r><w:r><w:t>& <b>")})
+    assert "Wert: </w:t></w:r><w:r><w:t>& <b>" in document_text(data)
+
+
+XML_LEGAL_TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",), exclude_characters=XML_ILLEGAL),
+                         max_size=40)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=XML_LEGAL_TEXT)
+def test_any_xml_legal_family_name_round_trips(app, name):
+    data = render_letter("section_25b", amina(family_name=name), ON, "checkliste")
+    # A line break typed as CR or CRLF is a line break: the XML parser would read it as LF anyway.
+    assert name.replace("\r\n", "\n").replace("\r", "\n") in document_text(data)
+
+
+def test_control_character_is_refused_naming_the_field(app):
+    with pytest.raises(LetterError) as caught:
+        render_letter("section_25b", amina(family_name="You\x01sef"), ON, "antrag")
+    message = str(caught.value)
+    assert "person.family_name" in message and "Steuerzeichen" in message
+    assert "You" not in message  # the value itself is personal data
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x08", "\x1f", "\ufffe"])
+def test_every_xml_illegal_character_is_refused(app, char):
+    with pytest.raises(LetterError, match="Steuerzeichen"):
+        render_letter("section_25b", amina(address=f"Straße{char}1"), ON, "checkliste")
+
+
+# --- Template injection (SSTI) -------------------------------------------------------------------------------
+
+
+def test_template_cannot_run_a_shell_command(tmp_path):
+    marker = tmp_path / "MARKER"
+    path = template_with(tmp_path, "{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }}")
+    with pytest.raises(LetterError, match="unzulässigen Zugriff"):
+        render_template_file(path, {"person": {"full_name": "X"}})
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("payload", [
+    "{{ ''.__class__.__mro__ }}",
+    "{{ ''.__class__ }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ ('{0.__init__.__globals__}'|attr('format'))(cycler) }}",
+    "{{ ''|attr('__class__') }}",
+    "{{ '{0.__class__.__mro__}'.format(person) }}",
+    "{{ lipsum.__globals__.os.popen('id').read() }}",
+    "{{ self.__init__.__globals__ }}",
+    "{% for c in [].__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}",
+])
+def test_sandbox_refuses_python_internals(tmp_path, payload):
+    path = template_with(tmp_path, payload)
+    with pytest.raises(LetterError, match="unzulässigen Zugriff"):
+        render_template_file(path, {"person": {"full_name": "X"}})
+
+
+@pytest.mark.parametrize("payload", ["{{ 'a' * 100000000 }}", "{{ 2 ** 100000000 }}", "{{ range(10**9)|list }}"])
+def test_templates_cannot_allocate_without_bound(tmp_path, payload):
+    with pytest.raises(LetterError):
+        render_template_file(template_with(tmp_path, payload), {})
+
+
+def test_broken_template_and_missing_template_raise_letter_error(tmp_path):
+    with pytest.raises(LetterError, match="fehlerhaft"):
+        render_template_file(template_with(tmp_path, "{{ person.nicht_vorhanden }}"), {"person": {}})
+    with pytest.raises(LetterError, match="fehlerhaft"):
+        render_template_file(template_with(tmp_path, "{% if %}"), {})
+    with pytest.raises(LetterError, match="fehlt"):
+        render_template_file(tmp_path / "gibt-es-nicht.docx", {})
+    damaged = tmp_path / "kaputt.docx"
+    damaged.write_bytes(b"PK\x03\x04 kein docx")
+    with pytest.raises(LetterError):
+        render_template_file(damaged, {})
+
+
+def test_a_worker_timeout_is_not_disguised_as_a_template_error(tmp_path, monkeypatch):
+    """Row 4: the job must end as a timeout, so huey's TaskTimeout passes through unchanged."""
+    def too_slow(self, *args, **kwargs):
+        raise TaskTimeout("timeout (30s)")
+
+    monkeypatch.setattr(DocxTemplate, "render", too_slow)
+    with pytest.raises(TaskTimeout):
+        render_template_file(template_with(tmp_path, "{{ x }}"), {"x": "1"})
+
+
+def test_error_message_never_quotes_a_value(tmp_path):
+    """A filter failing on a value would quote it in Python's message; the LetterError must not."""
+    path = template_with(tmp_path, "{{ person.family_name|int(base=2)|float + person.family_name }}")
+    with pytest.raises(LetterError) as caught:
+        render_template_file(path, {"person": {"family_name": "Geheimname"}})
+    assert "Geheimname" not in str(caught.value)
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_jinja2_has_the_sandbox_fixes():
+    """CVE-2024-56326 (3.1.5) and CVE-2025-27516 (3.1.6): ``|attr`` and str.format sandbox escapes."""
+    assert Version(importlib.metadata.version("jinja2")) >= Version("3.1.6")
+
+
+# --- Names and errors ----------------------------------------------------------------------------------------
+
+
+def test_unknown_letter_and_workflow_raise_letter_error(app):
+    with pytest.raises(LetterError, match="Unbekannte Briefart"):
+        render_letter("section_25b", amina(), ON, "../../etc/passwd")
+    with pytest.raises(LetterError, match="Unbekanntes Verfahren"):
+        render_letter("section_99", amina(), ON, "antrag")
+
+
+def test_letter_filename_holds_no_personal_data():
+    name = letter_filename("section_25b", "antrag", ON)
+    assert name == "section_25b_antrag_2026-11-21.docx"
+    assert re.fullmatch(r"[a-z0-9_.-]+", name)
+    for personal in ("Amina", "Yousef", "1990", "DD-4711"):
+        assert personal not in name
+    assert letter_filename("section_25b", "checkliste", ON) == "section_25b_checkliste_2026-11-21.docx"
+    for workflow, letter in (("section_25b\n", "antrag"), ("../x", "antrag"), ("section_25b", "brief")):
+        with pytest.raises(LetterError):
+            letter_filename(workflow, letter, ON)
+
+
+# --- LibreOffice -----------------------------------------------------------------------------------------------
+
+
+def test_antrag_converts_to_pdf_with_libreoffice(app, tmp_path):
+    """Not skipped without LibreOffice: CI installs it, and a letter Word-compatible tools cannot open is a bug."""
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice (soffice) is not installed"
+    source = tmp_path / "antrag.docx"
+    source.write_bytes(render_letter("section_25b", amina(), ON, "antrag"))
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=120)
+    reader = PdfReader(tmp_path / "antrag.pdf")
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Amina Yousef" in text and "12.04.1990" in text and "§ 25b" in text
+    assert "Ausländerbehörde" in text and "Grüßen" in text

@@ -1,0 +1,92 @@
+"""Every workflow's letters render for every demo client, say what they ask for, and open in LibreOffice."""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import shutil
+import subprocess
+import tomllib
+
+import pytest
+from pypdf import PdfReader
+
+from perspektive.documents.letters import render_letter
+from perspektive.law.engine import current_engine
+from perspektive.law.facts import parse_facts
+from tests.conftest import ROOT, demo_facts
+from tests.documents.test_letters import document_text
+
+ON = dt.date(2026, 11, 21)
+WORKFLOWS = sorted(p.stem for p in (ROOT / "workflows").glob("*.toml"))
+CLIENTS = sorted(p.stem for p in (ROOT / "perspektive" / "demo_data").glob("*.json"))
+
+
+def day_in_force(workflow) -> dt.date:
+    """21.11.2026, or the last day of a provision that has expired by then (§ 104c)."""
+    return ON if workflow.in_force(ON) else workflow.in_force_until
+
+
+def test_the_repository_carries_every_provision_of_the_counselling():
+    assert set(WORKFLOWS) >= {"section_25a", "section_25b", "section_25_5", "section_104c", "section_60c",
+                              "section_16g", "section_19d", "section_60d"}
+
+
+@pytest.mark.parametrize("workflow_id", WORKFLOWS)
+def test_antrag_and_checkliste_for_every_demo_client(app, workflow_id):
+    workflow = current_engine().workflow(workflow_id)
+    on = day_in_force(workflow)
+    for client in CLIENTS:
+        data = demo_facts(client)
+        facts = parse_facts(data, today=max(on, ON))
+        antrag = document_text(render_letter(workflow_id, facts, on, "antrag"))
+        name = f"{data['person']['given_name']} {data['person']['family_name']}"
+        assert f"Antrag auf {workflow.request}" in antrag and name in antrag
+        [assessment] = current_engine().assess(facts, on, workflow_id)
+        for criterion in assessment.criteria:
+            assert criterion.citation in antrag, (client, criterion.id)
+        assert "UNVERIFIED" not in antrag  # the engine's research notes never go to the authority
+        checkliste = document_text(render_letter(workflow_id, facts, on, "checkliste"))
+        items = current_engine().checklist(workflow, facts, assessment)
+        assert items, f"{workflow_id} has no checklist"
+        for item in items:
+            assert item.text_in("de") in checkliste and item.why in checkliste
+
+
+@pytest.mark.parametrize("workflow_id", WORKFLOWS)
+def test_every_checklist_item_says_why_with_a_citation_and_speaks_english(workflow_id):
+    raw = tomllib.loads((ROOT / "workflows" / f"{workflow_id}.toml").read_text(encoding="utf-8"))
+    for item in raw.get("checklist", []):
+        assert item["why"].startswith("für §") and "AufenthG" in item["why"] or "AufenthV" in item["why"], item
+        assert item["text"].get("en"), f"{workflow_id}: {item['id']} has no English text"
+
+
+def test_every_antrag_opens_in_libreoffice(app, tmp_path):
+    """One LibreOffice run converts every workflow's Antrag; each PDF must hold the provision and the client."""
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice (soffice) is not installed"
+    facts = parse_facts(demo_facts("yasmin"))
+    sources = []
+    for workflow_id in WORKFLOWS:
+        workflow = current_engine().workflow(workflow_id)
+        source = tmp_path / f"{workflow_id}.docx"
+        source.write_bytes(render_letter(workflow_id, facts, day_in_force(workflow), "antrag"))
+        sources.append(source)
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, sources)],
+                   check=True, capture_output=True, timeout=300)
+    for workflow_id in WORKFLOWS:
+        provision = current_engine().workflow(workflow_id).provision
+        text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / f"{workflow_id}.pdf").pages)
+        assert "Yasmin Ben Salah" in text and "14.02.2004" in text, workflow_id
+        assert provision.split(" AufenthG")[0] in text, workflow_id
+
+
+def test_committed_templates_are_what_the_build_script_makes(tmp_path):
+    """The wording lives in letter_templates/build_templates.py: a .docx edited by hand, or a script change that
+    was not rebuilt, would make the two disagree."""
+    spec = importlib.util.spec_from_file_location("build_templates", ROOT / "letter_templates" / "build_templates.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for built in module.build_all(tmp_path):
+        committed = ROOT / "letter_templates" / built.relative_to(tmp_path)
+        assert built.read_bytes() == committed.read_bytes(), f"{committed} is out of date: run the build script"

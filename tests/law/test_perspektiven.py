@@ -1,0 +1,51 @@
+"""The client's Perspektiven: every path in force on the day, and advice that spans paths."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from perspektive.law.engine import Engine
+from perspektive.law.facts import parse_facts
+from tests.conftest import ROOT
+
+D = dt.date.fromisoformat
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(ROOT / "plugins"))
+
+
+def chancen_holder(**permit) -> dict:
+    return {
+        "person": {"given_name": "Omar", "date_of_birth": "1985-05-05"},
+        "entry_date": "2015-09-01",
+        "status_history": [{"status": "duldung", "from": "2015-09-01", "to": "2024-02-29"},
+                           {"status": "chancen_aufenthaltserlaubnis", "from": "2024-03-01", **permit}],
+    }
+
+
+def transition_notes(engine, facts: dict, on: dt.date) -> list[dict]:
+    parsed = parse_facts(facts, today=max(on, D("2026-11-21")))
+    return [n for n in engine.notes(parsed, engine.assess(parsed, on)) if "Chancen" in n["text"]]
+
+
+def test_chancen_holder_is_told_the_expiry_and_the_outer_limit(engine):
+    [note] = transition_notes(engine, chancen_holder(to="2026-12-31"), D("2026-11-21"))
+    assert "gültig bis 31.12.2026." in note["text"]
+    assert "nur als Aufenthaltserlaubnis nach § 25a oder § 25b verlängert" in note["text"]
+    assert "bis 30.06.2027" in note["text"] and "§ 104c Abs. 2 AufenthG" in note["citation"]
+    assert "section_25b" in note["workflows"]
+
+
+def test_open_ended_permit_is_estimated_at_18_months(engine):
+    [note] = transition_notes(engine, chancen_holder(to=None), D("2025-06-01"))
+    assert "gültig bis 31.08.2025 (geschätzt: Erteilung plus 18 Monate)" in note["text"]
+
+
+def test_no_transition_note_after_expiry_or_after_30_june_2027(engine):
+    assert transition_notes(engine, chancen_holder(to="2026-10-31"), D("2026-11-21")) == []
+    assert transition_notes(engine, chancen_holder(to="2027-12-31"), D("2027-07-01")) == []
+    duldung_only = {**chancen_holder(), "status_history": [{"status": "duldung", "from": "2015-09-01", "to": None}]}
+    assert transition_notes(engine, duldung_only, D("2026-11-21")) == []
