@@ -39,7 +39,7 @@ def _connect(config) -> smtplib.SMTP:
     if config["SMTP_USERNAME"]:
         if security == "none":
             smtp.close()
-            raise MailError("SMTP-Anmeldung nur über starttls oder tls. (No SMTP login over a plain connection.)")
+            raise MailError("SMTP-Anmeldung nur über starttls oder tls.")
         smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
     return smtp
 
@@ -51,15 +51,13 @@ def send(message: bytes, recipients: list[str], config=None) -> None:
         with _connect(config) as smtp:
             refused = smtp.sendmail(config["MAIL_FROM"], recipients, message)
     except smtplib.SMTPResponseException as exc:
-        raise MailError(f"Der Mailserver hat abgelehnt (SMTP {exc.smtp_code}). (Mail server refused.)") from None
+        raise MailError(f"Der Mailserver hat abgelehnt (SMTP {exc.smtp_code}).") from None
     except smtplib.SMTPRecipientsRefused as exc:
         codes = sorted({code for code, _ in exc.recipients.values()})
-        raise MailError(f"Der Mailserver hat die Empfängeradresse abgelehnt (SMTP {codes}). "
-                        "(Recipient refused.)") from None
+        raise MailError(f"Der Mailserver hat die Empfängeradresse abgelehnt (SMTP {codes}).") from None
     except ssl.SSLError as exc:
-        raise MailError(f"TLS-Fehler beim Mailserver ({exc.reason or exc.__class__.__name__}). (TLS error.)") from None
+        raise MailError(f"TLS-Fehler beim Mailserver ({exc.reason or exc.__class__.__name__}).") from None
     except (OSError, smtplib.SMTPException) as exc:
-        raise MailError(f"Mailserver nicht erreichbar ({exc.__class__.__name__}). (Mail server unreachable.)") \
-            from None
+        raise MailError(f"Mailserver nicht erreichbar ({exc.__class__.__name__}).") from None
     if refused:
-        raise MailError("Der Mailserver hat die Empfängeradresse abgelehnt. (Recipient refused.)")
+        raise MailError("Der Mailserver hat die Empfängeradresse abgelehnt.")

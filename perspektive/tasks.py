@@ -10,9 +10,11 @@ guarantee delivery, so every task is idempotent and periodic work is safe to run
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app, has_app_context
+from flask_babel import force_locale
 from huey import RedisHuey, SqliteHuey
 
 from .config import load_config
@@ -36,10 +38,15 @@ def bind_app(app) -> None:
     _bound_app = app
 
 
+@contextmanager
 def app_context():
-    """Inside a request or test the current app; in the consumer process the app bound by ``create_app``."""
+    """Inside a request or test the current app; in the consumer process the app bound by ``create_app``. Tasks
+    speak German, even when a request runs one at once: what they write is kept as a record or mailed."""
     if has_app_context():
-        return current_app.app_context()
-    if _bound_app is None:
+        context = current_app.app_context()
+    elif _bound_app is None:
         raise RuntimeError("No app for the task: start the consumer as `huey_consumer app.huey`.")
-    return _bound_app.app_context()
+    else:
+        context = _bound_app.app_context()
+    with context, force_locale("de"):
+        yield

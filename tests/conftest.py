@@ -5,24 +5,19 @@ from __future__ import annotations
 import contextvars
 import json
 import os
-import tempfile
 from pathlib import Path
 
-# Before anything imports perspektive.tasks, which builds the Huey instance from the configuration.
-os.environ.setdefault("PERSPEKTIVE_CONFIG", "config/test.toml")
-os.environ.setdefault("PERSPEKTIVE_DATA_DIR", tempfile.mkdtemp(prefix="perspektive-test-"))
+import pytest
+from flask.testing import FlaskClient
 
-import pytest  # noqa: E402
-from flask.testing import FlaskClient  # noqa: E402
-
-from perspektive import create_app  # noqa: E402
-from perspektive.accounts import totp  # noqa: E402
-from perspektive.accounts.models import User  # noqa: E402
-from perspektive.accounts.users import create_user  # noqa: E402
-from perspektive.db import db, is_postgres, utcnow  # noqa: E402
-from perspektive.law.engine import Engine  # noqa: E402
-from perspektive.migrations import migrate  # noqa: E402
-from perspektive.referrals.openpgp import stop_agent  # noqa: E402
+from perspektive import create_app
+from perspektive.accounts import totp
+from perspektive.accounts.models import User
+from perspektive.accounts.users import create_user
+from perspektive.db import db, is_postgres, utcnow
+from perspektive.law.engine import Engine
+from perspektive.migrations import migrate
+from perspektive.referrals.openpgp import stop_agent
 
 # The browser fixtures (live server, chromium) live in their own module.
 pytest_plugins = ("tests.common.browser",)

@@ -7,6 +7,7 @@ import secrets
 from email.message import EmailMessage
 
 from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from perspektive import audit, mailer
@@ -25,9 +26,9 @@ class UserError(ValueError):
 
 def check_password_policy(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"Passwort zu kurz: mindestens {MIN_PASSWORD_LENGTH} Zeichen (Password too short)")
+        raise UserError(_("Passwort zu kurz: mindestens %(count)s Zeichen", count=MIN_PASSWORD_LENGTH))
     if len(password) > 128:
-        raise UserError("Passwort zu lang: höchstens 128 Zeichen (Password too long)")
+        raise UserError(_("Passwort zu lang: höchstens %(count)s Zeichen", count=128))
 
 
 def create_user(username: str, *, role: str, password: str, display_name: str, email: str = "",
@@ -35,7 +36,7 @@ def create_user(username: str, *, role: str, password: str, display_name: str, e
     if role not in ROLES:
         raise UserError(f"unbekannte Rolle {role!r} (erlaubt: {', '.join(ROLES)})")
     if User.get_or_none(User.username == username):
-        raise UserError(f"Benutzername {username!r} ist vergeben")
+        raise UserError(_("Benutzername %(name)r ist vergeben", name=username))
     check_password_policy(password)
     user = User.create(username=username, role=role, display_name=display_name, email=email, phone=phone,
                        password_hash=generate_password_hash(password), session_token=secrets.token_hex(16))

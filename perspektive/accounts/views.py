@@ -22,6 +22,8 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -36,10 +38,9 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 login_manager = LoginManager()
 log = logging.getLogger("perspektive.auth")
 
-LOGIN_FAILED = ("Anmeldung fehlgeschlagen: Benutzername oder Passwort falsch. Nach mehreren Fehlversuchen ist "
-                "die Anmeldung für einige Minuten gesperrt. (Login failed.)")
-CODE_FAILED = ("Der Code stimmt nicht oder wurde schon verwendet. Bitte den aktuellen Code aus der App eingeben. "
-               "(Wrong or already used code.)")
+LOGIN_FAILED = _l("Anmeldung fehlgeschlagen: Benutzername oder Passwort falsch. Nach mehreren Fehlversuchen ist "
+                  "die Anmeldung für einige Minuten gesperrt.")
+CODE_FAILED = _l("Der Code stimmt nicht oder wurde schon verwendet. Bitte den aktuellen Code aus der App eingeben.")
 
 
 class Staff(User):
@@ -64,7 +65,8 @@ def me():
 def init_app(app) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Bitte melden Sie sich an. (Please log in.)"
+    login_manager.login_message = _l("Bitte melden Sie sich an.")
+    login_manager.localize_callback = str  # the message in the request's language, flashed as plain text
     login_manager.login_message_category = "info"
     # "basic"/"strong" would put a hash of IP address and browser into the cookie; the token and the timeouts
     # below do the protecting instead.
@@ -162,7 +164,7 @@ def second_factor():
     user = _pending_user()
     if user is None:
         session.clear()
-        flash("Bitte melden Sie sich erneut an. (Please log in again.)", "info")
+        flash(_("Bitte melden Sie sich erneut an."), "info")
         return redirect(url_for("auth.login"))
     enrolling = user.totp_confirmed_at is None
     if enrolling and not user.totp_secret:
@@ -272,5 +274,5 @@ def logout():
     audit.record(user, "auth.logout", "user", user.id)
     logout_user()
     session.clear()
-    flash("Sie wurden abgemeldet. (Logged out.)", "info")
+    flash(_("Sie wurden abgemeldet."), "info")
     return redirect(url_for("auth.login"))

@@ -11,6 +11,7 @@ import re
 
 from flask import abort, flash, redirect, request, session, url_for
 from flask_admin import BaseView, expose
+from flask_babel import gettext as _
 from peewee import fn
 
 from perspektive import audit
@@ -51,10 +52,10 @@ class UsersView(Secured, BaseView):
         values = _fields(("username", "display_name", "email", "phone", "role"))
         errors = _account_errors(values)
         if not USERNAME.fullmatch(values["username"]):
-            errors["username"] = ("Benutzername: 2 bis 80 Zeichen aus Buchstaben, Ziffern, Punkt, Binde- und "
-                                  "Unterstrich. (Letters, digits, . _ - only.)")
+            errors["username"] = _("Benutzername: 2 bis 80 Zeichen aus Buchstaben, Ziffern, Punkt, Binde- und "
+                                   "Unterstrich.")
         elif User.get_or_none(User.username == values["username"]):
-            errors["username"] = "Dieser Benutzername ist vergeben. (Username taken.)"
+            errors["username"] = _("Dieser Benutzername ist vergeben.")
         errors.update(_password_errors())
         if errors:
             return self._list_page(values, errors), 422
@@ -63,8 +64,8 @@ class UsersView(Secured, BaseView):
                                display_name=values["display_name"], email=values["email"], phone=values["phone"],
                                actor=me())
         except UserError as exc:  # a race with another administrator for the same name
-            return self._list_page(values, {"username": f"{exc} (Not created.)"}), 422
-        flash("Konto angelegt. (Account created.)", "info")
+            return self._list_page(values, {"username": str(exc)}), 422
+        flash(_("Konto angelegt."), "info")
         return redirect(url_for(".user", user_id=made.id), code=303)
 
     @expose("/<int:user_id>/edit", methods=("POST",))
@@ -75,15 +76,14 @@ class UsersView(Secured, BaseView):
         errors = _account_errors(values)
         if user.id == me().id:
             if values["role"] != "administrator":
-                errors["role"] = ("Sie können sich nicht selbst die Rolle Verwaltung entziehen – das muss eine andere "
-                                  "Administratorin oder ein anderer Administrator tun. (You cannot demote yourself.)")
+                errors["role"] = _("Sie können sich nicht selbst die Rolle Verwaltung entziehen – das muss eine "
+                                   "andere Administratorin oder ein anderer Administrator tun.")
             if not values["active"]:
-                errors["active"] = ("Sie können Ihr eigenes Konto nicht deaktivieren. (You cannot deactivate your "
-                                    "own account.)")
+                errors["active"] = _("Sie können Ihr eigenes Konto nicht deaktivieren.")
         if errors:
             return self._user_page(user, "edit", values, errors), 422
         _update(user, values)
-        flash("Konto gespeichert. (Account saved.)", "info")
+        flash(_("Konto gespeichert."), "info")
         return redirect(url_for(".user", user_id=user.id), code=303)
 
     @expose("/<int:user_id>/password", methods=("POST",))
@@ -93,16 +93,14 @@ class UsersView(Secured, BaseView):
         if errors:
             return self._user_page(user, "password", {}, errors), 422
         _set_password(user, request.form["password"])
-        flash("Neues Passwort gesetzt; alle Sitzungen des Kontos sind beendet. (Password set; sessions ended.)",
-              "info")
+        flash(_("Neues Passwort gesetzt; alle Sitzungen des Kontos sind beendet."), "info")
         return redirect(url_for(".user", user_id=user.id), code=303)
 
     @expose("/<int:user_id>/second-factor", methods=("POST",))
     def second_factor(self, user_id: int):
         user = _user(user_id)
         reset_second_factor(user, me())
-        flash("Zweiter Faktor zurückgesetzt: bei der nächsten Anmeldung wird er neu eingerichtet. "
-              "(Second factor reset; it is set up again at the next login.)", "info")
+        flash(_("Zweiter Faktor zurückgesetzt: bei der nächsten Anmeldung wird er neu eingerichtet."), "info")
         return redirect(url_for(".user", user_id=user.id), code=303)
 
     # --- rendering --------------------------------------------------------------------------------------------
@@ -138,13 +136,13 @@ def _fields(names) -> dict:
 def _account_errors(values: dict) -> dict:
     errors = {}
     if not values["display_name"]:
-        errors["display_name"] = "Bitte einen Namen angeben. (Name required.)"
+        errors["display_name"] = _("Bitte einen Namen angeben.")
     if values["email"] and not EMAIL.fullmatch(values["email"]):
-        errors["email"] = "Keine gültige E-Mail-Adresse. (Invalid e-mail address.)"
+        errors["email"] = _("Keine gültige E-Mail-Adresse.")
     if len(values["phone"]) > 80:
-        errors["phone"] = "Höchstens 80 Zeichen. (At most 80 characters.)"
+        errors["phone"] = _("Höchstens %(count)s Zeichen.", count=80)
     if values["role"] not in ROLES:
-        errors["role"] = "Bitte eine Rolle wählen. (Choose a role.)"
+        errors["role"] = _("Bitte eine Rolle wählen.")
     return errors
 
 
@@ -155,7 +153,7 @@ def _password_errors() -> dict:
     except UserError as exc:
         return {"password": f"{exc}."}
     if password != request.form.get("password_repeat", ""):
-        return {"password_repeat": "Die beiden Passwörter stimmen nicht überein. (Passwords do not match.)"}
+        return {"password_repeat": _("Die beiden Passwörter stimmen nicht überein.")}
     return {}
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
+from flask_babel import gettext as _
 
 from perspektive.accounts import me
 from perspektive.accounts.models import User
@@ -96,9 +97,10 @@ class ContactsView(Secured, BaseView):
                                         user=_portal_user(values["user_id"]), actor=me())
         except (ContactError, KeyPolicyError) as exc:
             return self._list_page(values, str(exc)), 422
-        note = " Bitte jetzt den Fingerabdruck bestätigen. (Please confirm the fingerprint.)" if made.fingerprint \
-            else " Noch ohne Schlüssel. (No key yet.)"
-        flash(f"Kontakt {made.name} angelegt.{note}", "info")
+        if made.fingerprint:
+            flash(_("Kontakt %(name)s angelegt. Bitte jetzt den Fingerabdruck bestätigen.", name=made.name), "info")
+        else:
+            flash(_("Kontakt %(name)s angelegt. Noch ohne Schlüssel.", name=made.name), "info")
         return self._to(made)
 
     @expose("/<int:contact_id>/edit", methods=("POST",))
@@ -112,7 +114,7 @@ class ContactsView(Secured, BaseView):
         except ContactError as exc:
             contact = _contact(contact_id)  # the stored state, not the refused input
             return self._contact_page(contact, "edit", str(exc), values), 422
-        flash(f"Kontakt {contact.name} gespeichert. (Saved.)", "info")
+        flash(_("Kontakt %(name)s gespeichert.", name=contact.name), "info")
         return self._to(contact)
 
     @expose("/<int:contact_id>/key", methods=("POST",))
@@ -124,10 +126,10 @@ class ContactsView(Secured, BaseView):
             return self._contact_page(_contact(contact_id), "key", str(exc),
                                       {"armor": request.form.get("armor", "")}), 422
         if contact.confirmed_at:
-            flash("Schlüssel aktualisiert; Fingerabdruck unverändert und weiterhin bestätigt. (Key updated.)", "info")
+            flash(_("Schlüssel aktualisiert; Fingerabdruck unverändert und weiterhin bestätigt."), "info")
         else:
-            flash("Schlüssel importiert. Bitte den Fingerabdruck mit dem Kontakt abgleichen und bestätigen. "
-                  "(Key imported; please confirm the fingerprint.)", "info")
+            flash(_("Schlüssel importiert. Bitte den Fingerabdruck mit dem Kontakt abgleichen und bestätigen."),
+                  "info")
         return self._to(contact)
 
     @expose("/<int:contact_id>/confirm", methods=("POST",))
@@ -138,14 +140,14 @@ class ContactsView(Secured, BaseView):
             confirm_fingerprint(contact, typed, me())
         except ContactError as exc:
             return self._contact_page(_contact(contact_id), "confirm", str(exc), {"fingerprint": typed}), 422
-        flash(f"Fingerabdruck für {contact.name} bestätigt. (Fingerprint confirmed.)", "info")
+        flash(_("Fingerabdruck für %(name)s bestätigt.", name=contact.name), "info")
         return self._to(contact)
 
     @expose("/<int:contact_id>/remove-key", methods=("POST",))
     def remove_key(self, contact_id: int):
         contact = _contact(contact_id)
         remove_key(contact, me())
-        flash(f"Schlüssel von {contact.name} entfernt. (Key removed.)", "info")
+        flash(_("Schlüssel von %(name)s entfernt.", name=contact.name), "info")
         return self._to(contact)
 
     @expose("/<int:contact_id>/active", methods=("POST",))
@@ -153,8 +155,10 @@ class ContactsView(Secured, BaseView):
         contact = _contact(contact_id)
         active = request.form.get("active") == "1"
         set_active(contact, active, me())
-        state = "aktiviert (activated)" if active else "deaktiviert (deactivated)"
-        flash(f"Kontakt {contact.name} {state}.", "info")
+        if active:
+            flash(_("Kontakt %(name)s aktiviert.", name=contact.name), "info")
+        else:
+            flash(_("Kontakt %(name)s deaktiviert.", name=contact.name), "info")
         return self._to(contact)
 
     # --- rendering --------------------------------------------------------------------------------------------
@@ -213,7 +217,7 @@ def _portal_user(user_id: str, contact: AuthorityContact | None = None) -> User 
     for user in _portal_users(contact):
         if str(user.id) == user_id:
             return user
-    raise ContactError("Unbekanntes Portal-Konto. (Unknown portal account.)")
+    raise ContactError(_("Unbekanntes Portal-Konto."))
 
 
 def _key_text(required: bool = False) -> str:
@@ -222,20 +226,19 @@ def _key_text(required: bool = False) -> str:
     upload = request.files.get("key_file")
     if upload is not None and upload.filename:
         if pasted:
-            raise ContactError("Bitte den Schlüssel entweder einfügen oder als Datei hochladen, nicht beides. "
-                               "(Paste or upload, not both.)")
+            raise ContactError(_("Bitte den Schlüssel entweder einfügen oder als Datei hochladen, nicht beides."))
         data = upload.stream.read(MAX_KEY_LENGTH + 1)
         if len(data) > MAX_KEY_LENGTH:
-            raise KeyPolicyError("Die Schlüsseldatei ist zu groß. (Key file too large.)")
+            raise KeyPolicyError(_("Die Schlüsseldatei ist zu groß."))
         try:
             pasted = data.decode("utf-8").strip()
         except UnicodeDecodeError:
             pasted = None
         if pasted is None or "\x00" in pasted:
-            raise ContactError("Die Datei ist kein Text. Bitte den öffentlichen Schlüssel ASCII-armiert exportieren "
-                               "(gpg --armor --export …). (Upload an ASCII-armoured .asc file.)")
+            raise ContactError(_("Die Datei ist kein Text. Bitte den öffentlichen Schlüssel ASCII-armiert "
+                                 "exportieren (gpg --armor --export …)."))
     if required and not pasted:
-        raise ContactError("Bitte einen öffentlichen Schlüssel einfügen oder hochladen. (No key given.)")
+        raise ContactError(_("Bitte einen öffentlichen Schlüssel einfügen oder hochladen."))
     return pasted
 
 

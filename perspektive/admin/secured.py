@@ -17,7 +17,7 @@ class Secured:
 
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
-            flash(login_manager.login_message, login_manager.login_message_category)
+            flash(str(login_manager.login_message), login_manager.login_message_category)
             # Back to the page after login; a POST's address is no page to come back to.
             target = (request.full_path if request.query_string else request.path) \
                 if request.method == "GET" else None

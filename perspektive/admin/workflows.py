@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
+from flask_babel import gettext as _
 
 from perspektive.accounts import me
 from perspektive.documents import (
@@ -45,11 +46,16 @@ class WorkflowsView(Secured, BaseView):
             done = install_workflow(_upload("workflow_file"), templates, replace=replace, actor=me())
         except UploadError as exc:
             return self._page(problems=exc.problems, replace=replace), 422
-        what = "ersetzt (replaced)" if done.replaced else "hinzugefügt (added)"
-        note = f" Standardvorlage übernommen für: {', '.join(done.defaults)}. (Default templates used.)" \
-            if done.defaults else ""
-        flash(f"Workflow {done.workflow_id} ({done.provision}) {what}; er steht ab sofort in den Perspektiven aller "
-              f"Mandantinnen und Mandanten.{note}", "info")
+        names = {"workflow": done.workflow_id, "provision": done.provision}
+        if done.replaced:
+            message = _("Workflow %(workflow)s (%(provision)s) ersetzt; er steht ab sofort in den Perspektiven "
+                        "aller Mandantinnen und Mandanten.", **names)
+        else:
+            message = _("Workflow %(workflow)s (%(provision)s) hinzugefügt; er steht ab sofort in den Perspektiven "
+                        "aller Mandantinnen und Mandanten.", **names)
+        if done.defaults:
+            message += " " + _("Standardvorlage übernommen für: %(letters)s.", letters=", ".join(done.defaults))
+        flash(message, "info")
         return redirect(url_for(".index", _anchor=f"wf-{done.workflow_id}"), code=303)
 
     def _page(self, problems=None, replace: bool = False):
@@ -80,8 +86,9 @@ class TemplatesView(Secured, BaseView):
             done = install_template(workflow_id, letter, _upload("template"), actor=me())
         except UploadError as exc:
             return self._page(problems=exc.problems, failed=(workflow_id, letter)), 422
-        what = "ersetzt (replaced)" if done.replaced else "hinzugefügt (added)"
-        flash(f"Vorlage {letter}.docx für {done.provision} {what}.", "info")
+        names = {"file": f"{letter}.docx", "provision": done.provision}
+        flash(_("Vorlage %(file)s für %(provision)s ersetzt.", **names) if done.replaced
+              else _("Vorlage %(file)s für %(provision)s hinzugefügt.", **names), "info")
         return redirect(url_for(".index", _anchor=f"tpl-{workflow_id}"), code=303)
 
     def _page(self, problems=None, failed=None):

@@ -7,6 +7,8 @@ transaction, so the follow-ups recompute with it.
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from perspektive import audit
 from perspektive.accounts.models import User
 from perspektive.db import write_transaction
@@ -30,10 +32,10 @@ def of_client(client: Client) -> list[Case]:
 def open_case(client: Client, workflow_id: str, counsellor: User) -> Case:
     engine = current_engine()
     if workflow_id not in engine.workflows:
-        raise CaseError("Unbekannter Weg. (Unknown path.)")
+        raise CaseError(_("Unbekannter Weg."))
     if Case.select().where((Case.client == client) & (Case.workflow == workflow_id)
                            & Case.status.not_in(list(CLOSED_CASE_STATES))).exists():
-        raise CaseError("Für diesen Weg ist bereits ein Fall offen. (A case for this path is already open.)")
+        raise CaseError(_("Für diesen Weg ist bereits ein Fall offen."))
     today = today_in_germany()
     facts = load_facts(client)
     assessment = engine.assess(facts, today, workflow_id)[0]
@@ -48,10 +50,9 @@ def open_case(client: Client, workflow_id: str, counsellor: User) -> Case:
 
 def set_status(case: Case, status: str, counsellor: User) -> Case:
     if status not in CASE_STATES:
-        raise CaseError(f"Unbekannter Status {status!r}. (Unknown case state.)")
+        raise CaseError(_("Unbekannter Status %(state)r.", state=status))
     if case.status in CLOSED_CASE_STATES:
-        raise CaseError("Der Fall ist abgeschlossen; für den Weg bitte einen neuen Fall eröffnen. "
-                        "(The case is closed; open a new one.)")
+        raise CaseError(_("Der Fall ist abgeschlossen; für den Weg bitte einen neuen Fall eröffnen."))
     engine = current_engine()
     provision = engine.provisions().get(case.workflow, case.workflow)
     with write_transaction():

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import gettext as _
+
 from perspektive import audit
 from perspektive.accounts.models import User
 from perspektive.db import write_transaction
@@ -56,26 +58,24 @@ def record(client: Client, counsellor: User, *, held_on: str, kind: str, duratio
     except ValueError:
         day = None
     if day is None:
-        errors["held_on"] = "Bitte ein gültiges Datum angeben, z. B. 21.11.2026. (Enter a valid date.)"
+        errors["held_on"] = _("Bitte ein gültiges Datum angeben, z. B. 21.11.2026.")
     elif day > today:
-        errors["held_on"] = "Das Datum liegt in der Zukunft. (The date is in the future.)"
+        errors["held_on"] = _("Das Datum liegt in der Zukunft.")
     if kind not in KIND_NAMES:
-        errors["kind"] = "Bitte Erst- oder Folgeberatung wählen. (Choose first or follow-up.)"
+        errors["kind"] = _("Bitte Erst- oder Folgeberatung wählen.")
     try:
         minutes = int((duration_minutes or "").strip())
     except ValueError:
         minutes = None
     if minutes is None or not 1 <= minutes <= MAX_MINUTES:
-        errors["duration_minutes"] = (f"Bitte die Dauer in Minuten angeben, 1 bis {MAX_MINUTES}. "
-                                      f"(Duration in minutes, 1 to {MAX_MINUTES}.)")
+        errors["duration_minutes"] = _("Bitte die Dauer in Minuten angeben, 1 bis %(most)s.", most=MAX_MINUTES)
     chosen = list(dict.fromkeys(attendees))
     if not chosen or any(a not in ATTENDEE_NAMES for a in chosen):
-        errors["attendees"] = "Bitte mindestens eine teilnehmende Person wählen. (Choose at least one attendee.)"
+        errors["attendees"] = _("Bitte mindestens eine teilnehmende Person wählen.")
     with write_transaction():
         if kind == "first" and Consultation.select().where(
                 (Consultation.client == client) & (Consultation.kind == "first")).exists():
-            errors["kind"] = ("Für diese Person ist bereits eine Erstberatung erfasst. "
-                              "(A first consultation is already recorded.)")
+            errors["kind"] = _("Für diese Person ist bereits eine Erstberatung erfasst.")
         if errors:
             raise ConsultationError(errors)
         consultation = Consultation.create(

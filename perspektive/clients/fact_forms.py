@@ -20,6 +20,8 @@ import types
 import typing
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 from perspektive.law import (
     COUNTRY_NAMES,
     LANGUAGE_NAMES,
@@ -31,19 +33,18 @@ from perspektive.law import (
 )
 from perspektive.typed import fold, parse_day
 
-from .presentation import SECTIONS, Table
+from .presentation import N_, SECTIONS, Table
 
 EXTRA_ROWS = 2  # empty rows under a table's filled ones
 MAX_ROWS = 100  # rows a posted form may claim (a person has far fewer status periods, jobs or convictions)
 
-BAD_DATE = "Bitte ein gültiges Datum angeben, z. B. 21.11.2026. (Enter a valid date.)"
-BAD_NUMBER = "Bitte eine Zahl angeben, z. B. 39 oder 7,5. (Enter a number.)"
-BAD_INTEGER = "Bitte eine ganze Zahl angeben. (Enter a whole number.)"
-BAD_CHOICE = "Bitte einen Wert aus der Liste wählen. (Choose a value from the list.)"
-BAD_COUNTRY = ("Bitte den Ländercode (z. B. SY) oder einen Staat aus der Liste angeben. "
-               "(Enter a country code such as SY.)")
-BAD_LANGUAGE = "Bitte den Sprachcode (z. B. ar) angeben. (Enter a language code such as ar.)"
-REQUIRED = "Bitte angeben. (Required.)"
+BAD_DATE = _l("Bitte ein gültiges Datum angeben, z. B. 21.11.2026.")
+BAD_NUMBER = _l("Bitte eine Zahl angeben, z. B. 39 oder 7,5.")
+BAD_INTEGER = _l("Bitte eine ganze Zahl angeben.")
+BAD_CHOICE = _l("Bitte einen Wert aus der Liste wählen.")
+BAD_COUNTRY = _l("Bitte den Ländercode (z. B. SY) oder einen Staat aus der Liste angeben.")
+BAD_LANGUAGE = _l("Bitte den Sprachcode (z. B. ar) angeben.")
+REQUIRED = _l("Bitte angeben.")
 
 COUNTRIES = tuple(sorted(COUNTRY_NAMES.items(), key=lambda item: fold(item[1])))
 LANGUAGES = tuple(sorted(LANGUAGE_NAMES.items()))
@@ -79,8 +80,7 @@ class Rows:
 @dataclass(frozen=True)
 class Group:
     id: str
-    title: str
-    title_en: str
+    title: str  # German; the page translates it
     items: tuple[Input | Rows, ...]
 
 
@@ -119,7 +119,7 @@ def _group(section) -> Group:
     paths = fact_paths()
     items = tuple(_rows(item) if isinstance(item, Table) else _input(item, paths[item], label_of(item))
                   for item in section.items)
-    return Group(section.id, section.title, section.title_en, items)
+    return Group(section.id, section.title, items)
 
 
 GROUPS: dict[str, Group] = {section.id: _group(section) for section in SECTIONS}
@@ -130,7 +130,7 @@ def _new_client() -> Group:
     person = {item.path: item for item in GROUPS["person"].items}
     stay = {item.path: item for item in GROUPS["stay"].items}
     status = {column.path: column for column in stay["status_history"].columns}["status"]
-    return Group("new", "Neue Mandantin / neuer Mandant", "New client", (
+    return Group("new", N_("Neue Mandantin / neuer Mandant"), (
         person["person.given_name"],
         Input("person.family_name", "text", label_of("person.family_name"), required=True),
         *(person[p] for p in ("person.date_of_birth", "person.gender", "person.nationality", "person.language")),

@@ -24,51 +24,56 @@ class Table:
         return [show(getattr(row, attr)) if attr != "to" or row.to else "laufend" for _, attr in self.columns]
 
 
+def N_(text: str) -> str:
+    """Mark a German title for the translation catalogue (``make messages``): it stays German here, for the case
+    summary; a page's view translates it with ``_(title)``."""
+    return text
+
+
 class Section(NamedTuple):
     """One group of facts as a counsellor thinks of them; ``id`` names its form (``facts.edit_group``)."""
 
     id: str
     title: str
-    title_en: str
     items: tuple[str | Table, ...]
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("person", "Person", "Person", (
+    Section("person", N_("Person"), (
         "person.given_name", "person.family_name", "person.date_of_birth", "person.gender", "person.nationality",
         "person.language", "person.address", "person.abh_file_number")),
-    Section("stay", "Aufenthalt & Status-Verlauf", "Stay and status history", (
+    Section("stay", N_("Aufenthalt & Status-Verlauf"), (
         "entry_date",
         Table("status_history", (("Status", "status"), ("von", "from_"), ("bis", "to"))),
         "asylum_rejected_manifestly_unfounded", "expulsion_order", "concrete_removal_measures",
         "departure_impossible.impossible", "departure_impossible.end_foreseeable",
         "departure_impossible.own_fault")),
-    Section("identity", "Identität", "Identity", (
+    Section("identity", N_("Identität"), (
         "identity.clarified_on", "identity.passport_valid_until", "identity.reasonable_measures_taken",
         "identity.measures_taken_on", "own_identity_deception", "obstructs_removal")),
-    Section("language", "Sprache & Integration", "Language and integration", (
+    Section("language", N_("Sprache & Integration"), (
         "german.oral", "german.written", "basic_knowledge_of_order", "fdgo_declaration",
         "integration_prognosis_positive", "integration_course_obliged", "integration_course_completed",
         "school.successful_years_in_germany", "school.qualification_in_germany", "in_education")),
-    Section("work", "Arbeit & Lebensunterhalt", "Work and livelihood", (
+    Section("work", N_("Arbeit & Lebensunterhalt"), (
         Table("employment", (("von", "from_"), ("bis", "to"), ("Stunden/Woche", "hours_per_week"),
                              ("sozialversicherungspflichtig", "socially_insured"),
                              ("entspricht der Qualifikation", "matches_qualification"))),
         "employment_ban_60a_6", "livelihood.secured", "livelihood.predominantly_secured",
         "livelihood.positive_prognosis", "livelihood.monthly_means_eur", "housing_sufficient",
         "prevented_by_illness_disability_or_age")),
-    Section("family", "Familie", "Family", (
+    Section("family", N_("Familie"), (
         "household.spouse_or_partner", "household.lives_with_parents",
         Table("household.minor_children", (("Geburtsdatum", "date_of_birth"),
                                            ("Schulbesuch nachgewiesen", "school_attendance_proven"))))),
-    Section("convictions", "Verurteilungen", "Convictions", (
+    Section("convictions", N_("Verurteilungen"), (
         Table("convictions", (("Datum", "date"), ("vorsätzlich", "intentional"),
                               ("nur ausländerrechtliche Straftat", "foreigner_only_offence"),
                               ("Tagessätze", "fine_daily_rates"), ("Freiheitsstrafe (Monate)", "prison_months"),
                               ("zur Bewährung", "suspended"), ("Jugendstrafe", "youth_custody"),
                               ("andere jugendrechtliche Sanktion", "juvenile_sanction"))),
         "extremism_indications")),
-    Section("training", "Ausbildung", "Training", (
+    Section("training", N_("Ausbildung"), (
         "training.kind", "training.start_date", "training.end_date", "training.registration_applied",
         "training.school_based", "training.started_during_asylum", "training.completed_on")),
 )
@@ -99,7 +104,7 @@ def _get(facts: CaseFacts, path: str):
 def fact_sections(facts: CaseFacts) -> list[dict]:
     """The facts grouped for the client page: each item is a row (label, value) or a table."""
     sections = []
-    for section_id, title, title_en, items in SECTIONS:
+    for section_id, title, items in SECTIONS:
         entries = []
         for item in items:
             if isinstance(item, Table):
@@ -111,7 +116,7 @@ def fact_sections(facts: CaseFacts) -> list[dict]:
                 value = _get(facts, item)
                 entries.append({"path": item, "label": label_of(item), "value": show(value),
                                 "known": value is not None})
-        sections.append({"id": section_id, "title": title, "title_en": title_en, "entries": entries})
+        sections.append({"id": section_id, "title": title, "entries": entries})
     return sections
 
 

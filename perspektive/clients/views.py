@@ -8,6 +8,7 @@ through ``records`` (which announces the change, and the follow-ups recompute). 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from perspektive.accounts import me, role_required
 
@@ -28,8 +29,8 @@ def own_client(user, client_id):
 def _page(form: FactsForm, client=None, status: int = 200):
     action = (url_for("facts.edit_group", client_id=client.id, group=form.group.id) if client
               else url_for("facts.new_client"))
-    return render_template("facts_group.html", form=form, client=client, action=action,
-                           countries=fact_forms.COUNTRIES, languages=fact_forms.LANGUAGES), status
+    return render_template("facts_group.html", form=form, title=_(form.group.title), client=client,
+                           action=action, countries=fact_forms.COUNTRIES, languages=fact_forms.LANGUAGES), status
 
 
 @bp.route("/clients/new", methods=["GET", "POST"], endpoint="new_client")
@@ -44,7 +45,7 @@ def new_client():
     except FactsFormInvalid:
         return _page(form, status=422)
     client = records.create_client(facts, me())
-    flash(f"Mandant/in {client.reference} angelegt. (Client created.)", "info")
+    flash(_("Mandant/in %(reference)s angelegt.", reference=client.reference), "info")
     return redirect(url_for("web.client", client_id=client.id))
 
 
@@ -66,5 +67,5 @@ def edit_group(client_id: int, group: str):
     except FactsFormInvalid:
         return _page(form, client, 422)
     records.update_facts(client, facts, me())
-    flash("Fakten gespeichert, Fristen neu berechnet. (Facts saved, follow-ups recomputed.)", "info")
+    flash(_("Fakten gespeichert, Fristen neu berechnet."), "info")
     return redirect(url_for("web.client", client_id=client.id, _anchor=f"fakten-{spec.id}"))

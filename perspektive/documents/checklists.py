@@ -19,6 +19,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from perspektive import audit, typed
 from perspektive.accounts.models import User
 from perspektive.clients.models import Case
@@ -57,7 +59,7 @@ class UnknownItem(LookupError):
 @dataclass(frozen=True)
 class ExpiryFlag:
     kind: str  # "expired", "soon", "before_opening"
-    text: str  # German, then English in parentheses
+    text: str  # in the page's language
 
 
 @dataclass(frozen=True)
@@ -89,15 +91,13 @@ def expiry_flag(expires_on: dt.date | None, today: dt.date, opens_on: dt.date | 
     if expires_on is None:
         return None
     if expires_on < today:
-        return ExpiryFlag("expired", f"Abgelaufen am {de(expires_on)} – vor dem Antrag erneuern. "
-                                     "(Expired: renew before submission.)")
+        return ExpiryFlag("expired", _("Abgelaufen am %(day)s – vor dem Antrag erneuern.", day=de(expires_on)))
     if expires_on <= today + dt.timedelta(days=RENEW_WITHIN_DAYS):
-        return ExpiryFlag("soon", f"Läuft am {de(expires_on)} ab, in weniger als {RENEW_WITHIN_DAYS} Tagen – "
-                                  "rechtzeitig erneuern. (Expires within 30 days: renew in time.)")
+        return ExpiryFlag("soon", _("Läuft am %(day)s ab, in weniger als %(days)s Tagen – rechtzeitig erneuern.",
+                                    day=de(expires_on), days=RENEW_WITHIN_DAYS))
     if opens_on is not None and opens_on > today and expires_on < opens_on:
-        return ExpiryFlag("before_opening", f"Läuft am {de(expires_on)} ab, vor dem frühesten Antragstag "
-                                            f"{de(opens_on)} – vor dem Antrag erneuern. "
-                                            "(Expires before the path opens: renew before submission.)")
+        return ExpiryFlag("before_opening", _("Läuft am %(day)s ab, vor dem frühesten Antragstag %(opens)s – vor "
+                                              "dem Antrag erneuern.", day=de(expires_on), opens=de(opens_on)))
     return None
 
 
@@ -155,8 +155,8 @@ def parse_day(value) -> dt.date | None:
     try:
         return typed.parse_day(str(value))
     except ValueError:
-        raise ChecklistError("expires_on", "Bitte ein gültiges Ablaufdatum angeben, z. B. 21.11.2026, oder das Feld "
-                                           "leeren. (Enter a valid date as DD.MM.YYYY.)") from None
+        raise ChecklistError("expires_on", _("Bitte ein gültiges Ablaufdatum angeben, z. B. 21.11.2026, oder das "
+                                             "Feld leeren.")) from None
 
 
 def _check_item(case: Case, item: str) -> None:
@@ -197,8 +197,8 @@ def set_note(case: Case, item: str, note: str, user: User) -> None:
     _check_item(case, item)
     note = (note or "").replace("\r\n", "\n").strip()
     if len(note) > MAX_NOTE_LENGTH:
-        raise ChecklistError("note", f"Die Notiz ist {len(note)} Zeichen lang, erlaubt sind {MAX_NOTE_LENGTH}. "
-                                     f"(At most {MAX_NOTE_LENGTH} characters.)")
+        raise ChecklistError("note", _("Die Notiz ist %(length)s Zeichen lang, erlaubt sind %(most)s.",
+                                       length=len(note), most=MAX_NOTE_LENGTH))
     _save(case, item, user, "checklist.note", note=note)
 
 

@@ -22,14 +22,16 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 DEFAULT_TIMEOUT_SECONDS = 60
 PDF = "application/pdf"
-NOT_A_DOCX = ("LibreOffice konnte das Dokument nicht lesen, es ist keine gültige .docx-Datei. "
-              "(LibreOffice could not read the document.)")
+NOT_A_DOCX = _l("LibreOffice konnte das Dokument nicht lesen, es ist keine gültige .docx-Datei.")
 
 
 class PdfError(Exception):
-    """The PDF could not be made. The message is German with English, safe to show: no path, no personal data."""
+    """The PDF could not be made. The message is in the page's language, safe to show: no path, no personal data."""
 
 
 def binary() -> str | None:
@@ -45,10 +47,9 @@ def docx_to_pdf(data: bytes, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> bytes:
     """The PDF of the .docx ``data``; ``PdfError`` when LibreOffice is missing, fails or takes too long."""
     soffice = binary()
     if soffice is None:
-        raise PdfError("PDF ist nicht möglich: LibreOffice ist auf dem Server nicht installiert. "
-                       "(PDF needs LibreOffice on the server.)")
+        raise PdfError(_("PDF ist nicht möglich: LibreOffice ist auf dem Server nicht installiert."))
     if not data.startswith(b"PK\x03\x04"):  # a .docx is a zip; LibreOffice would open an empty file as a new one
-        raise PdfError(NOT_A_DOCX)
+        raise PdfError(str(NOT_A_DOCX))
     with tempfile.TemporaryDirectory(prefix="perspektive-pdf-") as work:
         work_dir = Path(work)
         source, out_dir = work_dir / "dokument.docx", work_dir / "out"
@@ -61,10 +62,10 @@ def docx_to_pdf(data: bytes, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> bytes:
         _run(command, env, work_dir, timeout)
         result = out_dir / "dokument.pdf"
         if not result.is_file():
-            raise PdfError(NOT_A_DOCX)
+            raise PdfError(str(NOT_A_DOCX))
         pdf = result.read_bytes()
     if not pdf.startswith(b"%PDF"):
-        raise PdfError("LibreOffice hat kein gültiges PDF erzeugt. (LibreOffice produced no valid PDF.)")
+        raise PdfError(_("LibreOffice hat kein gültiges PDF erzeugt."))
     return pdf
 
 
@@ -75,15 +76,14 @@ def _run(command: list[str], env: dict, cwd: Path, timeout: float) -> None:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_group(process)
-        raise PdfError(f"Die Umwandlung in PDF hat das Zeitlimit von {timeout:g} Sekunden überschritten und wurde "
-                       "abgebrochen; bitte die .docx-Datei nehmen oder es später erneut versuchen. "
-                       "(PDF conversion timed out.)") from None
+        raise PdfError(_("Die Umwandlung in PDF hat das Zeitlimit von %(seconds)s Sekunden überschritten und wurde "
+                         "abgebrochen; bitte die .docx-Datei nehmen oder es später erneut versuchen.",
+                         seconds=f"{timeout:g}")) from None
     except BaseException:  # an interrupted request must not leave a converter behind
         _kill_group(process)
         raise
     if process.returncode != 0:
-        raise PdfError(f"LibreOffice ist mit Fehler {process.returncode} beendet worden. "
-                       "(LibreOffice failed.)")
+        raise PdfError(_("LibreOffice ist mit Fehler %(code)s beendet worden.", code=process.returncode))
 
 
 def _kill_group(process: subprocess.Popen) -> None:

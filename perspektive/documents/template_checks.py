@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from perspektive.accounts.models import User
 from perspektive.law import CaseFacts, Workflow, assess, current_engine, parse_facts, today_in_germany
@@ -46,10 +47,10 @@ def docx_problems(letter: str, data: bytes) -> list[Problem]:
     """A real .docx (Office Open XML in a zip) of sensible size; the content is checked by rendering it."""
     shown = f"{letter}.docx"
     if not data:
-        return [Problem(shown, "(Datei)", "Die Datei ist leer. (The file is empty.)")]
+        return [Problem(shown, "(Datei)", _l("Die Datei ist leer."))]
     if len(data) > MAX_TEMPLATE_BYTES:
-        return [Problem(shown, "(Datei)", f"Die Vorlage ist größer als {MAX_TEMPLATE_BYTES // 1_000_000} MB. "
-                        "(Template too large.)")]
+        return [Problem(shown, "(Datei)", _l("Die Vorlage ist größer als %(size)s MB.",
+                                             size=MAX_TEMPLATE_BYTES // 1_000_000))]
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -60,15 +61,15 @@ def docx_problems(letter: str, data: bytes) -> list[Problem]:
     except (zipfile.BadZipFile, ValueError, OSError):
         names, members, unpacked, unsafe = set(), [], 0, None
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-        return [Problem(shown, "(Datei)", "Keine Word-Datei (.docx). Bitte in Word oder LibreOffice als "
-                        "„Word-Dokument (.docx)“ speichern, nicht als .doc, .odt oder PDF. (Not a .docx file.)")]
+        return [Problem(shown, "(Datei)", _l("Keine Word-Datei (.docx). Bitte in Word oder LibreOffice als "
+                                             "„Word-Dokument (.docx)“ speichern, nicht als .doc, .odt oder PDF."))]
     if unpacked > MAX_TEMPLATE_UNPACKED or len(members) > MAX_TEMPLATE_MEMBERS:
-        return [Problem(shown, "(Datei)", "Die Vorlage entpackt zu mehr als 20 MB oder hat zu viele Teile und wird "
-                        "nicht angenommen. (Unpacks too large.)")]
+        return [Problem(shown, "(Datei)", _l("Die Vorlage entpackt zu mehr als 20 MB oder hat zu viele Teile und "
+                                             "wird nicht angenommen."))]
     if unsafe:
-        return [Problem(shown, unsafe, "Die Vorlage enthält Makros, eine DOCTYPE-Deklaration oder Verweise auf "
-                        "externe Dateien; bitte als einfaches Word-Dokument ohne Makros und ohne verknüpfte Bilder "
-                        "oder Dokumentvorlagen speichern. (Macros, DOCTYPE or external references.)")]
+        return [Problem(shown, unsafe, _l("Die Vorlage enthält Makros, eine DOCTYPE-Deklaration oder Verweise auf "
+                                          "externe Dateien; bitte als einfaches Word-Dokument ohne Makros und ohne "
+                                          "verknüpfte Bilder oder Dokumentvorlagen speichern."))]
     return []
 
 
@@ -90,7 +91,7 @@ def _unsafe_part(archive: zipfile.ZipFile) -> str | None:
 
 def template_problems(workflow: Workflow, letter: str, path: Path) -> list[Problem]:
     problem = render_checks([(workflow, letter, path)]).get(str(path))
-    return [Problem(f"{letter}.docx", "Vorlage (template)", problem)] if problem else []
+    return [Problem(f"{letter}.docx", _l("Vorlage"), problem)] if problem else []
 
 
 _CACHE: dict[tuple, str | None] = {}
@@ -154,14 +155,13 @@ def _render_isolated(jobs: list[tuple[str, dict]]) -> dict[str, str | None]:
     try:
         for path, _ in jobs:
             if not receiver.poll(RENDER_TIMEOUT_SECONDS):
-                results[path] = (f"Das Ausfüllen dauerte länger als {RENDER_TIMEOUT_SECONDS:g} Sekunden und wurde "
-                                 "abgebrochen (Endlosschleife?). (Rendering timed out.)")
+                results[path] = _l("Das Ausfüllen dauerte länger als %(seconds)s Sekunden und wurde abgebrochen "
+                                   "(Endlosschleife?).", seconds=f"{RENDER_TIMEOUT_SECONDS:g}")
                 break
             try:
                 done, problem = receiver.recv()
             except EOFError:
-                results[path] = ("Das Ausfüllen wurde abgebrochen (Speichergrenze überschritten?). "
-                                 "(Rendering aborted.)")
+                results[path] = _l("Das Ausfüllen wurde abgebrochen (Speichergrenze überschritten?).")
                 break
             results[done] = problem
     finally:
@@ -170,7 +170,7 @@ def _render_isolated(jobs: list[tuple[str, dict]]) -> dict[str, str | None]:
         child.join()
         receiver.close()
     for path, _ in jobs:
-        results.setdefault(path, "Nicht geprüft, weil eine andere Vorlage abgebrochen wurde. (Not checked.)")
+        results.setdefault(path, _l("Nicht geprüft, weil eine andere Vorlage abgebrochen wurde."))
     return results
 
 

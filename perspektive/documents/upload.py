@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from perspektive import audit
 from perspektive.db import utcnow
@@ -129,8 +130,8 @@ def _checked(ident: str, text: str, templates: dict[str, Upload],
         except UploadError as exc:
             # Templates are filled in under the workflow, so that waits; their files can be checked already.
             files = [p for letter, upload in templates.items() for p in docx_problems(letter, upload.data)]
-            later = [Problem(f"{letter}.docx", "Vorlage (template)", "Noch nicht ausgefüllt: das geschieht, sobald "
-                             "die Workflow-Datei fehlerfrei ist. (Checked once the workflow file loads.)")
+            later = [Problem(f"{letter}.docx", _("Vorlage"), _("Noch nicht ausgefüllt: das geschieht, sobald die "
+                                                              "Workflow-Datei fehlerfrei ist."))
                      for letter in templates if not any(p.file == f"{letter}.docx" for p in files)]
             raise UploadError(problems + exc.problems + files + later) from None
         sources, missing_templates = _template_sources(workflow, templates, current_engine().letters_dir)
@@ -138,7 +139,7 @@ def _checked(ident: str, text: str, templates: dict[str, Upload],
             raise UploadError(problems + missing_templates)
         folder = Path(staging) / "letters" / ident
         folder.mkdir(parents=True)
-        for letter, (data, _) in sources.items():
+        for letter, (data, _kind) in sources.items():
             (folder / f"{letter}.docx").write_bytes(data)
         _parse(staged, shown, folder.parent)  # the loader's own check of the complete set, as an engine runs it
         rendered = [p for letter in sources for p in template_problems(workflow, letter, folder / f"{letter}.docx")]
@@ -149,24 +150,23 @@ def _checked(ident: str, text: str, templates: dict[str, Upload],
 
 def _workflow_text(upload: Upload) -> tuple[str, str]:
     if not upload.name:
-        raise UploadError([Problem("(keine Datei)", "(Datei)", "Bitte eine Workflow-Datei (.toml) auswählen. "
-                                   "(Choose a workflow file.)")])
+        raise UploadError([Problem("(keine Datei)", "(Datei)", _("Bitte eine Workflow-Datei (.toml) auswählen."))])
     shown = _shown_name(upload.name)
     match = FILE_NAME.fullmatch(upload.name or "")
     if match is None:
-        raise UploadError([Problem(shown, "(Dateiname)", "Der Dateiname muss die Workflow-Id mit der Endung .toml "
-                                   "sein, z. B. section_25b.toml oder section_25_5.toml (Kleinbuchstaben, Ziffern, "
-                                   "Unterstrich; kein Pfad). (The file name must be the workflow id plus .toml.)")])
+        raise UploadError([Problem(shown, "(Dateiname)", _(
+            "Der Dateiname muss die Workflow-Id mit der Endung .toml sein, z. B. section_25b.toml oder "
+            "section_25_5.toml (Kleinbuchstaben, Ziffern, Unterstrich; kein Pfad)."))])
     if not upload.data:
-        raise UploadError([Problem(shown, "(Datei)", "Die Datei ist leer. (The file is empty.)")])
+        raise UploadError([Problem(shown, "(Datei)", _("Die Datei ist leer."))])
     if len(upload.data) > MAX_WORKFLOW_BYTES:
-        raise UploadError([Problem(shown, "(Datei)", f"Die Datei ist größer als {MAX_WORKFLOW_BYTES // 1000} kB. "
-                                   "(File too large.)")])
+        raise UploadError([Problem(shown, "(Datei)", _("Die Datei ist größer als %(size)s kB.",
+                                                       size=MAX_WORKFLOW_BYTES // 1000))])
     try:
         text = upload.data.decode("utf-8")
     except UnicodeDecodeError:
-        raise UploadError([Problem(shown, "(Datei)", "Die Datei ist nicht UTF-8-kodiert. Bitte als UTF-8 speichern. "
-                                   "(The file is not UTF-8.)")]) from None
+        raise UploadError([Problem(shown, "(Datei)", _("Die Datei ist nicht UTF-8-kodiert. Bitte als UTF-8 "
+                                                       "speichern."))]) from None
     return match["id"], text.lstrip("\ufeff")
 
 
@@ -174,12 +174,12 @@ def _id_problems(ident: str, target: Path, replace: bool) -> list[Problem]:
     engine = current_engine()
     known = engine.workflows.get(ident)
     if known is not None and known.source.resolve() != target.resolve():
-        return [Problem(target.name, "id", f"Die Id {ident} ist schon durch {known.source} belegt (Erweiterung) und "
-                        "kann hier nicht ersetzt werden. (The id is provided elsewhere.)")]
+        return [Problem(target.name, "id", _("Die Id %(id)s ist schon durch %(source)s belegt (Erweiterung) und "
+                                             "kann hier nicht ersetzt werden.", id=ident, source=known.source))]
     if target.exists() and not replace:
-        return [Problem(target.name, "id", f"Einen Workflow {ident} gibt es schon. Zum Ersetzen „Vorhandenen Workflow "
-                        "ersetzen“ ankreuzen; die bisherige Datei wird archiviert. (The id is taken; tick "
-                        "“replace” to replace it.)")]
+        return [Problem(target.name, "id", _("Einen Workflow %(id)s gibt es schon. Zum Ersetzen „Vorhandenen "
+                                             "Workflow ersetzen“ ankreuzen; die bisherige Datei wird archiviert.",
+                                             id=ident))]
     return []
 
 
@@ -195,8 +195,9 @@ def _template_sources(workflow: Workflow, uploads: dict[str, Upload],
     """Letter -> (bytes, "uploaded" | "kept" | "default") for every letter the workflow declares. A template already
     in the workflow's folder (the one being replaced, or one put there by hand) is kept unless a new one comes."""
     sources: dict[str, tuple[bytes, str]] = {}
-    problems = [Problem(f"{letter}.docx", "letters", f"Vorlage hochgeladen, aber der Workflow sieht diese Briefart "
-                        f"nicht vor (letters = {list(workflow.letters)}). (Template not declared in letters.)")
+    problems = [Problem(f"{letter}.docx", "letters", _("Vorlage hochgeladen, aber der Workflow sieht diese "
+                                                       "Briefart nicht vor (letters = %(letters)s).",
+                                                       letters=list(workflow.letters)))
                 for letter in uploads if letter not in workflow.letters]
     for letter in workflow.letters:
         existing = letters_dir / workflow.id / f"{letter}.docx"
@@ -211,9 +212,10 @@ def _template_sources(workflow: Workflow, uploads: dict[str, Upload],
         elif default.is_file():
             sources[letter] = (default.read_bytes(), "default")
         else:
-            problems.append(Problem(f"{letter}.docx", "letters", f"Vorlage fehlt: bitte {letter}.docx hochladen oder "
-                                    f"die Briefart in „letters“ weglassen (z. B. letters = []). Eine gemeinsame "
-                                    f"Standardvorlage unter {DEFAULT_TEMPLATES}/ gibt es nicht. (Template missing.)"))
+            problems.append(Problem(f"{letter}.docx", "letters", _(
+                "Vorlage fehlt: bitte %(file)s hochladen oder die Briefart in „letters“ weglassen (z. B. letters = "
+                "[]). Eine gemeinsame Standardvorlage unter %(folder)s/ gibt es nicht.", file=f"{letter}.docx",
+                folder=DEFAULT_TEMPLATES)))
     return sources, problems
 
 
@@ -226,13 +228,14 @@ def install_template(workflow_id: str, letter: str, upload: Upload, *, actor) ->
     engine.reload_if_changed()
     shown = f"{letter}.docx"
     if not upload.name:
-        raise UploadError([Problem(shown, "(Datei)", "Bitte eine Datei auswählen. (Choose a file.)")])
+        raise UploadError([Problem(shown, "(Datei)", _("Bitte eine Datei auswählen."))])
     workflow, problem = _workflow_for_templates(workflow_id)
     if workflow is None:
-        raise UploadError([Problem(f"{workflow_id}.toml", "(Datei)", problem or "unbekannter Workflow")])
+        raise UploadError([Problem(f"{workflow_id}.toml", "(Datei)", problem or _("unbekannter Workflow"))])
     if letter not in workflow.letters:
-        raise UploadError([Problem(shown, "letters", f"{workflow.provision} sieht diese Briefart nicht vor "
-                                   f"(letters = {list(workflow.letters)}). (Letter not declared.)")])
+        raise UploadError([Problem(shown, "letters", _("%(provision)s sieht diese Briefart nicht vor (letters = "
+                                                       "%(letters)s).", provision=workflow.provision,
+                                                       letters=list(workflow.letters)))])
     problems = docx_problems(letter, upload.data)
     if not problems:
         with tempfile.TemporaryDirectory(prefix="perspektive-upload-") as staging:
@@ -261,12 +264,12 @@ def _workflow_for_templates(workflow_id: str) -> tuple[Workflow | None, str | No
         return engine.workflows[workflow_id], None
     path = engine.workflows_dir / f"{workflow_id}.toml"
     if not WORKFLOW_ID.fullmatch(workflow_id) or not path.is_file():
-        return None, "Unbekannter Workflow. (Unknown workflow.)"
+        return None, _("Unbekannter Workflow.")
     try:
         return parse_workflow(path, engine.types, None), None
     except WorkflowError as exc:
-        return None, f"Die Workflow-Datei lädt nicht ({exc.key}: {exc.problem}); bitte zuerst sie berichtigen. " \
-                     "(Fix the workflow file first.)"
+        return None, _("Die Workflow-Datei lädt nicht (%(key)s: %(problem)s); bitte zuerst sie berichtigen.",
+                       key=exc.key, problem=exc.problem)
 
 
 # --- what is there --------------------------------------------------------------------------------------------
@@ -297,7 +300,7 @@ def template_overview() -> list[TemplateRow]:
         letters = []
         for letter, path in infos:
             if not path.is_file():
-                letters.append(TemplateInfo(letter, exists=False, problem="Vorlage fehlt. (Template missing.)"))
+                letters.append(TemplateInfo(letter, exists=False, problem=_("Vorlage fehlt.")))
                 continue
             stat = path.stat()
             letters.append(TemplateInfo(letter, True, stat.st_size, dt.datetime.fromtimestamp(
@@ -339,8 +342,8 @@ def _commit(writes: list[tuple[Path, bytes]], ident: str) -> list[str]:
                 written.unlink(missing_ok=True)
         for keep in archived:
             keep.unlink(missing_ok=True)
-        raise UploadError([Problem(path.name, "(Datei)", "Die Datei konnte nicht geschrieben werden; es wurde "
-                                   "nichts geändert. (The file could not be written.)")]) from None
+        raise UploadError([Problem(path.name, "(Datei)", _("Die Datei konnte nicht geschrieben werden; es wurde "
+                                                           "nichts geändert."))]) from None
     return [keep.name for keep in archived]
 
 

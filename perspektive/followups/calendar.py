@@ -12,6 +12,7 @@ import re
 import secrets
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from perspektive import audit
 from perspektive.accounts import me, role_required
@@ -67,7 +68,7 @@ def revoke():
         deleted = CalendarFeed.delete().where(CalendarFeed.user == user).execute()
         if deleted:
             audit.record(user, "calendar.revoke", "user", user.id)
-    flash("Kalender-Abo gelöscht: die Adresse funktioniert nicht mehr. (Calendar feed revoked.)", "info")
+    flash(_("Kalender-Abo gelöscht: die Adresse funktioniert nicht mehr."), "info")
     return redirect(url_for("calendar.page"))
 
 

@@ -41,7 +41,7 @@ def followups_list(client_id, due_before, state, fmt):
                  .order_by(FollowUpRecord.due, FollowUpRecord.id))
         if client_id is not None:
             if Client.get_or_none(Client.id == client_id) is None:
-                fail(f"keine Mandantin / kein Mandant mit der Id {client_id} (no such client)")
+                fail(f"keine Mandantin / kein Mandant mit der Id {client_id}")
             query = query.where(FollowUpRecord.client == client_id)
         if due_before is not None:
             query = query.where(FollowUpRecord.due < due_before)
@@ -54,7 +54,7 @@ def followups_list(client_id, due_before, state, fmt):
         click.echo(json.dumps([_entry(r) for r in records], ensure_ascii=False, indent=2))
         return
     if not records:
-        click.echo("Keine Fristen. (No follow-ups.)")
+        click.echo("Keine Fristen.")
     for r in records:
         click.echo(f"{r.id}  fällig {de(r.due)}  {STATE_NAMES[r.state]:<9}  Mandant/in {r.client_id} "
                    f"({r.client.reference})  {r.workflow or 'alle Wege'}/{r.kind}")
@@ -70,8 +70,7 @@ def followups_sweep():
     with db.connection_context():
         counts = sweep()
     click.echo(f"Fristen neu berechnet für {counts['clients']} Mandant/innen, {counts['scheduled']} Erinnerung(en) "
-               f"geplant, {counts['queued']} fällige in die Warteschlange gestellt. (Recomputed {counts['clients']} "
-               f"clients, scheduled {counts['scheduled']} reminders, queued {counts['queued']}.)")
+               f"geplant, {counts['queued']} fällige in die Warteschlange gestellt.")
 
 
 COMMANDS = (followups_cli,)

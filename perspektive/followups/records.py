@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 
 import peewee as pw
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from perspektive import audit
@@ -30,8 +32,8 @@ from perspektive.law import FollowUp, current_engine, de, non_working_reason, to
 from .models import FollowUpRecord
 
 STATE_NAMES = {"open": "offen", "done": "erledigt", "dismissed": "verworfen"}
-GROUPS = (("overdue", "Überfällig", "Overdue"), ("week", "Diese Woche", "This week"),
-          ("month", "Diesen Monat", "This month"), ("later", "Später", "Later"))
+GROUPS = (("overdue", _l("Überfällig")), ("week", _l("Diese Woche")), ("month", _l("Diesen Monat")),
+          ("later", _l("Später")))
 
 
 class FollowUpError(ValueError):
@@ -159,9 +161,9 @@ def _set_state(row: FollowUpRecord, state: str, user: User | None, note: str) ->
 def set_state(record: FollowUpRecord, state: str, user: User, note: str = "") -> list[int]:
     """A counsellor marks a follow-up done or dismissed, or opens it again; returns rows to schedule."""
     if state not in STATE_NAMES:
-        raise FollowUpError(f"Unbekannter Status {state!r}: offen, erledigt oder verworfen. (Unknown state.)")
+        raise FollowUpError(_("Unbekannter Status %(state)r: offen, erledigt oder verworfen.", state=state))
     if state == "dismissed" and not note.strip():
-        raise FollowUpError("Bitte kurz begründen, warum die Frist nicht mehr gilt. (Give a reason.)")
+        raise FollowUpError(_("Bitte kurz begründen, warum die Frist nicht mehr gilt."))
     with write_transaction():
         _set_state(record, state, user, note.strip() or STATE_NAMES[state])
         reschedule = refresh_reminder(record, today_in_germany())
@@ -239,7 +241,7 @@ def team_counts(today: dt.date) -> list[dict]:
         return pw.fn.SUM(pw.Case(None, [(within, 1)], 0))
 
     groups = buckets(today)
-    query = (User.select(User.display_name, *(count(*groups[name]).alias(name) for name, _, _ in GROUPS))
+    query = (User.select(User.display_name, *(count(*groups[name]).alias(name) for name, _title in GROUPS))
              .join(Client, on=Client.counsellor == User.id).join(FollowUpRecord)
              .where(FollowUpRecord.state == "open")
              .group_by(User.id, User.display_name).order_by(User.display_name, User.id).dicts())

@@ -71,16 +71,14 @@ def reminder_message(record: FollowUpRecord, counsellor: User) -> EmailMessage:
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = counsellor.email
-    message["Subject"] = "[Perspektive] Erinnerung an eine Frist (deadline reminder)"
+    message["Subject"] = "[Perspektive] Erinnerung an eine Frist"
     message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
     message.set_content(
         "Guten Tag,\n\n"
         "in Perspektive steht eine Frist an, um die Sie sich kümmern:\n\n"
         f"  {record.text}\n  ({record.citation})\n\n"
         f"Einzelheiten nach der Anmeldung: {link}\n\n"
-        "Diese Nachricht enthält absichtlich keine Angaben zur Person.\n"
-        "-- \n"
-        "A deadline in Perspektive needs your attention; sign in to see it (link above).\n")
+        "Diese Nachricht enthält absichtlich keine Angaben zur Person.\n")
     return message
 
 

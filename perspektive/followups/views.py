@@ -7,6 +7,7 @@ A counsellor sees the follow-ups of their own clients only; someone else's is a 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from perspektive.accounts import me, role_required
 from perspektive.clients import NotFound
@@ -18,9 +19,8 @@ from .tasks import schedule
 
 bp = Blueprint("followups", __name__, template_folder="templates")
 
-DONE_MESSAGES = {"done": "Frist erledigt. (Follow-up done.)",
-                 "dismissed": "Frist verworfen. (Follow-up dismissed.)",
-                 "open": "Frist wieder offen. (Follow-up reopened.)"}
+DONE_MESSAGES = {"done": _l("Frist erledigt."), "dismissed": _l("Frist verworfen."),
+                 "open": _l("Frist wieder offen.")}
 
 
 def _own(record_id: int):
@@ -42,12 +42,12 @@ def _span(start, end) -> str:
 @role_required("counsellor")
 def index():
     today = today_in_germany()
-    rows = {name: [] for name, _, _ in GROUPS}
+    rows = {name: [] for name, _title in GROUPS}
     for record in records.of_counsellor(me()):  # joined with the client: no query per row
         rows[records.bucket_of(record.due, today)].append(record)
     spans = records.buckets(today)
-    groups = [{"name": name, "title": title, "en": en, "span": _span(*spans[name]), "rows": rows[name]}
-              for name, title, en in GROUPS]
+    groups = [{"name": name, "title": title, "span": _span(*spans[name]), "rows": rows[name]}
+              for name, title in GROUPS]
     return render_template("followups.html", groups=groups, team=records.team_counts(today),
                            followup_groups=GROUPS, today=today, provisions=current_engine().provisions())
 
@@ -78,5 +78,5 @@ def set_state(record_id: int):
         # A page, not a flash: flashes travel in the (unencrypted) session cookie and the note is free text.
         return _detail_page(record, form, str(exc)), 422
     schedule(to_schedule)
-    flash(DONE_MESSAGES[form["state"]], "info")
+    flash(str(DONE_MESSAGES[form["state"]]), "info")
     return redirect(url_for("followups.detail", record_id=record.id))

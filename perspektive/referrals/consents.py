@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import gettext as _
+
 from perspektive import audit
 from perspektive.accounts.models import User
 from perspektive.clients.models import Client
@@ -25,7 +27,8 @@ def document_kinds(values) -> list[str]:
     kinds = {v.strip() for v in items if v and v.strip()}
     unknown = kinds - set(DOCUMENT_KINDS)
     if unknown:
-        raise ConsentError(f"Unbekannte Unterlagen: {', '.join(sorted(unknown))} (möglich: {', '.join(DOCUMENT_KINDS)}).")
+        raise ConsentError(_("Unbekannte Unterlagen: %(unknown)s (möglich: %(known)s).",
+                             unknown=", ".join(sorted(unknown)), known=", ".join(DOCUMENT_KINDS)))
     return [k for k in DOCUMENT_KINDS if k in kinds]
 
 
@@ -34,10 +37,10 @@ def record_consent(client: Client, recipient: AuthorityContact, given_on: dt.dat
     """Record that the client released ``documents`` to ``recipient`` on ``given_on`` (not in the future)."""
     kinds = document_kinds(documents)
     if not kinds:
-        raise ConsentError("Die Entbindung muss mindestens eine Unterlage umfassen. (Scope is empty.)")
+        raise ConsentError(_("Die Entbindung muss mindestens eine Unterlage umfassen."))
     if given_on > today:
-        raise ConsentError(f"Das Datum der Entbindung ({given_on:%d.%m.%Y}) liegt in der Zukunft. "
-                           "(Consent date is in the future.)")
+        raise ConsentError(_("Das Datum der Entbindung (%(day)s) liegt in der Zukunft.",
+                             day=f"{given_on:%d.%m.%Y}"))
     same = Consent.get_or_none((Consent.client == client) & (Consent.recipient == recipient)
                                & (Consent.given_on == given_on) & (Consent.scope == ",".join(kinds))
                                & Consent.withdrawn_on.is_null())
@@ -59,9 +62,8 @@ def consent_covering(client: Client, recipient: AuthorityContact, documents: lis
     for consent in consents.order_by(Consent.given_on.desc(), Consent.id.desc()):
         if set(documents) <= set(consent.scope.split(",")):
             return consent
-    raise ConsentError("Es fehlt eine Schweigepflichtentbindung der Mandantin / des Mandanten für diese Empfängerin "
-                       "bzw. diesen Empfänger und diese Unterlagen. (No release from confidentiality covers this "
-                       "referral.)")
+    raise ConsentError(_("Es fehlt eine Schweigepflichtentbindung der Mandantin / des Mandanten für diese "
+                         "Empfängerin bzw. diesen Empfänger und diese Unterlagen."))
 
 
 def of_client(client: Client):

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from perspektive import audit
 from perspektive.accounts import notify_administrators
@@ -39,18 +40,18 @@ def _workflow_list(workflows) -> str:
     known = current_engine().workflows
     unknown = [w for w in ids if w not in known]
     if unknown:
-        raise ContactError(f"Unbekannte Workflows: {', '.join(unknown)} (bekannt: {', '.join(known)}).")
+        raise ContactError(_("Unbekannte Workflows: %(unknown)s (bekannt: %(known)s).", unknown=", ".join(unknown),
+                             known=", ".join(known)))
     return ",".join(dict.fromkeys(ids))
 
 
 def _check_fields(name: str, email: str, user: User | None) -> None:
     if user is not None and user.role != "authority_contact":
-        raise ContactError("Das Portal-Konto muss die Rolle authority_contact haben. (Portal account needs the "
-                           "authority_contact role.)")
+        raise ContactError(_("Das Portal-Konto muss die Rolle authority_contact haben."))
     if not name.strip():
-        raise ContactError("Name fehlt. (Name is required.)")
+        raise ContactError(_("Name fehlt."))
     if email.count("@") != 1 or any(ch.isspace() or ch in "<>,;\"" for ch in email) or len(email) > 200:
-        raise ContactError("Keine gültige E-Mail-Adresse. (Invalid e-mail address.)")
+        raise ContactError(_("Keine gültige E-Mail-Adresse."))
 
 
 def add_contact(*, name: str, email: str, department: str = "", workflows="", armor: str = "",
@@ -80,7 +81,7 @@ def update_contact(contact: AuthorityContact, *, name: str, email: str, departme
 
 def _inspect(armor: str) -> KeyInfo:
     if len(armor) > MAX_KEY_LENGTH:
-        raise KeyPolicyError("Die Schlüsseldatei ist zu groß. (Key file too large.)")
+        raise KeyPolicyError(_("Die Schlüsseldatei ist zu groß."))
     return inspect_armor(armor, utcnow())
 
 
@@ -105,15 +106,15 @@ def _pin(contact: AuthorityContact, armor: str, info: KeyInfo, actor) -> None:
 def confirm_fingerprint(contact: AuthorityContact, typed: str, actor) -> None:
     """Confirm the pinned key when ``typed`` (as read out by the contact) is its fingerprint."""
     if not contact.fingerprint:
-        raise ContactError("Für diesen Kontakt ist kein Schlüssel hinterlegt. (No key imported.)")
+        raise ContactError(_("Für diesen Kontakt ist kein Schlüssel hinterlegt."))
     try:
         value = normalise_fingerprint(typed)
     except ValueError as exc:
         raise ContactError(str(exc)) from None
     if value != contact.fingerprint:
         audit.record(actor or "cli", "contact.key_confirm_mismatch", "authority_contact", contact.id)
-        raise ContactError("Der eingegebene Fingerabdruck stimmt nicht mit dem Schlüssel überein. Schlüssel nicht "
-                           "bestätigt. (Fingerprint does not match.)")
+        raise ContactError(_("Der eingegebene Fingerabdruck stimmt nicht mit dem Schlüssel überein. Schlüssel "
+                             "nicht bestätigt."))
     with write_transaction():
         contact.confirmed_at = utcnow()
         contact.confirmed_by = actor if isinstance(actor, User) else None
@@ -125,13 +126,13 @@ def key_problem(contact: AuthorityContact, now: dt.datetime | None = None) -> st
     """Why ``contact`` can not receive a referral now, from the stored facts alone (no gpg call), or None."""
     now = now or utcnow()
     if not contact.active:
-        return "Der Kontakt ist deaktiviert. (Contact inactive.)"
+        return _("Der Kontakt ist deaktiviert.")
     if not contact.public_key or not contact.fingerprint:
-        return "Für diesen Kontakt ist kein Schlüssel hinterlegt. (No key.)"
+        return _("Für diesen Kontakt ist kein Schlüssel hinterlegt.")
     if contact.confirmed_at is None:
-        return "Der Fingerabdruck des Schlüssels ist noch nicht bestätigt. (Fingerprint not confirmed.)"
+        return _("Der Fingerabdruck des Schlüssels ist noch nicht bestätigt.")
     if contact.key_expires_at and contact.key_expires_at <= now:
-        return f"Der Schlüssel ist am {contact.key_expires_at:%d.%m.%Y} abgelaufen. (Key expired.)"
+        return _("Der Schlüssel ist am %(day)s abgelaufen.", day=f"{contact.key_expires_at:%d.%m.%Y}")
     return None
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import gnupg
+from flask_babel import gettext as _
 
 RSA_MIN_BITS = 3072
 BRAINPOOL = ("brainpoolP256r1", "brainpoolP384r1", "brainpoolP512r1")
@@ -45,7 +46,7 @@ def normalise_fingerprint(text: str) -> str:
     if value.startswith("0X"):
         value = value[2:]
     if not _FINGERPRINT.fullmatch(value):
-        raise ValueError("Ein Fingerabdruck hat 40 Hexadezimalzeichen (A fingerprint has 40 hex digits).")
+        raise ValueError(_("Ein Fingerabdruck hat 40 Hexadezimalzeichen."))
     return value
 
 
@@ -70,16 +71,16 @@ def _strength_problem(algo: str, length: str, curve: str) -> str | None:
     name = _ALGORITHMS.get(algo, f"Algorithmus {algo}")
     if name == "RSA":
         if int(length or 0) < RSA_MIN_BITS:
-            return (f"RSA mit {length} Bit ist zu kurz: verlangt sind mindestens {RSA_MIN_BITS} Bit "
-                    f"(BSI TR-02102-1). (RSA key too short.)")
+            return _("RSA mit %(bits)s Bit ist zu kurz: verlangt sind mindestens %(least)s Bit (BSI TR-02102-1).",
+                     bits=length, least=RSA_MIN_BITS)
         return None
     if name in ("ECDH", "ECDSA", "EdDSA"):
         if curve in BRAINPOOL:
             return None
-        return (f"Die Kurve {curve or 'unbekannt'} ist nach BSI TR-02102-1 nicht zugelassen; zulässig sind RSA ab "
-                f"{RSA_MIN_BITS} Bit oder die Brainpool-Kurven. (Curve not allowed.)")
-    return (f"{name}-Schlüssel werden nicht angenommen; zulässig sind RSA ab {RSA_MIN_BITS} Bit oder die "
-            f"Brainpool-Kurven (BSI TR-02102-1). ({name} keys are refused.)")
+        return _("Die Kurve %(curve)s ist nach BSI TR-02102-1 nicht zugelassen; zulässig sind RSA ab %(least)s Bit "
+                 "oder die Brainpool-Kurven.", curve=curve or _("unbekannt"), least=RSA_MIN_BITS)
+    return _("%(algorithm)s-Schlüssel werden nicht angenommen; zulässig sind RSA ab %(least)s Bit oder die "
+             "Brainpool-Kurven (BSI TR-02102-1).", algorithm=name, least=RSA_MIN_BITS)
 
 
 def _summary(algo: str, length: str, curve: str) -> str:
@@ -90,10 +91,11 @@ def evaluate(key: dict, now: dt.datetime) -> KeyInfo:
     """Apply the policy to one entry of ``GPG.list_keys()``; ``KeyPolicyError`` names the first problem."""
     fingerprint = key["fingerprint"]
     if key.get("trust") == "r":
-        raise KeyPolicyError("Der Schlüssel ist widerrufen. (The key is revoked.)")
+        raise KeyPolicyError(_("Der Schlüssel ist widerrufen."))
     expires = _timestamp(key.get("expires", ""))
     if key.get("trust") == "e" or (expires and expires <= now):
-        raise KeyPolicyError(f"Der Schlüssel ist abgelaufen{_on(expires)}. (The key has expired.)")
+        raise KeyPolicyError(_("Der Schlüssel ist abgelaufen (seit %(day)s).", day=f"{expires:%d.%m.%Y}") if expires
+                             else _("Der Schlüssel ist abgelaufen."))
     problem = _strength_problem(key["algo"], key["length"], key.get("curve", ""))
     if problem:
         raise KeyPolicyError(problem)
@@ -104,11 +106,10 @@ def evaluate(key: dict, now: dt.datetime) -> KeyInfo:
             continue
         problem = _strength_problem(sub["algo"], sub["length"], sub.get("curve", ""))
         if problem:
-            raise KeyPolicyError(f"Verschlüsselungs-Unterschlüssel: {problem}")
+            raise KeyPolicyError(_("Verschlüsselungs-Unterschlüssel: %(problem)s", problem=problem))
         encrypting.append(sub)
     if not encrypting:
-        raise KeyPolicyError("Der Schlüssel hat keinen gültigen Schlüssel zum Verschlüsseln. "
-                             "(No valid encryption key.)")
+        raise KeyPolicyError(_("Der Schlüssel hat keinen gültigen Schlüssel zum Verschlüsseln."))
     ends = [_timestamp(k.get("expires", "")) for k in encrypting]
     usable_until = None if any(end is None for end in ends) else max(ends)
     if expires and (usable_until is None or expires < usable_until):
@@ -118,27 +119,23 @@ def evaluate(key: dict, now: dt.datetime) -> KeyInfo:
                    usable_until, tuple(key.get("uids", ())))
 
 
-def _on(moment: dt.datetime | None) -> str:
-    return f" (seit {moment:%d.%m.%Y})" if moment else ""
-
-
 def inspect_armor(armor: str, now: dt.datetime) -> KeyInfo:
     """Check an ASCII-armoured public key against the policy in a throw-away keyring; nothing is kept."""
     text = (armor or "").strip()
     if "PRIVATE KEY BLOCK" in text:
-        raise KeyPolicyError("Das ist ein privater Schlüssel. Bitte nur den öffentlichen Schlüssel einfügen; der "
-                             "private gehört allein der Behörde. (This is a secret key.)")
+        raise KeyPolicyError(_("Das ist ein privater Schlüssel. Bitte nur den öffentlichen Schlüssel einfügen; der "
+                               "private gehört allein der Behörde."))
     if "-----BEGIN PGP PUBLIC KEY BLOCK-----" not in text:
-        raise KeyPolicyError("Kein ASCII-armierter öffentlicher Schlüssel (-----BEGIN PGP PUBLIC KEY BLOCK-----). "
-                             "(Not an armoured public key.)")
+        raise KeyPolicyError(_("Kein ASCII-armierter öffentlicher Schlüssel "
+                               "(-----BEGIN PGP PUBLIC KEY BLOCK-----)."))
     with tempfile.TemporaryDirectory(prefix="pk-", dir="/tmp") as home:
         gpg = gnupg.GPG(gnupghome=home)
         result = gpg.import_keys(text)
         keys = gpg.list_keys()
         stop_agent(home)
         if len(keys) != 1 or not result.fingerprints:
-            raise KeyPolicyError("Die Eingabe muss genau einen gültigen öffentlichen Schlüssel enthalten "
-                                 f"(gefunden: {len(keys)}). (Exactly one public key expected.)")
+            raise KeyPolicyError(_("Die Eingabe muss genau einen gültigen öffentlichen Schlüssel enthalten "
+                                   "(gefunden: %(count)s).", count=len(keys)))
         return evaluate(keys[0], now)
 
 
@@ -153,7 +150,7 @@ class Keyring:
     def __init__(self, home: str | Path, signing_key: str = "", passphrase: str = ""):
         if passphrase and any(ch in passphrase for ch in "\r\n\0"):
             # python-gnupg hands the passphrase to gpg on a line of its own (CVE-2019-6690).
-            raise ValueError("Die Passphrase darf keinen Zeilenumbruch enthalten. (No newline in passphrase.)")
+            raise ValueError("Die Passphrase darf keinen Zeilenumbruch enthalten.")
         Path(home).mkdir(mode=0o700, parents=True, exist_ok=True)
         self.gpg = gnupg.GPG(gnupghome=str(home))
         self.signing_key = signing_key or None
@@ -163,8 +160,7 @@ class Keyring:
         """``KeyUnusable`` unless the pinned key is usable for encryption at ``now`` (as gpg sees it now)."""
         imported = self.gpg.import_keys(armor)
         if fingerprint not in imported.fingerprints:
-            raise KeyUnusable("Der gespeicherte Schlüssel passt nicht zum bestätigten Fingerabdruck. "
-                              "(Stored key does not match the pinned fingerprint.)")
+            raise KeyUnusable("Der gespeicherte Schlüssel passt nicht zum bestätigten Fingerabdruck.")
         [key] = [k for k in self.gpg.list_keys(keys=[fingerprint]) if k["fingerprint"] == fingerprint]
         try:
             evaluate(key, now)
@@ -179,8 +175,8 @@ class Keyring:
                                       sign=self.signing_key, passphrase=self.passphrase)
         except BrokenPipeError:
             # gpg may exit before reading its input when it refuses the recipient (stack-notes, section 5).
-            raise KeyUnusable("gpg hat den Empfängerschlüssel abgelehnt. (gpg refused the recipient key.)") from None
+            raise KeyUnusable("gpg hat den Empfängerschlüssel abgelehnt.") from None
         if not result.ok:
             detail = f": {result.status_detail}" if getattr(result, "status_detail", "") else ""
-            raise KeyUnusable(f"Verschlüsselung fehlgeschlagen ({result.status}{detail}). (Encryption failed.)")
+            raise KeyUnusable(f"Verschlüsselung fehlgeschlagen ({result.status}{detail}).")
         return str(result)

@@ -22,6 +22,7 @@ import uuid
 
 import peewee as pw
 from flask import current_app
+from flask_babel import gettext as _
 
 from perspektive import audit, mailer
 from perspektive.accounts import notify_administrators
@@ -68,12 +69,13 @@ def record_referral(*, client: Client, contact: AuthorityContact, counsellor: Us
     try:
         kinds = document_kinds(documents)
         if not kinds:
-            raise ReferralError("Bitte mindestens eine Unterlage wählen. (Choose at least one document.)")
+            raise ReferralError(_("Bitte mindestens eine Unterlage wählen."))
         _check_note(note)
         _check_workflow(workflow, kinds)
         problem = key_problem(contact)
         if problem:
-            raise ReferralError(f"An {contact.name} kann nicht übermittelt werden: {problem}")
+            raise ReferralError(_("An %(name)s kann nicht übermittelt werden: %(problem)s", name=contact.name,
+                                  problem=problem))
         consent = consent_covering(client, contact, kinds, on)
     except ConsentError as exc:
         raise ReferralError(str(exc)) from None
@@ -103,17 +105,16 @@ def proposed_workflow(client: Client, contact: AuthorityContact, on: dt.date) ->
 
 def _check_note(note: str) -> None:
     if len(note) > MAX_NOTE_LENGTH:
-        raise ReferralError(f"Die Nachricht ist zu lang (höchstens {MAX_NOTE_LENGTH} Zeichen). (Note too long.)")
+        raise ReferralError(_("Die Nachricht ist zu lang (höchstens %(count)s Zeichen).", count=MAX_NOTE_LENGTH))
     if _CONTROL.search(note):
-        raise ReferralError("Die Nachricht enthält Steuerzeichen. (Note contains control characters.)")
+        raise ReferralError(_("Die Nachricht enthält Steuerzeichen."))
 
 
 def _check_workflow(workflow: str | None, kinds: list[str]) -> None:
     if workflow and workflow not in current_engine().workflows:
-        raise ReferralError(f"Unbekannter Workflow {workflow!r}.")
+        raise ReferralError(_("Unbekannter Workflow %(workflow)r.", workflow=workflow))
     if not workflow and set(kinds) & set(LETTER_OF_KIND):
-        raise ReferralError("Für Antrag oder Checkliste bitte den Weg (Workflow) angeben. "
-                            "(Letter and checklist need a workflow.)")
+        raise ReferralError(_("Für Antrag oder Checkliste bitte den Weg (Workflow) angeben."))
 
 
 # --- delivery (runs in the task consumer) -----------------------------------------------------------------------
@@ -216,7 +217,7 @@ def _retry_or_fail(referral: Referral, reason: str) -> str:
     config = current_app.config
     attempts = referral.attempts
     if attempts >= config["REFERRAL_MAX_ATTEMPTS"]:
-        return _fail(referral, f"{reason} – aufgegeben nach {attempts} Versuchen. (Gave up.)", "mail")
+        return _fail(referral, f"{reason} – aufgegeben nach {attempts} Versuchen.", "mail")
     delay = min(config["REFERRAL_RETRY_SECONDS"] * 2 ** (attempts - 1), MAX_RETRY_DELAY)
     with write_transaction():
         Outbox.update(lease_until=None, next_attempt_at=utcnow() + dt.timedelta(seconds=delay)).where(

@@ -10,6 +10,7 @@ import json
 from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 
 from perspektive import audit
 from perspektive.accounts import me, role_required
@@ -75,5 +76,5 @@ def download(referral_id: str):
 def acknowledge(referral_id: str):
     referral = _mine(referral_id)
     outbox.acknowledge(referral, me())
-    flash(f"Empfang von Vorgang {reference(referral)} bestätigt. (Receipt acknowledged.)", "info")
+    flash(_("Empfang von Vorgang %(reference)s bestätigt.", reference=reference(referral)), "info")
     return redirect(url_for("portal.index"))

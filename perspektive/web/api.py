@@ -11,7 +11,8 @@ form-based CSRFProtect and does this check itself.
 
 Errors in the input answer ``{"errors": [{"field": ..., "reason": ...}]}``: 400 when the body is not JSON, 422
 when it is but a value is wrong. Fields inside ``facts`` are named by their path in the facts
-(``status_history.0``), the other fields by their key (``on``, ``workflow``, ``letter``, ``client_id``).
+(``status_history.0``), the other fields by their key (``on``, ``workflow``, ``letter``, ``client_id``). Messages
+are German, or English with ``Accept-Language: en``; the law's reasons about the facts themselves stay German.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import json
 import re
 
 from flask import Blueprint, abort, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
 from wtforms.validators import ValidationError
@@ -71,7 +73,7 @@ def _letter_error(exc: LetterError):
 @bp.before_request
 def _authenticate():
     """Bearer token or session (+ CSRF header on POST); counsellors only."""
-    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    scheme, _space, credentials = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer":
         user = user_for_token(credentials.strip())
     elif current_user.is_authenticated:
@@ -80,12 +82,11 @@ def _authenticate():
             try:
                 validate_csrf(request.headers.get("X-CSRFToken"))
             except ValidationError:
-                return {"errors": [{"field": "X-CSRFToken",
-                                    "reason": "CSRF-Token fehlt oder ungültig (missing or invalid CSRF token)"}]}, 400
+                return {"errors": [{"field": "X-CSRFToken", "reason": _("CSRF-Token fehlt oder ungültig")}]}, 400
     else:
         user = None
     if user is None:
-        return {"error": "Anmeldung erforderlich (Authentication required)"}, 401
+        return {"error": _("Anmeldung erforderlich")}, 401
     if user.role != "counsellor":
         abort(403)
     g.api_user = user
@@ -93,19 +94,19 @@ def _authenticate():
 
 def _body() -> dict:
     if not request.is_json:
-        raise InputError("", "Erwartet JSON mit Content-Type: application/json (expected a JSON body)", 400)
+        raise InputError("", _("Erwartet JSON mit Content-Type: application/json"), 400)
     try:
         data = json.loads(request.get_data(as_text=True))
     except ValueError:
-        raise InputError("", "kein gültiges JSON (invalid JSON)", 400) from None
+        raise InputError("", _("kein gültiges JSON"), 400) from None
     if not isinstance(data, dict):
-        raise InputError("", "erwartet ein JSON-Objekt (expected a JSON object)")
+        raise InputError("", _("erwartet ein JSON-Objekt"))
     return data
 
 
 def _facts(body: dict):
     if body.get("facts") is None:
-        raise InputError("facts", "Pflichtangabe fehlt (missing)")
+        raise InputError("facts", _("Pflichtangabe fehlt"))
     return parse_facts(body["facts"])
 
 
@@ -118,7 +119,7 @@ def _day(body: dict) -> dt.date:
             return dt.date.fromisoformat(raw)
     except ValueError:
         pass
-    raise InputError("on", "kein gültiges Datum (JJJJ-MM-TT)")
+    raise InputError("on", _("kein gültiges Datum (JJJJ-MM-TT)"))
 
 
 def _workflow(body: dict, required: bool) -> str | None:
@@ -129,8 +130,8 @@ def _workflow(body: dict, required: bool) -> str | None:
     try:
         return engine.workflow(raw if isinstance(raw, str) else "").id
     except UnknownWorkflow:
-        known = ", ".join(sorted(engine.workflows)) or "keine"
-        raise InputError("workflow", f"unbekannter Workflow (bekannt: {known})") from None
+        known = ", ".join(sorted(engine.workflows)) or _("keine")
+        raise InputError("workflow", _("unbekannter Workflow (bekannt: %(known)s)", known=known)) from None
 
 
 @bp.post("/assessments")
@@ -148,7 +149,7 @@ def letters():
     body = _body()
     workflow, on, letter = _workflow(body, required=True), _day(body), body.get("letter")
     if letter not in LETTERS:
-        raise InputError("letter", f"unzulässiger Wert (erlaubt: {', '.join(LETTERS)})")
+        raise InputError("letter", _("unzulässiger Wert (erlaubt: %(allowed)s)", allowed=", ".join(LETTERS)))
     client, facts = _client_or_facts(body)
     return letter_download(workflow, facts, on, letter, g.api_user, client)
 
@@ -157,11 +158,11 @@ def _client_or_facts(body: dict):
     """Exactly one of ``facts`` and ``client_id`` (a client of the caller's): (client or None, facts)."""
     client_id = body.get("client_id")
     if (body.get("facts") is None) == (client_id is None):
-        raise InputError("facts", "entweder facts oder client_id angeben (give either facts or client_id)")
+        raise InputError("facts", _("entweder facts oder client_id angeben"))
     if client_id is None:
         return None, _facts(body)
     if not isinstance(client_id, int) or isinstance(client_id, bool):
-        raise InputError("client_id", "erwartet eine ganze Zahl (expected an integer)")
+        raise InputError("client_id", _("erwartet eine ganze Zahl"))
     client = own_client(g.api_user, client_id)
     return client, load_facts(client)
 

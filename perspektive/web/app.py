@@ -9,6 +9,8 @@ import traceback
 from pathlib import Path
 
 from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from perspektive import accounts, admin, clients, documents, followups, referrals, tasks
@@ -89,22 +91,23 @@ def _log_without_data(exc_info) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
-    """Generic pages: no stack trace, no versions; the API answers JSON."""
+    """Generic pages: no stack trace, no versions; the API answers JSON. Either in the request's language."""
 
-    def page(code: int, title: str):
+    def page(code: int, title):
+        title = str(title)
         if request.path.startswith("/api/"):
             return {"error": title}, code
         return render_template("error.html", code=code, title=title), code
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):
-        return page(400, "Sitzung abgelaufen oder Formular ungültig – bitte Seite neu laden. (Invalid form token)")
+        return page(400, _("Sitzung abgelaufen oder Formular ungültig – bitte Seite neu laden."))
 
-    for code, title in ((400, "Ungültige Anfrage (Bad request)"), (403, "Kein Zugriff (Forbidden)"),
-                        (404, "Nicht gefunden (Not found)"), (405, "Methode nicht erlaubt (Method not allowed)"),
-                        (413, "Datei zu groß (Too large)"), (422, "Ungültige Angaben (Invalid input)")):
+    for code, title in ((400, _l("Ungültige Anfrage")), (403, _l("Kein Zugriff")), (404, _l("Nicht gefunden")),
+                        (405, _l("Methode nicht erlaubt")), (413, _l("Datei zu groß")),
+                        (422, _l("Ungültige Angaben"))):
         app.register_error_handler(code, lambda exc, c=code, t=title: page(c, t))
 
     @app.errorhandler(500)
     def _error(exc):
-        return page(500, "Interner Fehler – der Vorgang wurde nicht ausgeführt. (Internal error)")
+        return page(500, _("Interner Fehler – der Vorgang wurde nicht ausgeführt."))

@@ -6,6 +6,7 @@ import dataclasses
 import json
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from perspektive.accounts import me, role_required
 from perspektive.clients import create_client, overview
@@ -50,7 +51,7 @@ def import_client():
     except FactsError as exc:
         return _client_list_page(pasted=pasted, errors=exc.errors), 422
     client = create_client(facts, me())
-    flash(f"Mandant/in {client.reference} angelegt. (Client created.)", "info")
+    flash(_("Mandant/in %(reference)s angelegt.", reference=client.reference), "info")
     return redirect(url_for("web.client", client_id=client.id))
 
 
@@ -58,7 +59,8 @@ def _parse_json(text: str):
     try:
         return json.loads(text)
     except ValueError as exc:
-        where = f" (Zeile {exc.lineno}, Spalte {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise FactsError([{"field": "JSON", "reason": f"kein gültiges JSON{where} (invalid JSON)"}]) from None
+        reason = _("kein gültiges JSON (Zeile %(line)s, Spalte %(column)s)", line=exc.lineno, column=exc.colno) \
+            if isinstance(exc, json.JSONDecodeError) else _("kein gültiges JSON")
+        raise FactsError([{"field": "JSON", "reason": reason}]) from None
 
 

@@ -13,6 +13,7 @@ import json
 import re
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from perspektive import clients, referrals
 from perspektive.accounts import me, role_required
@@ -88,7 +89,8 @@ def _client_page(client, *, consent_form: dict | None = None, consent_error: str
     return render_template("client.html", client=client, person=facts.person, age=facts.age_on(on),
                            country=COUNTRY_NAMES.get(facts.person.nationality or "", facts.person.nationality),
                            language=LANGUAGE_NAMES.get(facts.person.language or "", facts.person.language),
-                           sections=fact_sections(facts), timeline=status_timeline(facts, on),
+                           sections=[{**s, "title": _(s["title"])} for s in fact_sections(facts)],
+                           timeline=status_timeline(facts, on),
                            assessments=assessments, notes=engine.notes(facts, assessments), on=on,
                            followups=_followup_section(client), provisions=provisions,
                            cases=_case_section(client, assessments), case_error=case_error,
@@ -141,7 +143,7 @@ def update_facts(client_id: int):
     except FactsError as exc:
         return _facts_page(client, text, exc.errors), 422
     clients.update_facts(client, facts, me())
-    flash("Fakten gespeichert, Fristen neu berechnet. (Facts saved, follow-ups recomputed.)", "info")
+    flash(_("Fakten gespeichert, Fristen neu berechnet."), "info")
     return redirect(url_for("web.client", client_id=client.id, _anchor="fristen"))
 
 
@@ -157,7 +159,7 @@ def open_case(client_id: int):
         case = clients.open_case(client, request.form.get("workflow", ""), me())
     except CaseError as exc:
         return _client_page(client, case_error=str(exc)), 422
-    flash(f"Fall {_provision(case.workflow)} eröffnet. (Case opened.)", "info")
+    flash(_("Fall %(provision)s eröffnet.", provision=_provision(case.workflow)), "info")
     return _back_to_cases(client)
 
 
@@ -173,7 +175,8 @@ def case_status(client_id: int, case_id: int):
         set_case_status(case, request.form.get("status", ""), me())
     except CaseError as exc:
         return _client_page(client, case_error=str(exc)), 422
-    flash(f"Fall {_provision(case.workflow)}: {CASE_STATE_NAMES[case.status]}. (Case status changed.)", "info")
+    flash(_("Fall %(provision)s: %(state)s.", provision=_provision(case.workflow),
+            state=CASE_STATE_NAMES[case.status]), "info")
     return _back_to_cases(client)
 
 
@@ -228,7 +231,7 @@ def _form_contact(value: str) -> AuthorityContact:
     request, an unknown one is not found."""
     value = value or ""
     if not value:
-        raise FormError("Bitte eine Empfängerin / einen Empfänger wählen. (Choose a recipient.)")
+        raise FormError(_("Bitte eine Empfängerin / einen Empfänger wählen."))
     if not _ID.fullmatch(value):
         abort(400)
     contact = AuthorityContact.get_or_none(AuthorityContact.id == int(value))
@@ -244,7 +247,7 @@ def _form_day(value: str) -> dt.date:
     except ValueError:
         day = None
     if day is None:
-        raise FormError("Bitte ein gültiges Datum angeben, z. B. 21.11.2026. (Invalid date.)")
+        raise FormError(_("Bitte ein gültiges Datum angeben, z. B. 21.11.2026."))
     return day
 
 
@@ -264,7 +267,7 @@ def record_consent(client_id: int):
     except (FormError, ConsentError) as exc:
         # A page, not a flash: flashes travel in the (unencrypted) session cookie.
         return _client_page(client, consent_form=form, consent_error=str(exc)), 422
-    flash("Schweigepflichtentbindung erfasst. (Release from confidentiality recorded.)", "info")
+    flash(_("Schweigepflichtentbindung erfasst."), "info")
     return _back_to_referrals(client)
 
 
@@ -276,7 +279,7 @@ def withdraw_consent(client_id: int, consent_id: int):
     if consent is None:
         abort(404)
     referrals.withdraw_consent(consent, today_in_germany(), me())
-    flash("Schweigepflichtentbindung widerrufen. (Release from confidentiality withdrawn.)", "info")
+    flash(_("Schweigepflichtentbindung widerrufen."), "info")
     return _back_to_referrals(client)
 
 
@@ -292,7 +295,7 @@ def send_referral(client_id: int):
                                             workflow=form["workflow"] or None)
     except (FormError, ReferralError) as exc:
         return _client_page(client, referral_form=form, referral_error=str(exc)), 422
-    flash(f"Übermittlung {referral.id[:8].upper()} eingereiht. (Referral queued.)", "info")
+    flash(_("Übermittlung %(reference)s eingereiht.", reference=referral.id[:8].upper()), "info")
     return _back_to_referrals(client)
 
 
@@ -309,7 +312,7 @@ def record_consultation(client_id: int):
         clients.record_consultation(client, me(), **form)
     except ConsultationError as exc:
         return _client_page(client, consultation_form=form, consultation_errors=exc.errors), 422
-    flash("Beratung erfasst. (Consultation recorded.)", "info")
+    flash(_("Beratung erfasst."), "info")
     return redirect(url_for("web.client", client_id=client.id, _anchor="beratungen"))
 
 
@@ -325,5 +328,5 @@ def download_letter(client_id: int, workflow_id: str, letter: str):
     except LetterError as exc:
         # A page, not a flash: flashes travel in the (unencrypted) session cookie and the reason may quote facts.
         back = url_for("web.client", client_id=client.id)
-        return render_template("error.html", code=422, title="Das Schreiben konnte nicht erstellt werden "
-                               "(Letter failed)", detail=str(exc), back=back), 422
+        return render_template("error.html", code=422, title=_("Das Schreiben konnte nicht erstellt werden"),
+                               detail=str(exc), back=back), 422

@@ -2,15 +2,16 @@
 
 A request asks for English either by the choice made with the language switch in the page header (a cookie,
 kept for a year) or, without a choice, by the browser's Accept-Language. Messages are written in German in the
-templates and code, marked with ``_()``; ``perspektive/translations/en`` holds their English, compiled by ``make``.
-Letters, checklists and referral mails stay German whatever the page language: they go to a German authority.
+templates and code, marked with ``_()`` (``_l()`` where a module keeps them); ``perspektive/web/translations/en``
+holds their English (``make messages`` collects new ones, ``make`` compiles it). Without a request (the command
+line, the task consumer) the language is German. Letters, checklists, reminder and referral mails stay German
+whatever the page language: they go to a German authority or are kept as records.
 """
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, current_app, has_request_context, redirect, request, url_for
 from flask_babel import Babel, get_locale
 
 from perspektive.accounts import safe_next
@@ -23,6 +24,8 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return LANGUAGES[0]
     chosen = request.cookies.get(COOKIE)
     if chosen in LANGUAGES:
         return chosen
@@ -32,30 +35,8 @@ def select_locale() -> str:
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale, default_locale=LANGUAGES[0],
                    default_timezone="Europe/Berlin")
-    app.jinja_env.globals.update(get_locale=get_locale, bilingual=bilingual)
-    app.jinja_env.filters["one_language"] = one_language
+    app.jinja_env.globals.update(get_locale=get_locale)
     app.register_blueprint(bp)
-
-
-def english() -> bool:
-    return get_locale().language == "en"
-
-
-def bilingual(german: str, english_text: str) -> str:
-    """One of a pair kept in Python data (e.g. the follow-up groups), in the page's language."""
-    return english_text if english() else german
-
-
-_TRAILING_ENGLISH = re.compile(r"(?P<de>.*\S)\s+\((?P<en>[^()]+)\)\s*", re.S)
-
-
-def one_language(message: str) -> str:
-    """Flash messages and error titles are written "Deutsch. (English.)": show the half in the page's
-    language. A message without an English half is shown as it is."""
-    match = _TRAILING_ENGLISH.fullmatch(message)
-    if match is None:
-        return message
-    return match["en"] if english() else match["de"]
 
 
 @bp.post("/sprache")

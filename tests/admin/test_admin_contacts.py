@@ -317,7 +317,7 @@ def test_dashboard_warns_of_ending_keys_and_lists_failed_referrals_without_the_c
         consent = record_consent(client, contact, dt.date.today(), ["summary"], counsellor, dt.date.today())
         failed = Referral.create(id=uuid.uuid4().hex, client=client, contact=contact, counsellor=counsellor,
                                  consent=consent, documents="summary", documents_on=dt.date.today(), status="failed",
-                                 last_error="Schlüssel: Der Schlüssel ist widerrufen. (The key is revoked.)")
+                                 last_error="Schlüssel: Der Schlüssel ist widerrufen.")
         Referral.create(id=uuid.uuid4().hex, client=client, contact=contact, counsellor=counsellor, consent=consent,
                         documents="summary", documents_on=dt.date.today(), status="sent")
         soon = AuthorityContact.get_by_id(soon.id)

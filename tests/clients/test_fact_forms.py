@@ -312,7 +312,7 @@ def test_a_new_client_with_errors_keeps_everything_typed(logged_in):
     response = fill(logged_in, html, typed)
     html = page(response)
     assert response.status_code == 422
-    assert error_of(html, "person.family_name") == "Bitte angeben. (Required.)"
+    assert error_of(html, "person.family_name") == "Bitte angeben."
     assert "gültiges Datum" in error_of(html, "person.date_of_birth")
     assert "Ländercode" in error_of(html, "person.nationality")
     assert error_of(html, "status_history.0.from") == "Pflichtangabe fehlt"  # a status needs its start

@@ -238,7 +238,7 @@ def test_a_template_that_does_not_render_in_the_sandbox_is_refused(app, admin_ht
     response = upload(admin_http, *example(), **templates)
     assert response.status_code == 422
     problems = problems_of(response)
-    assert "<td><code>antrag.docx</code></td><td><code>Vorlage (template)</code></td>" in problems
+    assert "<td><code>antrag.docx</code></td><td><code>Vorlage</code></td>" in problems
     assert message in problems and detail in problems
     assert "checkliste.docx" not in problems  # the good one passed
     assert snapshot(app) == before
@@ -254,7 +254,7 @@ def test_all_problems_of_one_upload_are_listed_together(app, admin_http):
     problems = problems_of(response)
     assert "criteria[2].type" in problems
     assert "<td><code>antrag.docx</code></td><td><code>(Datei)</code></td><td>Keine Word-Datei (.docx)" in problems
-    assert "<td><code>checkliste.docx</code></td><td><code>Vorlage (template)</code></td><td>Noch nicht ausgefüllt" \
+    assert "<td><code>checkliste.docx</code></td><td><code>Vorlage</code></td><td>Noch nicht ausgefüllt" \
         in problems
     assert snapshot(app) == before
 
@@ -310,7 +310,7 @@ def test_an_existing_id_needs_replace_and_the_old_file_is_archived(app, admin_ht
 
     replaced = upload(admin_http, name, changed, replace=True)
     assert replaced.status_code == 303
-    assert "ersetzt (replaced)" in text(admin_http.get("/admin/workflows/"))
+    assert "ersetzt; er steht ab sofort" in text(admin_http.get("/admin/workflows/"))
     assert (Path(app.config["WORKFLOWS_DIR"]) / name).read_text("utf-8") == changed
     [archived] = (Path(app.config["DATA_DIR"]) / "workflow_archive").iterdir()
     assert re.fullmatch(r"section_16g_8\.\d{8}T\d{12}Z\.toml", archived.name)

@@ -114,7 +114,7 @@ def test_list_refuses_bad_input_with_exit_status_2(runner, rows):
 
 
 def test_an_empty_list_says_so(runner, app):
-    assert runner.invoke(args=["followups", "list"]).output == "Keine Fristen. (No follow-ups.)\n"
+    assert runner.invoke(args=["followups", "list"]).output == "Keine Fristen.\n"
     assert _list(runner) == []
 
 
@@ -130,7 +130,7 @@ def test_sweep_creates_rows_for_clients_from_before_follow_ups_and_queues_what_i
     swept = runner.invoke(args=["followups", "sweep"])
     assert swept.exit_code == 0, swept.output
     assert swept.output == ("Fristen neu berechnet für 3 Mandant/innen, 2 Erinnerung(en) geplant, 0 fällige in die "
-                            "Warteschlange gestellt. (Recomputed 3 clients, scheduled 2 reminders, queued 0.)\n")
+                            "Warteschlange gestellt.\n")
     assert len(_list(runner)) == 3 and smtp.messages == []
 
     today.set(D("2027-11-19"), 10)  # the first reminder day of an old client's row; Huey lost its wake-up call

@@ -217,7 +217,7 @@ def test_the_mail_reaches_the_counsellor_with_rule_and_link_but_nothing_about_th
     assert received.rcpt_tos == ["berta@fluechtlingsrat.example"]
     message = received.message
     assert message["To"] == "berta@fluechtlingsrat.example"
-    assert message["Subject"] == "[Perspektive] Erinnerung an eine Frist (deadline reminder)"
+    assert message["Subject"] == "[Perspektive] Erinnerung an eine Frist"
     body = message.get_body(("plain",)).get_content()
     assert record.text in body and record.citation in body
     assert f"https://perspektive.beratung.example/followups/{record.id}\n" in body

@@ -241,7 +241,7 @@ def test_clients_round_trip(api, counsellor):
 def test_row11_another_counsellors_client_is_404(api, colleague_api):
     theirs = colleague_api.post("/clients", {"facts": demo_facts("amina")}).get_json()["id"]
     response = api.get(f"/clients/{theirs}")
-    assert response.status_code == 404 and response.get_json() == {"error": "Nicht gefunden (Not found)"}
+    assert response.status_code == 404 and response.get_json() == {"error": "Nicht gefunden"}
     assert api.get(f"/clients/{theirs + 1000}").get_json() == response.get_json()  # same as a missing one
     letter = api.post("/letters", {"client_id": theirs, "workflow": "section_25b", "letter": "antrag"})
     assert letter.status_code == 404 and Document.select().count() == 0
@@ -348,7 +348,7 @@ def test_put_invalid_facts_is_422_naming_the_fields_and_changes_nothing(api, sat
 
 def test_another_counsellors_followups_and_facts_are_404(api, colleague_api, saturday):
     theirs = colleague_api.post("/clients", {"facts": yasmin()}).get_json()["id"]
-    not_found = {"error": "Nicht gefunden (Not found)"}
+    not_found = {"error": "Nicht gefunden"}
     for response in (api.put(f"/clients/{theirs}/facts", {"facts": yasmin(start_date="2027-09-01")}),
                      api.put(f"/clients/{theirs}/facts", {"facts": {"person": {"gender": "x"}}}),
                      api.get(f"/clients/{theirs}/followups"), api.get(f"/clients/{theirs + 1000}/followups")):
