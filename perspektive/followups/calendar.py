@@ -18,6 +18,7 @@ from perspektive import audit
 from perspektive.accounts import me, role_required
 from perspektive.accounts.models import User
 from perspektive.db import utcnow, write_transaction
+from perspektive.law import current_engine, today_in_germany
 
 from .calendar_feed import build_calendar
 from .models import CalendarFeed
@@ -82,7 +83,8 @@ def feed():
              .where(CalendarFeed.token_hash == _digest(token)).get_or_none())
     if owner is None or not owner.active or owner.role != "counsellor":
         abort(404)
-    body = build_calendar(of_counsellor(owner), current_app.config["PUBLIC_URL"], utcnow())
+    body = build_calendar(of_counsellor(owner), current_app.config["PUBLIC_URL"], utcnow(),
+                          covered=current_engine().birth_date_followups(), today=today_in_germany())
     response = Response(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Disposition"] = 'attachment; filename="perspektive-fristen.ics"'

@@ -4,7 +4,9 @@ sweep when Huey lost one.
 The row is the record (``FollowUpRecord.next_reminder_on``), the Huey task only a wake-up call carrying the row id:
 a task that finds nothing due does nothing, so stale and duplicate tasks are harmless. A worker claims the row with
 a lease before it sends, so two workers never mail the same reminder; a worker that dies leaves the lease to run
-out and the sweep (daily, and at consumer start) queues the reminder again.
+out and the sweep every minute (``lapsed``) queues the reminder again. SMTP cannot be exactly-once: a worker killed
+after the server took the mail sends it again, with the same Message-ID (row id and reminder day), so that mail
+clients show one mail.
 
 The mail says only that a deadline of a kind is coming and links to it: no name, no reference, no date (a date
 derived from a birthday identifies the person), nothing from the facts. The counsellor signs in to see the rest.
@@ -14,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 from flask import current_app
 
@@ -64,6 +65,12 @@ def _claim(record_id: int, today: dt.date) -> FollowUpRecord | None:
         return record
 
 
+def message_id(record: FollowUpRecord) -> str:
+    """The same for every copy of one reminder (row id and reminder day), new for the next reminder day."""
+    domain = current_app.config["MAIL_FROM"].rpartition("@")[2] or "perspektive.invalid"
+    return f"<followup-{record.id}-{record.next_reminder_on:%Y%m%d}@{domain}>"
+
+
 def reminder_message(record: FollowUpRecord, counsellor: User) -> EmailMessage:
     """The mail: the kind of deadline, its citation and a link; nothing that identifies the client."""
     config = current_app.config
@@ -72,7 +79,7 @@ def reminder_message(record: FollowUpRecord, counsellor: User) -> EmailMessage:
     message["From"] = config["MAIL_FROM"]
     message["To"] = counsellor.email
     message["Subject"] = "[Perspektive] Erinnerung an eine Frist"
-    message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
+    message["Message-ID"] = message_id(record)
     message.set_content(
         "Guten Tag,\n\n"
         "in Perspektive steht eine Frist an, um die Sie sich kümmern:\n\n"
@@ -115,3 +122,11 @@ def due_now(today: dt.date | None = None, now: dt.datetime | None = None) -> lis
     today, now = today or today_in_germany(), now or utcnow()
     return [row_id for (row_id,) in FollowUpRecord.select(FollowUpRecord.id).where(
         (FollowUpRecord.state == "open") & (FollowUpRecord.next_reminder_on <= today) & _unleased(now)).tuples()]
+
+
+def lapsed(today: dt.date | None = None, now: dt.datetime | None = None) -> list[int]:
+    """Open rows whose reminder day has come and whose worker's lease ran out: it died while sending."""
+    today, now = today or today_in_germany(), now or utcnow()
+    return [row_id for (row_id,) in FollowUpRecord.select(FollowUpRecord.id).where(
+        (FollowUpRecord.state == "open") & (FollowUpRecord.next_reminder_on <= today)
+        & (FollowUpRecord.reminder_lease_until <= now)).tuples()]

@@ -1,6 +1,7 @@
-"""The follow-ups' Huey tasks: a reminder's wake-up call on its day, and the sweep (daily and at consumer start)
-that recomputes every client and re-queues what Huey lost. This module owns the queueing; the domain modules
-(``records``, ``reminders``) never touch the queue."""
+"""The follow-ups' Huey tasks: a reminder's wake-up call on its day; every minute, the reminders of workers that died
+while sending (their lease ran out); and the sweep (daily and at consumer start) that recomputes every client and
+re-queues what Huey lost. This module owns the queueing; the domain modules (``records``, ``reminders``) never
+touch the queue."""
 from __future__ import annotations
 
 import logging
@@ -48,6 +49,13 @@ def sweep() -> dict:
     return {"clients": clients, "scheduled": len(changed), "queued": len(due)}
 
 
+def sweep_leases() -> int:
+    """Queue each due reminder whose worker's lease ran out; returns how many. No client is recomputed."""
+    lapsed = reminders.lapsed()
+    schedule(lapsed)
+    return len(lapsed)
+
+
 @huey.task(retries=2, retry_delay=900)
 def send_followup_reminder(record_id: int) -> str:
     """Mail the reminder due for one follow-up, if one is (see ``send_reminder``); safe to run twice."""
@@ -60,6 +68,14 @@ def sweep_followups() -> dict:
     """Recompute all follow-ups and queue every reminder that is due and was not sent (Huey may lose tasks)."""
     with app_context(), db.connection_context():
         return sweep()
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_reminder_leases() -> int:
+    """A worker killed while sending leaves its lease: once it has run out, the reminder goes out again (with the
+    same Message-ID) within a minute, not at the next daily sweep."""
+    with app_context(), db.connection_context():
+        return sweep_leases()
 
 
 @huey.periodic_task(crontab(hour="4", minute="41"))

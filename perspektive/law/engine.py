@@ -108,6 +108,11 @@ class Engine:
                     found.append(followup)
         return sorted(found, key=lambda f: (f.due, f.workflow, f.id))
 
+    def birth_date_followups(self) -> frozenset[tuple[str, str]]:
+        """(workflow, rule id) of every declared follow-up whose day can be computed from a date of birth (see
+        ``Workflow.birth_date_followups``): such a day, with the kind, gives the birth date away."""
+        return frozenset((w.id, rule) for w in self.catalogue.workflows.values() for rule in w.birth_date_followups())
+
     def notes(self, facts: CaseFacts, assessments: list[Assessment]) -> list[dict]:
         """Advice across paths from the ``perspective_notes`` hook, in plugin order, each note once."""
         notes: list[dict] = []

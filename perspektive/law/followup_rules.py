@@ -24,6 +24,8 @@ from .periods import add_months, de, describe_deadline, last_day_to_act, period_
 _STATUS_BASIS = re.compile(r"^status_(start|end):([a-z_]+)$")
 DATE_FACTS = date_fact_paths()
 EARLIEST_DATE = "earliest_date"
+BIRTH_DATES = tuple(path for path in DATE_FACTS if path.rpartition(".")[2] == "date_of_birth")
+AGE_CRITERIA = ("age",)  # criterion types whose "met from" is a birthday: a path can open on one
 HOOK_REQUIRED = ("id", "due", "text", "citation", "basis")
 HOOK_OPTIONAL = ("workflow", "remind_days_before")
 

@@ -74,7 +74,8 @@ def followups(facts: "CaseFacts", assessments: "list[Assessment]", on: "dt.date"
     when its date moves), ``workflow`` (a workflow id, or ``""`` for one that concerns every path), ``due`` (a
     ``datetime.date``), ``text`` (German, without personal data: it goes into reminder mails), ``citation``,
     ``basis`` (German: how the date was computed) and optionally ``remind_days_before`` (default ``[30]``).
-    Return ``[]`` when nothing applies.
+    Return ``[]`` when nothing applies. The calendar feed shows ``due`` as it is: a day counted from a date of
+    birth belongs in a workflow file (``basis = "person.date_of_birth"``), whose days the feed covers.
     """
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from .criteria import Condition, CriterionType
 from .facts import fact_paths
-from .followup_rules import FollowUpRule
+from .followup_rules import AGE_CRITERIA, BIRTH_DATES, EARLIEST_DATE, FollowUpRule
 
 KNOWN_FACTS = frozenset(fact_paths())
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
@@ -95,6 +95,13 @@ class Workflow:
 
     def rules_versions(self) -> list[str]:
         return [d.isoformat() for d in self.change_days()]
+
+    def birth_date_followups(self) -> frozenset[str]:
+        """The ids of the follow-up rules whose day can be computed from a date of birth: counted from one, or the
+        day the path opens when an age criterion can decide it (the path then opens on a birthday)."""
+        ages = any(spec.type in AGE_CRITERIA for c in self.criteria for spec in (c, *c.any_of))
+        return frozenset(rule.id for rule in self.followups
+                         if rule.basis in BIRTH_DATES or ages and rule.basis == EARLIEST_DATE)
 
 
 class WorkflowError(Exception):

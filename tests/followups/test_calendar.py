@@ -14,8 +14,9 @@ from perspektive.accounts.models import User
 from perspektive.audit import AuditEvent
 from perspektive.clients import records
 from perspektive.db import db
-from perspektive.followups.calendar_feed import build_calendar, escape_text, fold
+from perspektive.followups.calendar_feed import build_calendar, covered_day, escape_text, fold, shorten
 from perspektive.followups.models import CalendarFeed, FollowUpRecord
+from perspektive.followups.records import days_before, reminder_days
 from perspektive.law.facts import parse_facts
 from perspektive.law.periods import GERMANY
 from tests.conftest import BrowserClient, csrf_token, demo_facts, login
@@ -69,12 +70,14 @@ def events_of(response) -> list:
 
 
 def test_the_feed_has_one_event_per_open_followup_with_its_alarms(logged_in, counsellor, anonymous):
+    """Yasmin's follow-ups on their days; the one counted from her date of birth is the next test's."""
     client = add_client(counsellor)
-    rows = rows_of(client)
+    rows = [r for r in rows_of(client) if r.kind != "last_day_before_27"]
     with db.connection_context():
         FollowUpRecord.update(due=D("2026-11-02")).where(FollowUpRecord.id == rows[0].id).execute()  # overdue
         FollowUpRecord.update(state="done").where(FollowUpRecord.id == rows[1].id).execute()
         FollowUpRecord.update(state="dismissed").where(FollowUpRecord.id == rows[2].id).execute()
+        FollowUpRecord.update(state="done").where(FollowUpRecord.kind == "last_day_before_27").execute()
     url = new_feed_url(logged_in)
 
     response = anonymous.get(url)
@@ -86,15 +89,14 @@ def test_the_feed_has_one_event_per_open_followup_with_its_alarms(logged_in, cou
     calendar = icalendar.Calendar.from_ical(response.data)
     assert str(calendar["METHOD"]) == "PUBLISH" and str(calendar["X-WR-CALNAME"]) == "Perspektive – Fristen"
 
-    expected = {rows[0].id: D("2026-11-02"), rows[3].id: rows[3].due, rows[4].id: rows[4].due}
+    expected = {rows[0].id: D("2026-11-02"), rows[3].id: rows[3].due}
     events = {int(str(e["UID"]).split("@")[0].removeprefix("followup-")): e for e in calendar.walk("VEVENT")}
     assert {i: e.decoded("DTSTART") for i, e in events.items()} == expected
-    for record in (rows[0], rows[3], rows[4]):
+    for record in (rows[0], rows[3]):
         event = events[record.id]
         assert str(event["UID"]) == f"followup-{record.id}@perspektive.example.org"
         assert event.decoded("DTEND") == event.decoded("DTSTART") + dt.timedelta(days=1)
-        summary = str(event["SUMMARY"])
-        assert summary.startswith("Frist: ") and summary.endswith(f"({client.reference})")
+        assert str(event["SUMMARY"]) == f"Frist: {shorten(record.text)}"  # no client reference
         link = f"{PUBLIC_URL}/followups/{record.id}"
         assert str(event["DESCRIPTION"]) == f"{record.text}\n{record.citation}\n{link}"
         assert str(event["URL"]) == link
@@ -105,13 +107,56 @@ def test_the_feed_has_one_event_per_open_followup_with_its_alarms(logged_in, cou
 
 
 def test_the_feed_names_no_client_and_no_fact(logged_in, counsellor, anonymous):
+    """No more than a reminder mail: neither name nor reference (probe finding 12), nor any fact."""
     client = add_client(counsellor)
     response = anonymous.get(new_feed_url(logged_in))
-    text = response.data.decode("utf-8")
-    assert client.reference in text
-    unfolded = text.replace("\r\n ", "")
-    for secret in ("Yasmin", "Ben Salah", "Salah", "2004-02-14", "14.02.2004", "20040214", "Bürgerwiese"):
+    unfolded = response.data.decode("utf-8").replace("\r\n ", "")
+    for secret in ("Yasmin", "Ben Salah", "Salah", "2004-02-14", "14.02.2004", "20040214", "Bürgerwiese",
+                   client.reference, "2031-02-13", "13.02.2031", "20310213"):
         assert secret not in unfolded
+
+
+BORN = D("2013-03-21")  # a 13-year-old: § 25a opens on the 14th birthday and closes the day before the 27th
+
+
+def test_no_event_gives_the_birth_date_away_yet_each_warns_in_time(logged_in, counsellor, anonymous):
+    """Probe finding 12: the days counted from a date of birth (the day before the 27th birthday, the 14th birthday
+    on which § 25a opens) appear nowhere in the feed, nor does the birth date or its day and month in any year,
+    nor the kind or citation that would say which birthday it is. Each still has an event: on the first working
+    day of a month, no later than the first reminder mail, with a link to the follow-up."""
+    facts = demo_facts("yasmin")
+    facts["person"]["date_of_birth"] = BORN.isoformat()
+    with db.connection_context():
+        client = records.create_client(parse_facts(facts), counsellor)
+    rows = {(r.workflow, r.kind): r for r in rows_of(client)}
+    opens, last_day = rows[("section_25a", "path_opens")], rows[("section_25a", "last_day_before_27")]
+    assert (opens.due, last_day.due) == (D("2027-03-21"), D("2040-03-20"))
+
+    response = anonymous.get(new_feed_url(logged_in))
+    unfolded = response.data.decode("utf-8").replace("\r\n ", "")
+    for day in (BORN, BORN - dt.timedelta(days=1)):  # any year: 14th birthday, 27th birthday, the day before
+        assert re.findall(rf"\d{{4}}{day:%m%d}|-{day:%m}-{day:%d}|{day:%d}\.{day:%m}\.", unfolded) == []
+    for secret in (client.reference, "Geburtstag", "path_opens", "last_day_before", opens.text[:40],
+                   last_day.text[:40], opens.citation, last_day.citation):
+        assert secret not in unfolded
+
+    listed = icalendar.Calendar.from_ical(response.data).walk("VEVENT")
+    # In the order of the days shown, not of the due days: a covered event's place among the others would tell
+    # between which two due days its own falls.
+    assert [e.decoded("DTSTART") for e in listed] == sorted(e.decoded("DTSTART") for e in listed)
+    events = {str(e["UID"]): e for e in listed}
+    assert len(events) == len(rows)
+    for row, shown_on in ((opens, D("2026-12-01")), (last_day, D("2039-08-01"))):
+        event = events[f"followup-{row.id}@perspektive.example.org"]
+        link = f"{PUBLIC_URL}/followups/{row.id}"
+        assert str(event["SUMMARY"]) == "Frist (Details nach Anmeldung)"
+        assert str(event["DESCRIPTION"]) == f"Eine Frist steht an. Worum es geht und bis wann: nach der Anmeldung.\n{link}"
+        assert str(event["URL"]) == link
+        assert event.decoded("DTSTART") == shown_on < reminder_days(row.due, days_before(row))[0]
+        assert [a.decoded("TRIGGER") for a in event.walk("VALARM")] == [dt.timedelta(0)]  # on that day
+    # The other follow-ups keep their day: it is what a calendar is for.
+    training = rows[("section_16g", "training_ends")]
+    assert events[f"followup-{training.id}@perspektive.example.org"].decoded("DTSTART") == training.due
 
 
 def test_another_counsellors_followups_are_not_in_the_feed(logged_in, counsellor, make_user, anonymous):
@@ -221,10 +266,10 @@ def test_folding_keeps_lines_within_75_octets_and_unfolds_to_the_original(line):
 
 def test_a_whole_feed_round_trips_text_with_special_characters():
     text = 'Frist nach § 25b; Nachweise: Pass, Zeugnis \\ "Übergang"\nzweite Zeile'
-    record = SimpleNamespace(id=7, due=D("2027-02-01"), text=text, remind_days_before="60,14",
-                             citation="§ 25b Abs. 1 S. 2 Nr. 1 AufenthG",
-                             client=SimpleNamespace(reference="K-1A2B3C4D5E"))
-    body = build_calendar([record], "https://beratung.example:8443/", dt.datetime(2026, 11, 18, 9, 30))
+    record = SimpleNamespace(id=7, workflow="section_25b", kind="path_opens", due=D("2027-02-01"), text=text,
+                             remind_days_before="60,14", citation="§ 25b Abs. 1 S. 2 Nr. 1 AufenthG")
+    body = build_calendar([record], "https://beratung.example:8443/", dt.datetime(2026, 11, 18, 9, 30),
+                          covered={("section_25a", "path_opens")}, today=D("2026-11-18"))
     assert body.endswith("END:VCALENDAR\r\n")
     assert "\n" not in body.replace("\r\n", "")  # every line ends with CRLF, no bare LF
     assert all(len(line.encode("utf-8")) <= 75 for line in body.split("\r\n"))
@@ -233,8 +278,21 @@ def test_a_whole_feed_round_trips_text_with_special_characters():
     link = "https://beratung.example:8443/followups/7"
     assert str(event["DESCRIPTION"]) == f"{text}\n§ 25b Abs. 1 S. 2 Nr. 1 AufenthG\n{link}"
     assert str(event["UID"]) == "followup-7@beratung.example"
-    summary = str(event["SUMMARY"])
-    assert summary.startswith("Frist: Frist nach § 25b; Nachweise: Pass, Zeugnis") and summary.endswith(
-        "… (K-1A2B3C4D5E)")
+    assert str(event["SUMMARY"]) == f"Frist: {shorten(text)}"
     triggers = [a.decoded("TRIGGER") for a in event.walk("VALARM")]
     assert triggers == [dt.timedelta(days=-60), dt.timedelta(days=-14)]
+
+
+def test_a_covered_event_depends_on_the_due_month_only_and_comes_before_the_first_reminder():
+    """Probe finding 12: a covered event stands on the first working day of a month; every due day of one month
+    gives the same day (so it tells the month, not the day), no later than the first reminder mail, and never
+    before the current month (a follow-up created late is still in view)."""
+    today = D("2026-11-18")
+    assert {covered_day(D("2040-03-01") + dt.timedelta(days=n), [180, 30], today) for n in range(31)} == \
+        {D("2039-08-01")}
+    assert covered_day(D("2027-03-21"), [60, 14], today) == D("2026-12-01")
+    assert covered_day(D("2027-01-10"), [180, 30], today) == D("2026-11-02")  # 01.11.2026 is a Sunday
+    for days in ([180, 30], [60, 14], [56, 28], [27], [14], [7], [0]):
+        for n in range(6 * 366):
+            due = D("2027-01-01") + dt.timedelta(days=n)
+            assert covered_day(due, days, D("2020-01-01")) <= reminder_days(due, days)[0], (due, days)

@@ -13,10 +13,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import re
 import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
+from email import message_from_bytes
 from pathlib import Path
 
 import pytest
@@ -27,7 +29,7 @@ from perspektive.clients.records import create_client
 from perspektive.db import db, utcnow
 from perspektive.followups.models import FollowUpRecord
 from perspektive.followups.reminders import due_now
-from perspektive.followups.tasks import send_followup_reminder
+from perspektive.followups.tasks import send_followup_reminder, sweep_reminder_leases
 from perspektive.law.facts import parse_facts
 from perspektive.law.periods import de, today_in_germany
 from perspektive.tasks import huey
@@ -183,6 +185,8 @@ def test_the_start_up_sweep_sends_the_reminder_a_killed_consumer_lost(app, share
 
     [received] = sink.messages
     assert received.rcpt_tos == ["berta@fluechtlingsrat.example"]
+    # The same reminder: the copy cut off by the kill had the same Message-ID (probe finding 5).
+    assert received.message["Message-ID"] == message_from_bytes(stalled.stalled[0])["Message-ID"]
     body = received.message.get_body(("plain",)).get_content()
     assert f"{PUBLIC_URL}/followups/{record.id}\n" in body and record.citation in body
     assert not [s for s in secrets if s in received.data or s.decode() in body]
@@ -219,3 +223,64 @@ def test_duplicate_tasks_on_two_consumers_send_one_mail(app, shared_queue, couns
     assert len(sink.messages) == 1
     assert f"/followups/{record.id}\n" in sink.messages[0].message.get_body(("plain",)).get_content()
     assert not [s for s in _secrets(client, born) if s in sink.messages[0].data]
+
+
+@dataclass
+class HangingAfterDataSink(Sink):
+    """A mail server that accepts the message (250) and then does not answer QUIT until released: the mail has
+    gone out, but the worker is still inside the send when it is killed."""
+
+    accepted: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    async def handle_DATA(self, server, session, envelope):
+        answer = await super().handle_DATA(server, session, envelope)
+        self.accepted.set()
+        return answer
+
+    async def handle_QUIT(self, server, session, envelope):
+        while not self.release.is_set():
+            await asyncio.sleep(0.02)
+        return "221 Bye"
+
+
+def test_the_minute_sweep_resends_a_killed_workers_reminder_with_the_same_message_id(app, shared_queue,
+                                                                                     counsellor, tmp_path):
+    """Probe finding 5, on real consumers: the mail server accepted the reminder, then the consumer was killed
+    before the row was marked. A new consumer's start-up sweep leaves the row alone while the dead worker's lease
+    holds; once it has run out, the minute sweep (``sweep_reminder_leases``, enqueued here as the consumer's
+    scheduler does every minute) queues it, and the second copy carries the first one's Message-ID."""
+    lease_seconds = 10  # long enough for the second consumer to start and sweep inside the lease
+    log = tmp_path / "consumer.log"
+    controller, sink = start_sink(handler=HangingAfterDataSink())
+    consumer = None
+    try:
+        client, record, born = _client_due_in(20, counsellor)
+        env = _environment(app, controller.port, lease_seconds)
+        consumer = _start(env, log)
+        assert sink.accepted.wait(30), f"the reminder never reached the mail server:\n{_tail(log)}"
+        lease = _wait_for(lambda: _row(record).reminder_lease_until, 5, "the lease", [consumer], log)
+        _kill(consumer)
+        sink.release.set()
+        row = _row(record)
+        assert (row.reminded_on, row.reminder_lease_until) == (None, lease)  # the mail went, the row says no
+        assert len(sink.messages) == 1
+        shared_queue.flush()  # whatever the dead consumer left: only the sweeps bring the reminder back
+
+        log = tmp_path / "second-consumer.log"
+        consumer = _start(env, log)
+        _wait_for(lambda: re.search(rb"sweep_followups: \S+ executed", log.read_bytes()), 30, "the start-up sweep",
+                  [consumer], log)
+        assert utcnow() < lease and len(sink.messages) == 1  # the lease held: the start-up sweep left it
+        time.sleep(max(0.0, (lease - utcnow()).total_seconds()) + 0.3)
+        sweep_reminder_leases()  # the minute's tick
+        _wait_for(lambda: _row(record).reminded_on, 30, "the reminder sent again", [consumer], log)
+        time.sleep(1)
+    finally:
+        _kill(consumer)
+        sink.release.set()
+        controller.stop()
+    first, second = sink.messages
+    assert first.message["Message-ID"] == second.message["Message-ID"] == \
+        f"<followup-{record.id}-{record.next_reminder_on:%Y%m%d}@fluechtlingsrat.example>"
+    assert not [s for s in _secrets(client, born) if s in second.data]

@@ -24,6 +24,8 @@ from perspektive.audit import AuditEvent
 from perspektive.clients.models import Client
 from perspektive.clients.records import create_client, update_facts
 from perspektive.db import db, utcnow
+from perspektive.followups import reminders as reminder_mails
+from perspektive.followups import tasks as followup_tasks
 from perspektive.followups.models import FollowUpRecord
 from perspektive.followups.records import reminder_days, set_state
 from perspektive.law.facts import parse_facts
@@ -445,6 +447,101 @@ def test_a_mail_failure_keeps_the_reminder_due_and_the_sweep_queues_it_again(app
     assert (record.reminded_on, record.next_reminder_on) == (D("2027-12-17"), D("2028-05-15"))
     run_until(clock, D("2027-12-17"), 23)  # the retries run later and find nothing due
     assert len(mails_for(mail, record)) == 1
+
+
+# --- a worker that died after sending (probe finding 5) -------------------------------------------------------
+
+class WorkerKilled(BaseException):
+    """The consumer's worker is killed (SIGKILL): nothing after this point runs, no handler catches it."""
+
+
+def die_after_sending(monkeypatch, record: FollowUpRecord) -> None:
+    """A worker claims the row, the mail server accepts the mail, and the worker dies before it marks the row."""
+    def killed(*args):
+        raise WorkerKilled
+
+    with monkeypatch.context() as patch:
+        patch.setattr("perspektive.followups.reminders.reminder_sent", killed)
+        with pytest.raises(WorkerKilled):
+            reminder_mails.send_reminder(record.id)
+
+
+def lease_runs_out(record: FollowUpRecord) -> None:
+    """REMINDER_LEASE_SECONDS have passed (leases use the real clock; the row's lease is set back instead)."""
+    FollowUpRecord.update(reminder_lease_until=utcnow() - dt.timedelta(seconds=1)).where(
+        FollowUpRecord.id == record.id).execute()
+
+
+def message_ids(sink: Sink, record: FollowUpRecord) -> list[str]:
+    return [m.message["Message-ID"] for m in mails_for(sink, record)]
+
+
+def test_a_reminder_sent_again_after_a_dead_worker_has_the_same_message_id(mail, clock, counsellor, monkeypatch):
+    """Probe finding 5: the worker died after the server had accepted the mail; the row still says "not sent", so
+    the reminder goes out again. The second copy carries the first one's Message-ID (row id and reminder day), so
+    that mail clients show it once; the next reminder day is a new mail with its own Message-ID."""
+    clock.set(D("2027-12-01"))
+    _, record = new_client(D("2028-06-14"), counsellor)
+    huey.flush()  # the wake-up calls: this test plays the workers itself
+    clock.set(D("2027-12-17"), 8)
+    die_after_sending(monkeypatch, record)
+    row = fresh(record)
+    assert (row.reminded_on, row.next_reminder_on) == (None, D("2027-12-17"))  # the mail went, the row says no
+    assert row.reminder_lease_until > utcnow()  # the dead worker's claim
+    assert len(mails_for(mail, record)) == 1
+
+    lease_runs_out(record)
+    assert reminders.send_reminder(record.id) == "sent"  # a worker picks the reminder up again
+    first = f"<followup-{record.id}-20271217@fluechtlingsrat.example>"  # the domain of MAIL_FROM
+    assert message_ids(mail, record) == [first, first]
+    run_until(clock, D("2028-05-15"), 8)
+    assert message_ids(mail, record) == [first, first, f"<followup-{record.id}-20280515@fluechtlingsrat.example>"]
+
+
+def test_the_minute_sweep_queues_a_reminder_whose_lease_ran_out(mail, clock, counsellor, monkeypatch):
+    """Probe finding 5: a dead worker's reminder comes back within a minute of its lease running out, from the
+    periodic task that runs every minute, without the daily sweep (which recomputes every client)."""
+    clock.set(D("2027-12-01"))
+    _, record = new_client(D("2028-06-14"), counsellor)
+    huey.flush()
+    clock.set(D("2027-12-17"), 9, 30)
+    die_after_sending(monkeypatch, record)
+    sweep = followup_tasks.sweep_reminder_leases
+    assert all(sweep.s().validate_datetime(dt.datetime(2027, 12, 17, 8, minute)) for minute in range(60))
+
+    def no_recomputing(*args, **kwargs):
+        raise AssertionError("the minute sweep recomputed the clients")
+
+    monkeypatch.setattr("perspektive.followups.tasks.sync_all", no_recomputing)
+    monkeypatch.setattr("perspektive.followups.records.sync_client", no_recomputing)
+    assert sweep.call_local() == 0  # the lease holds: the worker may still be sending
+    lease_runs_out(record)
+    assert sweep.call_local() == 1  # queued; Huey (immediate here) sends it at once
+    assert len(mails_for(mail, record)) == 2
+    row = fresh(record)
+    assert (row.reminded_on, row.next_reminder_on, row.reminder_lease_until) == \
+        (D("2027-12-17"), D("2028-05-15"), None)
+    assert sweep.call_local() == 0  # sent: nothing left to queue
+    assert audit_actions(record).count("followup.reminder_sent") == 1  # the dead worker audited nothing
+    assert_ids_only()
+
+
+def test_the_minute_sweep_leaves_a_live_lease_alone(mail, clock, counsellor, monkeypatch):
+    """Probe finding 5: while a worker's lease holds, the minute sweep queues nothing and no worker takes the row
+    over, even when the reminder is due; a row without a lease is not the minute sweep's business (its task waits
+    in Huey for REMINDER_HOUR, or the daily sweep brings it back)."""
+    clock.set(D("2027-12-01"))
+    _, record = new_client(D("2028-06-14"), counsellor)
+    _, unleased = new_client(D("2028-06-15"), counsellor)
+    huey.flush()
+    clock.set(D("2027-12-17"), 9, 30)
+    lease = utcnow() + dt.timedelta(seconds=60)
+    FollowUpRecord.update(reminder_lease_until=lease).where(FollowUpRecord.id == record.id).execute()
+    for _ in range(3):
+        assert followup_tasks.sweep_reminder_leases.call_local() == 0
+    assert reminder_mails.send_reminder(record.id) == "nothing due"
+    assert reminder_tasks() == [] and mail.messages == []
+    assert fresh(record).reminder_lease_until == lease and fresh(unleased).reminder_lease_until is None
 
 
 # --- Huey's arguments ------------------------------------------------------------------------------------------

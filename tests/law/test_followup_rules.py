@@ -50,6 +50,18 @@ CATALOGUE = {
 }
 
 
+def test_the_follow_ups_whose_day_can_come_from_a_date_of_birth_are_known(engine):
+    """Probe finding 12: the calendar feed must not show these days (docs/followups.md). The age limits are
+    counted from the date of birth; § 25a opens at the earliest on the 14th birthday (its age criterion), so its
+    ``path_opens`` can fall on one. The other paths open after periods of stay, Duldung or work."""
+    assert engine.birth_date_followups() == {
+        ("section_25a", "last_day_before_21"), ("section_25a", "last_day_before_27"), ("section_25a", "path_opens")}
+    born = D("2013-03-21")  # a 13-year-old: the path opens on the 14th birthday
+    facts = copy.deepcopy(demo_facts("yasmin"))
+    facts["person"]["date_of_birth"] = born.isoformat()
+    assert followups(engine, facts)[("section_25a", "path_opens")].due == D("2027-03-21")
+
+
 def test_each_workflow_declares_its_catalogue_rules(engine):
     assert {w: {r.id for r in engine.workflows[w].followups} for w in engine.workflows} == CATALOGUE
     for workflow in engine.workflows.values():
