@@ -1,6 +1,6 @@
-"""Whether an uploaded letter template is safe and works: a plain .docx of sensible size (no macros, DOCTYPE or
-external links, no zip bomb), and one that renders in the letters' sandbox for the sample client, assessed under
-its workflow.
+"""Whether an uploaded letter template is safe and works: a plain .docx of sensible size (no zip bomb; no macros,
+DOCTYPE or external links, which ``docx_package`` finds by parsing the package), and one that renders in the
+letters' sandbox for the sample client, assessed under its workflow.
 
 Rendering runs in a child process with a time limit, a memory limit and a CPU limit: the sandbox refuses Python
 internals, but nested loops in a template would otherwise hold a web worker.
@@ -20,6 +20,7 @@ from flask import current_app
 from perspektive.accounts.models import User
 from perspektive.law import CaseFacts, Workflow, assess, current_engine, parse_facts, today_in_germany
 
+from .docx_package import unsafe_part
 from .letters import LetterError, letter_context, render_template_file
 
 MAX_TEMPLATE_BYTES = 1_000_000
@@ -56,8 +57,8 @@ def docx_problems(letter: str, data: bytes) -> list[Problem]:
             names = {m.filename for m in members}
             unpacked = sum(m.file_size for m in members)
             unsafe = None if len(members) > MAX_TEMPLATE_MEMBERS or unpacked > MAX_TEMPLATE_UNPACKED \
-                else _unsafe_part(archive)
-    except (zipfile.BadZipFile, ValueError, OSError):
+                else unsafe_part(archive)
+    except (zipfile.BadZipFile, ValueError, OSError, KeyError, RuntimeError, NotImplementedError):
         names, members, unpacked, unsafe = set(), [], 0, None
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
         return [Problem(shown, "(Datei)", "Keine Word-Datei (.docx). Bitte in Word oder LibreOffice als "
@@ -66,26 +67,11 @@ def docx_problems(letter: str, data: bytes) -> list[Problem]:
         return [Problem(shown, "(Datei)", "Die Vorlage entpackt zu mehr als 20 MB oder hat zu viele Teile und wird "
                         "nicht angenommen. (Unpacks too large.)")]
     if unsafe:
-        return [Problem(shown, unsafe, "Die Vorlage enthält Makros, eine DOCTYPE-Deklaration oder Verweise auf "
-                        "externe Dateien; bitte als einfaches Word-Dokument ohne Makros und ohne verknüpfte Bilder "
+        part, reason = unsafe
+        return [Problem(shown, part, f"{reason}. Die Vorlage enthält Makros, eine DOCTYPE-Deklaration oder "
+                        "Verweise auf externe Dateien; bitte als einfaches Word-Dokument ohne Makros und ohne verknüpfte Bilder "
                         "oder Dokumentvorlagen speichern. (Macros, DOCTYPE or external references.)")]
     return []
-
-
-def _unsafe_part(archive: zipfile.ZipFile) -> str | None:
-    """The first part that could act outside the letter when Word or LibreOffice opens it (shared/security-checklist
-    rows 6–8): macros, a DOCTYPE (external entities), a relationship to an external target (a linked image or an
-    ``attachedTemplate`` fetched from a server)."""
-    for member in archive.infolist():
-        name = member.filename
-        if name.lower().endswith(("vbaproject.bin", ".bin")) or "vba" in name.lower():
-            return name
-        if not name.endswith((".xml", ".rels")):
-            continue
-        head = archive.read(member)
-        if b"<!DOCTYPE" in head.upper() or b"macroEnabled" in head or b'TargetMode="External"' in head:
-            return name
-    return None
 
 
 def template_problems(workflow: Workflow, letter: str, path: Path) -> list[Problem]:
