@@ -22,15 +22,19 @@ Each web or Huey worker process keeps one idle render process (about 100 MB resi
 forkserver; more render processes only while several of its threads render at once). A job is a template path,
 plain values and the limits, sent over a pipe; a process that overran is killed, and the next job gets a new one.
 Processes start through multiprocessing's forkserver, so a threaded web or Huey worker is never forked, and starting
-does not count against the time limit.
+does not count against the time limit. Huey's ``-k process`` workers are daemonic and may not start processes: run
+the consumer with thread workers (the default, and ``make run``'s). Failures are logged here, by kind only.
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import threading
 
 from .sandbox import LetterError, fill
+
+log = logging.getLogger("perspektive.letters")
 
 MEMORY_BYTES = 1024 ** 3
 _KEEP = 1  # idle render processes per worker process
@@ -43,15 +47,18 @@ _OWNER = [os.getpid()]  # the process the idle renderers belong to (a forked cop
 def render(path: str, values: dict, *, timeout: float, max_output: int, explain: bool = False) -> bytes:
     """``sandbox.fill(path, values, max_output)`` in a render process, within ``timeout`` seconds; a failure is a
     ``LetterError``, with ``detail`` (what Jinja said, which may quote values) only when ``explain``."""
+    name = path.rsplit("/", 1)[-1]
     renderer = _take()
     answered = False
     try:
         renderer.connection.send((path, values, max_output, timeout, explain))
         if not _wait(renderer.connection, timeout):
+            log.warning("letter template %s stopped after %g s", name, timeout)
             raise LetterError(_too_slow(timeout))
         try:
-            ok, payload, detail = renderer.connection.recv()
+            ok, payload, detail, kind = renderer.connection.recv()
         except EOFError:
+            log.warning("letter template %s: the render process ended", name)
             raise LetterError("Das Ausfüllen der Briefvorlage wurde abgebrochen (Speichergrenze überschritten?). "
                               "Bitte die Administration informieren.") from None
         answered = True
@@ -62,6 +69,8 @@ def render(path: str, values: dict, *, timeout: float, max_output: int, explain:
             renderer.stop()
     if ok:
         return payload
+    # Only the kind of failure is logged: a message can quote a value, and values are personal data.
+    log.warning("letter template %s failed: %s", name, kind)
     error = LetterError(payload)
     error.detail = detail
     raise error from None
@@ -94,7 +103,11 @@ class _Renderer:
         finally:
             theirs.close()
         # Starting does not count against a render's time limit; a process that never comes up is a failure too.
-        if not self.connection.poll(_START_SECONDS) or self.connection.recv() != "ready":
+        try:
+            ready = self.connection.poll(_START_SECONDS) and self.connection.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
             self.stop()
             raise LetterError("Das Ausfüllen der Briefvorlage konnte nicht gestartet werden. "
                               "Bitte die Administration informieren.")
@@ -142,11 +155,11 @@ def _serve(connection) -> None:  # pragma: no cover - runs in the render process
         if resource is not None:
             _limit_cpu(resource, timeout)
         try:
-            answer = (True, fill(path, values, max_output), "")
+            answer = (True, fill(path, values, max_output), "", "")
         except LetterError as exc:
             cause = exc.__context__
             detail = f" Jinja: {type(cause).__name__}: {cause}" if explain and cause is not None else ""
-            answer = (False, str(exc), detail)
+            answer = (False, str(exc), detail, type(cause).__name__ if cause is not None else "output limit")
         connection.send(answer)
 
 

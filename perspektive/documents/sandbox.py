@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import logging
 import zipfile
 from contextvars import ContextVar
 
@@ -28,8 +27,6 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from perspektive.law import de
-
-log = logging.getLogger("perspektive.letters")
 
 # Bounds for the two operators that let a sandboxed template allocate without a loop ('a' * 10**9, 2 ** 10**9).
 _MAX_REPEAT = 10_000
@@ -126,7 +123,6 @@ def jinja_environment() -> SandboxedEnvironment:
 def fill(path: str, values: dict, max_output: int) -> bytes:
     """The .docx template at ``path`` filled with ``values`` (already plain and XML-safe); every failure becomes a
     ``LetterError``. Unbounded in time and memory: call it in a render process (``isolation``)."""
-    name = path.rsplit("/", 1)[-1]
     token = _BUDGET.set([max_output])
     try:
         template = DocxTemplate(path)
@@ -136,21 +132,17 @@ def fill(path: str, values: dict, max_output: int) -> bytes:
     except _TooLarge:
         out = None
     except SecurityError:
-        log.warning("letter template %s refused by the sandbox", name)
         raise LetterError("Die Briefvorlage enthält einen unzulässigen Zugriff und wurde nicht ausgeführt. "
                           "Bitte die Administration informieren.") from None
-    except TemplateError as exc:
-        # No chaining, and only the type is logged: a message can quote a value, and values are personal data.
-        log.warning("letter template %s failed: %s", name, type(exc).__name__)
+    except TemplateError:
+        # No chaining: a message can quote a value, and values are personal data.
         raise LetterError("Die Briefvorlage ist fehlerhaft und konnte nicht ausgefüllt werden. "
                           "Bitte die Administration informieren.") from None
-    except _RENDER_FAILURES as exc:
-        log.warning("letter template %s could not be rendered: %s", name, type(exc).__name__)
+    except _RENDER_FAILURES:
         raise LetterError("Die Briefvorlage konnte nicht verarbeitet werden. "
                           "Bitte die Administration informieren.") from None
     finally:
         _BUDGET.reset(token)
     if out is None or out.getbuffer().nbytes > max_output:
-        log.warning("letter template %s wrote more than %d characters", name, max_output)
         raise LetterError(too_large(max_output))
     return out.getvalue()

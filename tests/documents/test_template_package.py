@@ -193,7 +193,8 @@ def test_a_new_workflow_with_an_external_template_is_refused(app, admin_http):
 
 
 def test_every_shipped_template_and_a_plain_rezip_pass(app, admin_http):
-    """The checks refuse what could act outside the letter, not what Word and LibreOffice write."""
+    """Probe finding 3, checklist rows 6-9: the checks refuse what could act outside the letter, not what Word and
+    LibreOffice write."""
     for path in sorted((ROOT / "letter_templates").glob("*/*.docx")):
         assert docx_problems(path.stem, path.read_bytes()) == [], path
     assert send(admin_http, rewritten()).status_code == 303
