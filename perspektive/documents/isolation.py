@@ -15,9 +15,11 @@ main thread. A separate process can be limited and killed, whatever the template
 - size: ``sandbox`` counts the characters the template writes and stops at ``max_output``, and the finished .docx
   must not be larger either.
 
-Cost (``make bench``, the § 25b Antrag, medians of interleaved runs on a noisy 2-core machine): a fresh process per
-letter (start through the forkserver, cold caches, stop) took about 260 ms against 50 ms for the same fill in the
-caller's process, a ratio of 5.1-5.5. So the render processes stay warm and are reused: then the ratio is 1.00-1.07.
+Cost (``make bench``: the § 25b Antrag, medians of interleaved runs on a noisy 2-core machine, against the same
+fill in the caller's process): a fresh process per letter (start through the forkserver, cold caches, stop) had a
+ratio of 1.6-2.0, about 50-65 ms more per letter, and 5.1-5.5 when the new process must first import the caller's
+main script again (multiprocessing does that for a main started as a script). So the render processes stay warm
+and are reused: then the ratio is 0.94-1.07, within the noise.
 Each web or Huey worker process keeps one idle render process (about 100 MB resident, plus about 60 MB for the
 forkserver; more render processes only while several of its threads render at once). A job is a template path,
 plain values and the limits, sent over a pipe; a process that overran is killed, and the next job gets a new one.
