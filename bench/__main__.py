@@ -1,7 +1,8 @@
 """`make bench`: our figures next to baselines measured in the same run, as ratios (the machines are noisy).
 
-- letter: ``render_letter`` (assess + checklist + sandboxed, autoescaping render) vs raw docxtpl rendering of the
-  same template with the same context in a plain Jinja environment;
+- letter: ``render_letter`` (assess + checklist + sandboxed, autoescaping render in a render process) vs raw docxtpl
+  rendering of the same template with the same context in a plain Jinja environment; then the render process
+  alone: the same fill in the warm render process, and in a fresh process per letter, vs in this process;
 - assessment: ``Engine.assess`` per client and workflow vs a no-op loop that touches the same facts;
 - API: ``POST /api/v1/assessments`` through the WSGI stack vs a bare Flask route echoing the same JSON;
 - client page: ``GET /clients/<id>`` for a client with a long history (status periods, facts versions,
@@ -43,7 +44,9 @@ from flask import Flask, request  # noqa: E402
 from perspektive import create_app  # noqa: E402
 from perspektive.accounts.users import create_user, issue_api_token  # noqa: E402
 from perspektive.db import db  # noqa: E402
+from perspektive.documents import isolation  # noqa: E402
 from perspektive.documents.letters import letter_context, render_letter  # noqa: E402
+from perspektive.documents.sandbox import fill  # noqa: E402
 from perspektive.law.engine import current_engine  # noqa: E402
 from perspektive.law.facts import parse_facts  # noqa: E402
 from perspektive.law.periods import de, today_in_germany  # noqa: E402
@@ -102,6 +105,7 @@ def main() -> None:
         ours = timed(lambda: render_letter(workflow.id, facts, ON, "antrag", user), repeat=25)
         base = timed(raw_docxtpl, repeat=25)
         row("letter (antrag, § 25b)", ours, base, "raw docxtpl, same template", 1e3, "ms")
+        render_process_rows(template_path, context)
 
         # Assessment per client and workflow vs a no-op loop over the same facts: all paths (the Perspektiven),
         # then each workflow on its own, so that one slow workflow cannot hide in the average.
@@ -134,6 +138,39 @@ def main() -> None:
         client_page_rows(app, facts, user)
         referral_rows(app, facts, user)
         followup_rows(user)
+
+
+def render_process_rows(template_path: Path, context: dict) -> None:
+    """Probe finding 4: the render process's cost. Filling the same template with the same values in a warm render
+    process (what letters do), and in a fresh process per letter (the design not taken), each vs ``sandbox.fill``
+    in this process; interleaved, since the machine is noisy."""
+    path, limit = str(template_path), 10_000_000
+    variants = {
+        "plain": lambda: fill(path, context, limit),
+        "warm": lambda: isolation.render(path, context, timeout=60, max_output=limit),
+        "fresh": lambda: _fresh_process(path, context, limit),
+    }
+    samples = {name: [] for name in variants}
+    for fn in variants.values():
+        fn()
+    for _ in range(20):
+        for name, fn in variants.items():
+            start = time.perf_counter()
+            fn()
+            samples[name].append(time.perf_counter() - start)
+    row("  fill in the warm render process", samples["warm"], samples["plain"], "fill in this process", 1e3, "ms")
+    row("  fill in a fresh process (not taken)", samples["fresh"], samples["plain"], "fill in this process", 1e3,
+        "ms")
+
+
+def _fresh_process(path: str, context: dict, limit: int) -> bytes:
+    """A render process of its own, started for this letter and stopped after it (the warm one stays aside)."""
+    idle, keep = isolation._IDLE, isolation._KEEP
+    isolation._IDLE, isolation._KEEP = [], 0
+    try:
+        return isolation.render(path, context, timeout=60, max_output=limit)
+    finally:
+        isolation._IDLE, isolation._KEEP = idle, keep
 
 
 LONG_HISTORY = {"status_periods": 40, "revisions": 200, "consultations": 60, "cases": 12, "referrals": 20}

@@ -18,7 +18,7 @@ from perspektive.documents import (
     LETTERS,
     MAX_TEMPLATE_BYTES,
     MAX_WORKFLOW_BYTES,
-    SAMPLE_CLIENT,
+    SAMPLE_CLIENTS,
     Upload,
     UploadError,
     install_template,
@@ -93,7 +93,7 @@ class TemplatesView(Secured, BaseView):
 
     def _page(self, problems=None, failed=None):
         return self.render("admin_templates.html", rows=template_overview(), problems=problems or [],
-                           failed=failed, sample=SAMPLE_CLIENT,
+                           failed=failed, sample=", ".join(SAMPLE_CLIENTS),
                            max_template_mb=MAX_TEMPLATE_BYTES // 1_000_000)
 
 

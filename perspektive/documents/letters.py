@@ -1,35 +1,19 @@
 """Letters: the application letter (``antrag``) and the client's document checklist (``checkliste``) as .docx.
 
-Templates are .docx files under ``letter_templates/<workflow>/<letter>.docx``, filled by docxtpl. Three rules keep
-that safe (shared/security-checklist.md, rows 1-3):
-
-- Jinja runs sandboxed with ``StrictUndefined``: a template that reaches for Python internals
-  (``cycler.__init__.__globals__``, ``''.__class__``, ``|attr('format')``) raises instead of executing, and an
-  unsafe attribute can not even be printed silently as an empty string.
-- Autoescape is on: docxtpl writes values straight into the document XML, and without escaping "Müller & Söhne"
-  loses its "&" and ``</w:t>…`` injects markup. With it, every value comes out exactly as typed.
-- The context is plain data (str, numbers, dates, lists, dicts), checked before rendering: a character XML cannot
-  hold is refused with a message naming the field, instead of producing a broken or silently altered file.
-
-Beyond the operator bounds of ``_LetterSandbox`` nothing limits time or memory (nested loops run): render in a
-worker with a time limit.
+Templates are .docx files under ``letter_templates/<workflow>/<letter>.docx``, filled by docxtpl in the Jinja
+sandbox (``sandbox``: no Python internals, autoescaping, bounded operators and output) in a render process with a
+time, memory and size limit (``isolation``); shared/security-checklist.md rows 1-4. This module builds what a
+template may use. The context is plain data (str, numbers, dates, lists, dicts), checked before rendering: a
+character XML cannot hold is refused with a message naming the field, instead of producing a broken or silently
+altered file.
 """
 from __future__ import annotations
 
 import datetime as dt
-import io
-import logging
 import re
-import zipfile
 from pathlib import Path
 
-from docx.opc.exceptions import OpcError
-from docxtpl import DocxTemplate
-from flask import current_app
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
-from lxml import etree
+from flask import current_app, has_app_context
 from markupsafe import Markup, escape
 
 from perspektive.accounts.models import User
@@ -47,22 +31,19 @@ from perspektive.law import (
     de,
 )
 
-__all__ = ["LETTERS", "LetterError", "letter_context", "letter_filename", "render_letter", "render_template_file"]
+from . import isolation
+from .sandbox import LetterError
 
-log = logging.getLogger("perspektive.letters")
+__all__ = ["LETTERS", "LetterError", "letter_context", "letter_filename", "render_letter", "render_template_file"]
 
 # XML 1.0 allows TAB, LF, CR and everything from U+0020 except surrogates, U+FFFE and U+FFFF.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # docxtpl turns these back into Jinja delimiters after rendering, even inside values (template.py,
 # ``render_xml_part``); a value containing one is written with its braces as character references instead.
 _DOCXTPL_MARKERS = ("{_{", "}_}", "{_%", "%_}")
-# Bounds for the two operators that let a sandboxed template allocate without a loop ('a' * 10**9, 2 ** 10**9).
-_MAX_REPEAT = 10_000
-_MAX_EXPONENT = 100
-# What an expression in a template (plain Python errors, not TemplateError) or a damaged .docx can raise. Not
-# ``Exception``: a worker's time limit (huey's TaskTimeout, raised mid-render) must still end the job as a timeout.
-_RENDER_FAILURES = (ArithmeticError, AttributeError, LookupError, TypeError, ValueError, RuntimeError,
-                    MemoryError, OSError, zipfile.BadZipFile, etree.LxmlError, OpcError)
+# The limits of one render when the configuration does not say (RENDER_TIMEOUT_SECONDS, RENDER_MAX_OUTPUT_BYTES).
+DEFAULT_TIMEOUT_SECONDS = 10
+DEFAULT_MAX_OUTPUT_BYTES = 10_000_000
 
 VERDICT_TEXT = {
     "eligible": "Voraussetzungen erfüllt",
@@ -80,52 +61,6 @@ def checklist_language(facts: CaseFacts, checklist: list) -> str:
     if lang and lang not in ("de", "en") and checklist and all(lang in e.text for e in checklist):
         return lang
     return "en"
-
-
-class LetterError(Exception):
-    """A letter could not be produced. The message is German and safe to show: no trace, no personal data."""
-
-
-# --- Jinja environment ---------------------------------------------------------------------------------------
-
-
-class _LetterSandbox(SandboxedEnvironment):
-    """The Jinja sandbox, plus a bound on ``*`` and ``**``, which allocate without any loop the sandbox could see."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "*":
-            for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and count > _MAX_REPEAT:
-                    raise SecurityError("Wiederholung zu groß")
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > _MAX_EXPONENT:
-            raise SecurityError("Exponent zu groß")
-        return super().call_binop(context, operator, left, right)
-
-
-def _datum(value) -> str:
-    """``{{ some_date|datum }}``: TT.MM.JJJJ; an unknown date shows as a dash."""
-    if value is None or value == "":
-        return de(None)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        raise TemplateError("Filter datum erwartet ein Datum")
-    return de(value)
-
-
-_ENV: SandboxedEnvironment | None = None
-
-
-def jinja_environment() -> SandboxedEnvironment:
-    """The one environment every letter is rendered with (built once; rendering does not change it)."""
-    global _ENV
-    if _ENV is None:
-        env = _LetterSandbox(autoescape=True, undefined=StrictUndefined)
-        env.filters["datum"] = _datum
-        _ENV = env
-    return _ENV
 
 
 # --- Context values: plain data, XML-safe -------------------------------------------------------------------
@@ -238,31 +173,19 @@ def letter_context(workflow: Workflow, facts: CaseFacts, on: dt.date, assessment
 # --- Rendering -----------------------------------------------------------------------------------------------
 
 
-def render_template_file(path: Path | str, context: dict) -> bytes:
-    """Fill the .docx template at ``path`` with ``context``; every failure becomes a ``LetterError``."""
+def render_template_file(path: Path | str, context: dict, *, timeout: float | None = None,
+                         max_output: int | None = None, explain: bool = False) -> bytes:
+    """Fill the .docx template at ``path`` with ``context`` in a render process, within ``timeout`` seconds and
+    ``max_output`` characters (by default RENDER_TIMEOUT_SECONDS and RENDER_MAX_OUTPUT_BYTES of the app); every
+    failure becomes a ``LetterError`` (``explain``: with what Jinja said as its ``detail``)."""
     path = Path(path)
     if not path.is_file():
         raise LetterError("Die Briefvorlage fehlt. Bitte die Administration informieren.")
     values = _clean(context, "")
-    try:
-        template = DocxTemplate(str(path))
-        template.render(values, jinja_env=jinja_environment())
-        out = io.BytesIO()
-        template.save(out)
-    except SecurityError:
-        log.warning("letter template %s refused by the sandbox", path.name)
-        raise LetterError("Die Briefvorlage enthält einen unzulässigen Zugriff und wurde nicht ausgeführt. "
-                          "Bitte die Administration informieren.") from None
-    except TemplateError as exc:
-        # No chaining, and only the type is logged: a message can quote a value, and values are personal data.
-        log.warning("letter template %s failed: %s", path.name, type(exc).__name__)
-        raise LetterError("Die Briefvorlage ist fehlerhaft und konnte nicht ausgefüllt werden. "
-                          "Bitte die Administration informieren.") from None
-    except _RENDER_FAILURES as exc:
-        log.warning("letter template %s could not be rendered: %s", path.name, type(exc).__name__)
-        raise LetterError("Die Briefvorlage konnte nicht verarbeitet werden. "
-                          "Bitte die Administration informieren.") from None
-    return out.getvalue()
+    config = current_app.config if has_app_context() else {}
+    return isolation.render(str(path), values, explain=explain,
+                            timeout=timeout or config.get("RENDER_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS),
+                            max_output=max_output or config.get("RENDER_MAX_OUTPUT_BYTES", DEFAULT_MAX_OUTPUT_BYTES))
 
 
 def render_letter(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str,

@@ -1,36 +1,36 @@
-"""Whether an uploaded letter template is safe and works: a plain .docx of sensible size (no macros, DOCTYPE or
-external links, no zip bomb), and one that renders in the letters' sandbox for the sample client, assessed under
-its workflow.
+"""Whether an uploaded letter template is safe and works: a plain .docx of sensible size (no zip bomb; no macros,
+DOCTYPE or external links, which ``docx_package`` finds by parsing the package), and one that renders in the
+letters' sandbox for every sample client (the demo clients), assessed under its workflow.
 
-Rendering runs in a child process with a time limit, a memory limit and a CPU limit: the sandbox refuses Python
-internals, but nested loops in a template would otherwise hold a web worker.
+Every sample is tried because a template can branch on the client: one that loops or grows only for some names
+passed a check with one sample and then held a web worker (probe finding 4, shared/security-checklist.md row 4).
+Each render runs with the letters' own time and size limits (``isolation``).
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
 import json
-import multiprocessing
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from perspektive.accounts.models import User
 from perspektive.law import CaseFacts, Workflow, assess, current_engine, parse_facts, today_in_germany
 
+from .docx_package import unsafe_part
 from .letters import LetterError, letter_context, render_template_file
 
 MAX_TEMPLATE_BYTES = 1_000_000
 MAX_TEMPLATE_UNPACKED = 20_000_000  # a zip bomb is a small .docx that unpacks to gigabytes
 MAX_TEMPLATE_MEMBERS = 500  # a letter has a few dozen parts
-RENDER_TIMEOUT_SECONDS = 15.0  # per template
-RENDER_MEMORY_BYTES = 1024 ** 3
-SAMPLE_CLIENT = "amina"
-# The demo clients ship with the package; the sample client is one of them.
+# The demo clients ship with the package; each is a sample client.
 SAMPLE_CLIENTS_DIR = Path(__file__).resolve().parents[1] / "demo_data"
+SAMPLE_CLIENTS = tuple(sorted(path.stem for path in SAMPLE_CLIENTS_DIR.glob("*.json")))
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,8 @@ def docx_problems(letter: str, data: bytes) -> list[Problem]:
             names = {m.filename for m in members}
             unpacked = sum(m.file_size for m in members)
             unsafe = None if len(members) > MAX_TEMPLATE_MEMBERS or unpacked > MAX_TEMPLATE_UNPACKED \
-                else _unsafe_part(archive)
-    except (zipfile.BadZipFile, ValueError, OSError):
+                else unsafe_part(archive)
+    except (zipfile.BadZipFile, ValueError, OSError, KeyError, RuntimeError, NotImplementedError):
         names, members, unpacked, unsafe = set(), [], 0, None
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
         return [Problem(shown, "(Datei)", _l("Keine Word-Datei (.docx). Bitte in Word oder LibreOffice als "
@@ -67,26 +67,11 @@ def docx_problems(letter: str, data: bytes) -> list[Problem]:
         return [Problem(shown, "(Datei)", _l("Die Vorlage entpackt zu mehr als 20 MB oder hat zu viele Teile und "
                                              "wird nicht angenommen."))]
     if unsafe:
-        return [Problem(shown, unsafe, _l("Die Vorlage enthält Makros, eine DOCTYPE-Deklaration oder Verweise auf "
-                                          "externe Dateien; bitte als einfaches Word-Dokument ohne Makros und ohne "
-                                          "verknüpfte Bilder oder Dokumentvorlagen speichern."))]
+        part, reason = unsafe
+        return [Problem(shown, part, _("%(reason)s. Die Vorlage enthält Makros, eine DOCTYPE-Deklaration oder "
+                                       "Verweise auf externe Dateien; bitte als einfaches Word-Dokument ohne Makros "
+                                       "und ohne verknüpfte Bilder oder Dokumentvorlagen speichern.", reason=reason))]
     return []
-
-
-def _unsafe_part(archive: zipfile.ZipFile) -> str | None:
-    """The first part that could act outside the letter when Word or LibreOffice opens it (shared/security-checklist
-    rows 6–8): macros, a DOCTYPE (external entities), a relationship to an external target (a linked image or an
-    ``attachedTemplate`` fetched from a server)."""
-    for member in archive.infolist():
-        name = member.filename
-        if name.lower().endswith(("vbaproject.bin", ".bin")) or "vba" in name.lower():
-            return name
-        if not name.endswith((".xml", ".rels")):
-            continue
-        head = archive.read(member)
-        if b"<!DOCTYPE" in head.upper() or b"macroEnabled" in head or b'TargetMode="External"' in head:
-            return name
-    return None
 
 
 def template_problems(workflow: Workflow, letter: str, path: Path) -> list[Problem]:
@@ -98,23 +83,20 @@ _CACHE: dict[tuple, str | None] = {}
 
 
 def render_checks(jobs: list[tuple[Workflow, str, Path]]) -> dict[str, str | None]:
-    """Path -> None when the template renders for the sample client, else what went wrong. Cached per file version,
-    workflow version and day, since the overview checks every template on every visit."""
+    """Path -> None when the template renders for every sample client, else what went wrong for the first that
+    fails. Cached per file version, workflow version and day, since the overview checks every template on every
+    visit."""
     today = today_in_germany()
     results: dict[str, str | None] = {}
-    todo = []
+    samples = None
     for workflow, letter, path in jobs:
         key = (str(path), _stamp(path), str(workflow.source), _stamp(workflow.source), today)
-        if key in _CACHE:
-            results[str(path)] = _CACHE[key]
-        else:
-            todo.append((key, str(path), _sample_context(workflow, letter, today)))
-    if todo:
-        rendered = _render_isolated([(str(path), context) for _, path, context in todo])
-        if len(_CACHE) > 500:
-            _CACHE.clear()
-        for key, path, _ in todo:
-            results[path] = _CACHE[key] = rendered[path]
+        if key not in _CACHE:
+            samples = samples or sample_facts()
+            if len(_CACHE) > 500:
+                _CACHE.clear()
+            _CACHE[key] = _first_problem(workflow, letter, path, samples, today)
+        results[str(path)] = _CACHE[key]
     return results
 
 
@@ -126,75 +108,30 @@ def _stamp(path: Path) -> tuple:
     return stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
-def sample_facts() -> CaseFacts:
-    return parse_facts(json.loads((SAMPLE_CLIENTS_DIR / f"{SAMPLE_CLIENT}.json").read_text(encoding="utf-8")))
+def sample_facts() -> dict[str, CaseFacts]:
+    return {name: parse_facts(json.loads((SAMPLE_CLIENTS_DIR / f"{name}.json").read_text(encoding="utf-8")))
+            for name in SAMPLE_CLIENTS}
 
 
-def _sample_context(workflow: Workflow, letter: str, on: dt.date) -> dict:
-    """What ``letters.render_letter`` would pass for the sample client, assessed under ``workflow`` (which need not
+def _first_problem(workflow: Workflow, letter: str, path: Path, samples: dict[str, CaseFacts],
+                   on: dt.date) -> str | None:
+    """None when the template fills in for every sample; else the letters' message for the first sample that
+    fails, and what Jinja said (for the administrator, about a template and sample data only)."""
+    for name, facts in samples.items():
+        try:
+            render_template_file(path, _sample_context(workflow, letter, on, facts), explain=True)
+        except LetterError as exc:
+            message = str(exc).replace(" Bitte die Administration informieren.", "")
+            return f"Beispiel „{name}“: {message}{exc.detail}"[:600]
+    return None
+
+
+def _sample_context(workflow: Workflow, letter: str, on: dt.date, facts: CaseFacts) -> dict:
+    """What ``letters.render_letter`` would pass for a sample client, assessed under ``workflow`` (which need not
     be loaded yet), with an unsaved sample counsellor."""
     engine = current_engine()
-    facts = sample_facts()
     assessment = assess(workflow, facts, on, engine.types)
     checklist = engine.checklist(workflow, facts, assessment)
     extras = engine.letter_extras(workflow, facts, assessment, letter)
     counsellor = User(display_name="Berta Beispiel", email="beratung@example.org", phone="0351 0000000")
     return letter_context(workflow, facts, on, assessment, checklist, counsellor, current_app.config, extras)
-
-
-def _render_isolated(jobs: list[tuple[str, dict]]) -> dict[str, str | None]:
-    """Render each (path, context) in one child process; a template that takes longer than
-    ``RENDER_TIMEOUT_SECONDS`` stops the child, and the templates after it are reported as not checked."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_render_child, args=(jobs, sender), daemon=True)
-    child.start()
-    sender.close()
-    results: dict[str, str | None] = {}
-    try:
-        for path, _ in jobs:
-            if not receiver.poll(RENDER_TIMEOUT_SECONDS):
-                results[path] = _l("Das Ausfüllen dauerte länger als %(seconds)s Sekunden und wurde abgebrochen "
-                                   "(Endlosschleife?).", seconds=f"{RENDER_TIMEOUT_SECONDS:g}")
-                break
-            try:
-                done, problem = receiver.recv()
-            except EOFError:
-                results[path] = _l("Das Ausfüllen wurde abgebrochen (Speichergrenze überschritten?).")
-                break
-            results[done] = problem
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join()
-        receiver.close()
-    for path, _ in jobs:
-        results.setdefault(path, _l("Nicht geprüft, weil eine andere Vorlage abgebrochen wurde."))
-    return results
-
-
-def _render_child(jobs, sender) -> None:  # pragma: no cover - runs in the child process
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (RENDER_MEMORY_BYTES, RENDER_MEMORY_BYTES))
-        resource.setrlimit(resource.RLIMIT_CPU, (int(RENDER_TIMEOUT_SECONDS * len(jobs)) + 5,) * 2)
-    except (ImportError, ValueError, OSError):
-        pass
-    for path, context in jobs:
-        try:
-            render_template_file(path, context)
-            sender.send((path, None))
-        except LetterError as exc:
-            sender.send((path, _render_problem(exc)))
-    sender.close()
-
-
-def _render_problem(exc: LetterError) -> str:
-    """The letters' message, plus what Jinja said: for the administrator, about a template and sample data only."""
-    cause = exc.__context__
-    detail = f" Jinja: {type(cause).__name__}: {cause}" if cause is not None else ""
-    return (str(exc).replace(" Bitte die Administration informieren.", "") + detail)[:600]
-
-

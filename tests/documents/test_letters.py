@@ -14,7 +14,6 @@ import subprocess
 
 import pytest
 from docx import Document
-from docxtpl import DocxTemplate
 from huey.exceptions import TaskTimeout
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,6 +21,7 @@ from markupsafe import Markup
 from packaging.version import Version
 from pypdf import PdfReader
 
+from perspektive.documents import isolation
 from perspektive.documents.letters import (
     LetterError,
     letter_context,
@@ -296,13 +296,63 @@ def test_broken_template_and_missing_template_raise_letter_error(tmp_path):
 
 
 def test_a_worker_timeout_is_not_disguised_as_a_template_error(tmp_path, monkeypatch):
-    """Row 4: the job must end as a timeout, so huey's TaskTimeout passes through unchanged."""
-    def too_slow(self, *args, **kwargs):
+    """Row 4: the job must end as a timeout, so huey's TaskTimeout (raised while the worker waits for the render)
+    passes through unchanged, and the render process it waited for is stopped."""
+    started = []
+    real_start = isolation._Renderer.__init__
+
+    def remember(self):
+        real_start(self)
+        started.append(self)
+
+    def too_slow(connection, seconds):
         raise TaskTimeout("timeout (30s)")
 
-    monkeypatch.setattr(DocxTemplate, "render", too_slow)
+    monkeypatch.setattr(isolation._Renderer, "__init__", remember)
+    monkeypatch.setattr(isolation, "_IDLE", [])
+    monkeypatch.setattr(isolation, "_wait", too_slow)
     with pytest.raises(TaskTimeout):
         render_template_file(template_with(tmp_path, "{{ x }}"), {"x": "1"})
+    [renderer] = started
+    renderer.process.join(5)
+    assert not renderer.process.is_alive() and isolation._IDLE == []
+
+
+# --- Time and size (probe finding 4, row 4) ------------------------------------------------------------------
+
+NESTED_LOOPS = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+
+
+@pytest.mark.parametrize("payload, reason", [
+    (NESTED_LOOPS, "dauerte länger als 1 Sekunde "),
+    ("{% macro f(n) %}{{ f(n + 1) }}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", "nicht verarbeitet"),  # recursion
+    ("{% macro f(n) %}{% if n < 60 %}{{ f(n + 1) }}{{ f(n + 1) }}{% endif %}{% endmacro %}{{ f(0) }}",
+     "dauerte länger als 1 Sekunde "),  # 2**60 calls, never deeper than 60
+    ("{% for i in range(100000) %}{{ 'x' * 10000 }}{% endfor %}", "größer als 1 MB"),
+    ("{% for i in range(100000) %}{% for j in range(100000) %}{{ j }}{% endfor %}{% endfor %}", "größer als 1 MB"),
+    ("{{ ('x' * 10000) * 10000 }}", "unzulässigen Zugriff"),
+    ("{{ 'x'|center(10**8) }}", "größer als 1 MB"),
+    ("{{ '%100000000d'|format(1) }}", "größer als 1 MB|nicht verarbeitet|dauerte länger"),  # whichever is first
+    ("{{ range(10**9)|list }}", "nicht verarbeitet"),
+], ids=["nested loops", "endless recursion", "exponential macros", "growing loop", "growing nested loops",
+        "repeat of a repeat", "center", "format width", "huge range"])
+def test_every_render_stops_at_the_time_and_size_limits(tmp_path, payload, reason):
+    """Probe finding 4, checklist row 4: nested loops, exponential or endless macro recursion, growing output and
+    allocations in one filter call are stopped with a clear LetterError, not by exhausting the worker."""
+    with pytest.raises(LetterError) as caught:
+        render_template_file(template_with(tmp_path, payload), {}, timeout=1, max_output=1_000_000)
+    assert re.search(reason, str(caught.value))
+    assert render_template_file(template_with(tmp_path, "{{ x }}"), {"x": "1"}, timeout=5)  # the next one renders
+
+
+def test_the_limits_come_from_the_configuration(app, tmp_path):
+    """Probe finding 4: RENDER_TIMEOUT_SECONDS and RENDER_MAX_OUTPUT_BYTES (config/default.toml) bound each render."""
+    assert app.config["RENDER_TIMEOUT_SECONDS"] == 10 and app.config["RENDER_MAX_OUTPUT_BYTES"] == 10_000_000
+    app.config.update(RENDER_TIMEOUT_SECONDS=1, RENDER_MAX_OUTPUT_BYTES=100_000)
+    with pytest.raises(LetterError, match="größer als 0,1 MB"):
+        render_template_file(template_with(tmp_path, "{% for i in range(20) %}{{ 'x' * 10000 }}{% endfor %}"), {})
+    with pytest.raises(LetterError, match="dauerte länger als 1 Sekunde "):
+        render_template_file(template_with(tmp_path, NESTED_LOOPS), {})
 
 
 def test_error_message_never_quotes_a_value(tmp_path):

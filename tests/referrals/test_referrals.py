@@ -17,6 +17,7 @@ from perspektive.documents.case_summary import render_summary
 from perspektive.law.facts import parse_facts
 from perspektive.referrals.consents import record_consent
 from perspektive.referrals.models import Outbox, Referral
+from tests.common.hostile_letters import GROWS_FOR_AMINA, LOOPS_FOR_AMINA, use_letter
 from tests.conftest import demo_facts
 
 ON = dt.date(2026, 11, 21)
@@ -159,6 +160,23 @@ def test_a_key_revoked_in_the_keyring_fails_the_referral_and_alerts_administrato
     with db.connection_context():
         _assert_failed_quietly(Referral.get_by_id(referral.id), smtp, "widerrufen")
         assert Referral.get_by_id(referral.id).ciphertext is None
+
+
+@pytest.mark.parametrize("body, reason", [
+    (LOOPS_FOR_AMINA, "dauerte länger als 2 Sekunden"),
+    (GROWS_FOR_AMINA, "größer als 1 MB"),
+], ids=["loops", "grows"])
+def test_a_referral_whose_letter_runs_away_fails_with_the_reason(app, smtp, contact, counsellor, client_row,
+                                                               administrator, monkeypatch, tmp_path, body, reason):
+    """Probe finding 4, checklist row 4: the consumer's render stops at the limits and the referral fails with the
+    reason (administrators are told), instead of blocking the consumer thread."""
+    use_letter(monkeypatch, tmp_path, "section_25b", "antrag", body)
+    app.config.update(RENDER_TIMEOUT_SECONDS=2, RENDER_MAX_OUTPUT_BYTES=1_000_000)
+    referral = _queue(client_row, contact, counsellor, documents=("letter", "summary"))
+    with db.connection_context():
+        failed = Referral.get_by_id(referral.id)
+        _assert_failed_quietly(failed, smtp, reason)
+        assert failed.last_error.startswith("Unterlage:") and failed.ciphertext is None
 
 
 def test_a_key_that_expires_before_the_retry_stops_the_resend(app, smtp, contact, counsellor, client_row,

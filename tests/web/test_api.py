@@ -14,6 +14,7 @@ from perspektive.audit import AuditEvent
 from perspektive.clients.models import Client
 from perspektive.documents.models import Document
 from perspektive.law.facts import parse_facts
+from tests.common.hostile_letters import GROWS_FOR_AMINA, use_letter
 from tests.conftest import csrf_token, demo_facts
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -199,6 +200,17 @@ def test_letter_refuses_facts_a_letter_cannot_hold(api):
     response = api.post("/letters", {"facts": facts, "workflow": "section_25b", "letter": "antrag"})
     assert response.status_code == 422
     assert "person.family_name" in response.get_json()["errors"][0]["reason"]
+
+
+def test_a_letter_that_grows_without_bound_is_refused(app, api, monkeypatch, tmp_path):
+    """Probe finding 4, checklist row 4: the render's output limit answers 422 with the reason, not a 500."""
+    use_letter(monkeypatch, tmp_path, "section_25b", "antrag", GROWS_FOR_AMINA)
+    app.config["RENDER_MAX_OUTPUT_BYTES"] = 1_000_000
+    response = api.post("/letters", {"facts": demo_facts("amina"), "workflow": "section_25b", "letter": "antrag"})
+    assert response.status_code == 422
+    assert "größer als 1 MB" in response.get_json()["errors"][0]["reason"]
+    other = api.post("/letters", {"facts": demo_facts("dawit"), "workflow": "section_25b", "letter": "antrag"})
+    assert_docx(other)  # the same template, for a client it does not grow for
 
 
 def test_letter_for_a_stored_client_is_kept(api):

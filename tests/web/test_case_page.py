@@ -23,6 +23,7 @@ from perspektive.followups.models import FollowUpRecord
 from perspektive.law.facts import parse_facts
 from perspektive.law.periods import GERMANY
 from perspektive.referrals.models import AuthorityContact, Consent, Referral
+from tests.common.hostile_letters import GROWS_FOR_AMINA, LOOPS_FOR_AMINA, use_letter
 from tests.conftest import csrf_token, demo_facts, login
 
 TODAY = dt.datetime(2026, 11, 21, 10, 0, tzinfo=GERMANY)
@@ -259,6 +260,25 @@ def test_a_failed_conversion_is_shown_in_the_letter_section_and_nothing_is_kept(
     section = text(response).split('id="schreiben"')[1].split("</section>")[0]
     assert "Zeitlimit von 60 Sekunden" in section
     assert Document.select().count() == 0
+
+
+@pytest.mark.parametrize("body, reason", [
+    (GROWS_FOR_AMINA, "größer als 1 MB"),
+    (LOOPS_FOR_AMINA, "dauerte länger als 2 Sekunden"),
+], ids=["grows", "loops"])
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_a_letter_that_runs_away_for_this_client_is_refused_and_nothing_is_kept(app, logged_in, case, monkeypatch,
+                                                                               tmp_path, body, reason, kind):
+    """Probe finding 4, checklist row 4: a template that loops or grows for this client's name stops at the render
+    limits; the page answers 422 with the reason in the letter section instead of holding the worker."""
+    use_letter(monkeypatch, tmp_path, "section_25b", "antrag", body)
+    app.config.update(RENDER_TIMEOUT_SECONDS=2, RENDER_MAX_OUTPUT_BYTES=1_000_000)
+    response = download(logged_in, case, "antrag", kind)
+    assert response.status_code == 422
+    section = markup.unescape(text(response).split('id="schreiben"')[1].split("</section>")[0])
+    assert reason in section
+    assert Document.select().count() == 0
+    assert download(logged_in, case, "checkliste", "docx").status_code == 200  # the next letter renders
 
 
 def test_without_libreoffice_the_page_offers_docx_and_says_what_pdf_needs(logged_in, case, monkeypatch):
