@@ -161,7 +161,10 @@ def second_factor():
     new secret as QR code, and the first correct code confirms it."""
     user = _pending_user()
     if user is None:
-        session.clear()
+        if request.method == "GET" and current_user.is_authenticated:
+            return redirect(url_for("web.index"))  # a GET never ends a session, only the POST of a code
+        if request.method == "POST":
+            session.clear()
         flash("Bitte melden Sie sich erneut an. (Please log in again.)", "info")
         return redirect(url_for("auth.login"))
     enrolling = user.totp_confirmed_at is None

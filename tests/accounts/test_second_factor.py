@@ -139,3 +139,14 @@ def test_reset_by_an_administrator_ends_sessions_and_enrols_again(http, counsell
     new_secret = User.get_by_id(counsellor.id).totp_secret
     assert new_secret != old_secret and totp.grouped(new_secret) in page
     assert AuditEvent.select().where(AuditEvent.action == "user.second_factor_reset").exists()
+
+
+def test_opening_the_code_page_while_signed_in_keeps_the_session(logged_in, app):
+    """Probe finding 13: a GET never ends or changes a session; only the POST of a code does."""
+    before = decode(app, logged_in.get_cookie(SESSION_COOKIE).value)
+    answer = logged_in.get("/login/code")
+    assert answer.status_code == 302 and answer.headers["Location"] == "/"
+    after = decode(app, logged_in.get_cookie(SESSION_COOKIE).value)
+    assert {k: after.get(k) for k in ("_user_id", "token", "login_at")} == \
+        {k: before.get(k) for k in ("_user_id", "token", "login_at")}
+    assert logged_in.get("/clients").status_code == 200
