@@ -180,6 +180,8 @@ def second_factor():
     throttled = recent >= current_app.config["LOGIN_MAX_FAILURES"]
     step = None if throttled else totp.verify(user.totp_secret, request.form.get("code", ""),
                                               after=user.totp_last_step)
+    if step is not None and not _claim_step(user, step, enrolling):
+        step = None  # another sign-in used this code a moment ago
     if step is None:
         reason = "throttled_code" if throttled else "wrong_code"
         _record_failure(key, user, reason, recent + 1 >= current_app.config["LOGIN_MAX_FAILURES"])
@@ -189,10 +191,6 @@ def second_factor():
         return _second_factor_page(user, enrolling, error=CODE_FAILED), 422
     with write_transaction():
         LoginAttempt.delete().where(LoginAttempt.username == key).execute()
-        user.totp_last_step = step
-        if enrolling:
-            user.totp_confirmed_at = utcnow()
-        user.save()
     if enrolling:
         audit.record(user, "auth.second_factor_enrolled", "user", user.id)
     next_url = safe_next(session.get("pending_next"))
@@ -203,6 +201,18 @@ def second_factor():
     session.update(token=user.session_token, login_at=now, seen_at=now)
     audit.record(user, "auth.login", "user", user.id)
     return redirect(next_url or url_for("web.index"))
+
+
+def _claim_step(user: Staff, step: int, enrolling: bool) -> bool:
+    """Record ``step`` as used unless it, or a later one, already is: one UPDATE that compares and sets, so two
+    sign-ins racing with the same code can not both pass (the first confirms an authenticator being enrolled)."""
+    changes = {User.totp_last_step: step}
+    if enrolling:
+        changes[User.totp_confirmed_at] = utcnow()
+    unused = User.totp_last_step.is_null() | (User.totp_last_step < step)
+    with write_transaction():
+        claimed = User.update(changes).where((User.id == user.id) & unused).execute()
+    return claimed == 1
 
 
 def _second_factor_page(user: Staff, enrolling: bool, error: str | None = None) -> str:

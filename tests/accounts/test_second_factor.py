@@ -3,6 +3,7 @@ the half-signed-in state that expires, and the administrator's reset."""
 from __future__ import annotations
 
 import base64
+import threading
 import time
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -150,3 +151,34 @@ def test_opening_the_code_page_while_signed_in_keeps_the_session(logged_in, app)
     assert {k: after.get(k) for k in ("_user_id", "token", "login_at")} == \
         {k: before.get(k) for k in ("_user_id", "token", "login_at")}
     assert logged_in.get("/clients").status_code == 200
+
+
+def test_one_code_signs_in_only_one_of_two_racing_logins(app, http, counsellor, monkeypatch):
+    """Probe finding 10: two sign-ins racing with the same code on real SQLite; the check and record of the used
+    time step is one compare-and-set, so only one of them gets in."""
+    clients = [http, app.test_client()]
+    for client in clients:
+        assert password_step(client, counsellor.username).headers["Location"] == "/login/code"
+    tokens = [csrf_token(client.get("/login/code").get_data(as_text=True)) for client in clients]
+    code = current_code(counsellor.username)
+    both_checked = threading.Barrier(2, timeout=10)
+    real_verify = totp.verify
+
+    def verify(*args, **kwargs):
+        step = real_verify(*args, **kwargs)
+        both_checked.wait()  # both have read the last used step before either records its own
+        return step
+
+    monkeypatch.setattr(totp, "verify", verify)
+    answers = [0, 0]
+
+    def send(i):
+        answers[i] = clients[i].post("/login/code", data={"code": code, "csrf_token": tokens[i]}).status_code
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(answers) == [302, 422]
+    assert [client.get("/clients").status_code for client in clients].count(200) == 1
