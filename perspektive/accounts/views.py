@@ -174,7 +174,7 @@ def second_factor():
             user.save()
     if request.method == "GET":
         return _second_factor_page(user, enrolling)
-    key = _attempt_key(user.username)
+    key = _attempt_key(user.username, "code")  # apart from the passwords': a right password does not reset it
     window_start = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
     recent = LoginAttempt.select().where((LoginAttempt.username == key) & (LoginAttempt.at >= window_start)).count()
     throttled = recent >= current_app.config["LOGIN_MAX_FAILURES"]
@@ -244,11 +244,12 @@ def authenticate(username: str, password: str) -> Staff | None:
     return None
 
 
-def _attempt_key(username: str) -> str:
+def _attempt_key(username: str, kind: str = "attempt") -> str:
     """What ``LoginAttempt`` stores for a submitted name: a keyed digest, since people type their password into
-    the name field, and the name of a mistyped or unknown account is nobody's business."""
+    the name field, and the name of a mistyped or unknown account is nobody's business. Wrong passwords
+    (``attempt``) and wrong codes (``code``) are counted apart."""
     secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, b"login-attempt\x00" + username.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(secret, f"login-{kind}\x00{username}".encode(), hashlib.sha256).hexdigest()
 
 
 @functools.cache

@@ -31,6 +31,13 @@ def current_code(username: str) -> str:
     return totp.code_for_step(User.get(User.username == username).totp_secret, totp.step_at())
 
 
+def wrong_code(username: str) -> str:
+    """A code of the right form that no authenticator shows now (nor a step before or after)."""
+    secret = User.get(User.username == username).totp_secret
+    valid = {totp.code_for_step(secret, totp.step_at() + d) for d in (-1, 0, 1)}
+    return next(code for code in ("000000", "111111", "222222", "333333") if code not in valid)
+
+
 def test_rfc6238_reference_value():
     """RFC 6238, appendix B, SHA-1 at T = 59 s: 94287082, of which an app shows the last six digits."""
     secret = base64.b32encode(b"12345678901234567890").decode()
@@ -80,15 +87,16 @@ def test_a_code_works_only_once(http, counsellor, dbconn, monkeypatch):
     assert is_login_redirect(http.get("/clients"))
 
 
-def test_too_many_wrong_codes_lock_the_account(app, http, counsellor, dbconn):
+def test_too_many_wrong_codes_hold_back_even_the_right_code(app, http, counsellor, dbconn):
     password_step(http, counsellor.username)
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        send_code(http, "000000" if current_code(counsellor.username) != "000000" else "111111")
+        send_code(http, wrong_code(counsellor.username))
     answer = send_code(http, current_code(counsellor.username))
     assert answer.status_code in (302, 429)
     assert is_login_redirect(http.get("/clients"))
-    # Even the right password and code are refused while the lock lasts.
-    assert password_step(http, counsellor.username).status_code == 200
+    # Starting over with the right password does not help while the throttle lasts.
+    assert password_step(http, counsellor.username).headers["Location"] == "/login/code"
+    assert send_code(http, current_code(counsellor.username)).status_code == 429
 
 
 def test_half_signed_in_state_expires(app, http, counsellor, dbconn, monkeypatch):
@@ -182,3 +190,16 @@ def test_one_code_signs_in_only_one_of_two_racing_logins(app, http, counsellor, 
         thread.join(timeout=30)
     assert sorted(answers) == [302, 422]
     assert [client.get("/clients").status_code for client in clients].count(200) == 1
+
+
+def test_guessing_codes_is_throttled_even_with_the_right_password_in_between(app, http, counsellor, dbconn):
+    """Probe finding 1: wrong codes count against the account whatever passwords come in between, so someone who
+    knows the password cannot guess codes by signing in with it again and again."""
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert password_step(http, counsellor.username).headers["Location"] == "/login/code"
+        assert send_code(http, wrong_code(counsellor.username)).status_code == 422
+    password_step(http, counsellor.username)
+    answer = send_code(http, current_code(counsellor.username))  # even the right code, for now
+    assert answer.status_code == 429
+    assert is_login_redirect(http.get("/clients"))
+    assert AuditEvent.select().where(AuditEvent.detail == "throttled_code").exists()
