@@ -13,8 +13,6 @@ passed. Bearer tokens for scripts are handled by the API blueprint, not here.
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
 import logging
 import secrets
 import time
@@ -28,8 +26,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from perspektive import audit
 from perspektive.db import utcnow, write_transaction
 
-from . import totp
-from .models import LoginAttempt, User
+from . import throttle, totp
+from .models import User
 from .users import rotate_session, verify_password
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -135,7 +133,7 @@ def login():
         return render_template("login.html", next_url=next_url)
     username = request.form.get("username", "").strip()[:80]
     password = request.form.get("password", "")
-    user = authenticate(username, password)
+    user = authenticate(username, password, request.remote_addr)
     if user is None:
         return render_template("login.html", next_url=next_url, error=LOGIN_FAILED)
     session.clear()  # a fresh cookie: nothing from before the login survives (session fixation)
@@ -174,23 +172,22 @@ def second_factor():
             user.save()
     if request.method == "GET":
         return _second_factor_page(user, enrolling)
-    key = _attempt_key(user.username, "code")  # apart from the passwords': a right password does not reset it
-    window_start = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-    recent = LoginAttempt.select().where((LoginAttempt.username == key) & (LoginAttempt.at >= window_start)).count()
-    throttled = recent >= current_app.config["LOGIN_MAX_FAILURES"]
+    counted = throttle.counters("code", user.username, request.remote_addr)
+    throttled = throttle.wait_seconds(counted) > 0
     step = None if throttled else totp.verify(user.totp_secret, request.form.get("code", ""),
                                               after=user.totp_last_step)
     if step is not None and not _claim_step(user, step, enrolling):
         step = None  # another sign-in used this code a moment ago
     if step is None:
         reason = "throttled_code" if throttled else "wrong_code"
-        _record_failure(key, user, reason, recent + 1 >= current_app.config["LOGIN_MAX_FAILURES"])
+        _record_failure(user, reason, [] if throttled else counted)
         if throttled:
             session.clear()
             return render_template("login.html", next_url=None, error=LOGIN_FAILED), 429
         return _second_factor_page(user, enrolling, error=CODE_FAILED), 422
     with write_transaction():
-        LoginAttempt.delete().where(LoginAttempt.username == key).execute()
+        throttle.forget(user.username)
+        User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
     if enrolling:
         audit.record(user, "auth.second_factor_enrolled", "user", user.id)
     next_url = safe_next(session.get("pending_next"))
@@ -223,33 +220,19 @@ def _second_factor_page(user: Staff, enrolling: bool, error: str | None = None) 
     return render_template("login_code.html", enrolment=enrolment, error=error)
 
 
-def authenticate(username: str, password: str) -> Staff | None:
-    """The active user with this name and password, unless the name is throttled; failures are recorded."""
-    config = current_app.config
-    window_start = utcnow() - timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+def authenticate(username: str, password: str, address: str | None) -> Staff | None:
+    """The active user with this name and password, unless the name or the client address has to wait (see
+    ``throttle``); every refusal looks the same and is recorded."""
     user = Staff.get_or_none(Staff.username == username) if username else None
-    key = _attempt_key(username)
-    recent = LoginAttempt.select().where((LoginAttempt.username == key) & (LoginAttempt.at >= window_start)).count()
-    throttled = recent >= config["LOGIN_MAX_FAILURES"]
+    counted = throttle.counters("password", username, address)
+    throttled = throttle.wait_seconds(counted) > 0
     password_ok = verify_password(user, password) if user else _burn_time(password)
     if user is not None and user.active and password_ok and not throttled:
-        with write_transaction():
-            LoginAttempt.delete().where(LoginAttempt.username == key).execute()
-            user.failed_logins, user.locked_until = 0, None
-            user.save()
-        return user
+        return user  # its failures are forgotten once the code is right too
     reason = "throttled" if throttled else "unknown_user" if user is None else \
         "inactive" if not user.active else "wrong_password"
-    _record_failure(key, user, reason, recent + 1 >= config["LOGIN_MAX_FAILURES"])
+    _record_failure(user, reason, [] if throttled else counted)
     return None
-
-
-def _attempt_key(username: str, kind: str = "attempt") -> str:
-    """What ``LoginAttempt`` stores for a submitted name: a keyed digest, since people type their password into
-    the name field, and the name of a mistyped or unknown account is nobody's business. Wrong passwords
-    (``attempt``) and wrong codes (``code``) are counted apart."""
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, f"login-{kind}\x00{username}".encode(), hashlib.sha256).hexdigest()
 
 
 @functools.cache
@@ -263,15 +246,18 @@ def _burn_time(password: str) -> bool:
     return False
 
 
-def _record_failure(key: str, user: Staff | None, reason: str, locks: bool) -> None:
-    """Count the failure for the submitted name (also unknown names); log and audit the user id at most."""
+def _record_failure(user: Staff | None, reason: str, counted: list) -> None:
+    """Count the failure for the submitted name (also unknown names) and the address, unless it came too early
+    (``counted`` empty); the account shows until when it has to wait. Log and audit the user id at most."""
     with write_transaction():
-        LoginAttempt.create(username=key)
+        throttle.count_failure(counted)
         if user is not None:
-            user.failed_logins += 1
-            if locks:
-                user.locked_until = utcnow() + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-            user.save()
+            # UPDATE, not save(): the row may have changed since it was read (the used time step, see _claim_step)
+            changes = {User.failed_logins: User.failed_logins + 1}
+            if counted:
+                wait = throttle.wait_seconds(counted[:1])
+                changes[User.locked_until] = utcnow() + timedelta(seconds=wait) if wait else None
+            User.update(changes).where(User.id == user.id).execute()
     object_id = user.id if user is not None else ""
     audit.record("anonymous", "auth.login_failed", "user", object_id, reason)
     log.warning("login failed (%s) for user id %s", reason, object_id or "-")
