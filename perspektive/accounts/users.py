@@ -12,22 +12,21 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from perspektive import audit, mailer
 from perspektive.db import write_transaction
 
+from . import passwords
 from .models import ROLES, User
 
 log = logging.getLogger("perspektive.mail")
-
-MIN_PASSWORD_LENGTH = 12
 
 
 class UserError(ValueError):
     pass
 
 
-def check_password_policy(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"Passwort zu kurz: mindestens {MIN_PASSWORD_LENGTH} Zeichen (Password too short)")
-    if len(password) > 128:
-        raise UserError("Passwort zu lang: höchstens 128 Zeichen (Password too long)")
+def check_password_policy(password: str, username: str = "", display_name: str = "") -> None:
+    """Raise ``UserError`` saying why unless ``password`` keeps the policy (``passwords``) for this person."""
+    reason = passwords.problem(password, username, display_name)
+    if reason:
+        raise UserError(reason)
 
 
 def create_user(username: str, *, role: str, password: str, display_name: str, email: str = "",
@@ -36,7 +35,7 @@ def create_user(username: str, *, role: str, password: str, display_name: str, e
         raise UserError(f"unbekannte Rolle {role!r} (erlaubt: {', '.join(ROLES)})")
     if User.get_or_none(User.username == username):
         raise UserError(f"Benutzername {username!r} ist vergeben")
-    check_password_policy(password)
+    check_password_policy(password, username, display_name)
     user = User.create(username=username, role=role, display_name=display_name, email=email, phone=phone,
                        password_hash=generate_password_hash(password), session_token=secrets.token_hex(16))
     audit.record(actor or "cli", "user.create", "user", user.id, role)
@@ -45,7 +44,7 @@ def create_user(username: str, *, role: str, password: str, display_name: str, e
 
 def set_password(user: User, password: str, actor) -> None:
     """A new password (within the policy); it ends every session of the account."""
-    check_password_policy(password)
+    check_password_policy(password, user.username, user.display_name)
     with write_transaction():
         user.password_hash = generate_password_hash(password)
         rotate_session(user)

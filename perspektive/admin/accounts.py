@@ -55,7 +55,7 @@ class UsersView(Secured, BaseView):
                                   "Unterstrich. (Letters, digits, . _ - only.)")
         elif User.get_or_none(User.username == values["username"]):
             errors["username"] = "Dieser Benutzername ist vergeben. (Username taken.)"
-        errors.update(_password_errors())
+        errors.update(_password_errors(values["username"], values["display_name"]))
         if errors:
             return self._list_page(values, errors), 422
         try:
@@ -89,7 +89,7 @@ class UsersView(Secured, BaseView):
     @expose("/<int:user_id>/password", methods=("POST",))
     def password(self, user_id: int):
         user = _user(user_id)
-        errors = _password_errors()
+        errors = _password_errors(user.username, user.display_name)
         if errors:
             return self._user_page(user, "password", {}, errors), 422
         _set_password(user, request.form["password"])
@@ -148,10 +148,10 @@ def _account_errors(values: dict) -> dict:
     return errors
 
 
-def _password_errors() -> dict:
+def _password_errors(username: str, display_name: str) -> dict:
     password = request.form.get("password", "")
     try:
-        check_password_policy(password)
+        check_password_policy(password, username, display_name)
     except UserError as exc:
         return {"password": f"{exc}."}
     if password != request.form.get("password_repeat", ""):

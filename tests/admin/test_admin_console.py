@@ -293,6 +293,20 @@ def test_setting_a_new_password(app, admin_http, administrator, counsellor):
     assert admin_http.get("/admin/users/").status_code == 200
 
 
+def test_a_password_made_of_the_persons_name_is_refused_in_the_console(admin_http, counsellor, make_user):
+    """Probe finding 7: the console checks a password against the person it is for, and says why."""
+    url = f"/admin/users/{counsellor.id}"
+    named = admin_http.post(f"{url}/password", data={"password": "!!Berta-2026!!", "password_repeat": "!!Berta-2026!!",
+                                                     "csrf_token": token(admin_http, url)})
+    assert named.status_code == 422
+    assert re.search(r'id="password-password-error">Dieses Passwort ist zu leicht zu erraten', text(named))
+    assert stored(counsellor.username).password_hash == counsellor.password_hash
+    form = {"username": "paula", "display_name": "Paula Probe", "role": "counsellor", "email": "", "phone": "",
+            "password": "paula-im-Garten-2026", "password_repeat": "paula-im-Garten-2026"}
+    refused = admin_http.post("/admin/users/", data=dict(form, csrf_token=token(admin_http)))
+    assert refused.status_code == 422 and "darf den Benutzernamen nicht enthalten" in text(refused)
+
+
 @pytest.mark.skipif(not hasattr(users, "reset_second_factor"), reason="users.reset_second_factor not there yet")
 def test_resetting_the_second_factor(app, admin_http, counsellor):
     assert stored(counsellor.username).totp_confirmed_at is not None
