@@ -18,6 +18,7 @@ from perspektive.accounts import (
     UserError,
     check_password_policy,
     create_user,
+    end_api_token,
     me,
     reset_second_factor,
     rotate_session,
@@ -160,7 +161,7 @@ def _password_errors(username: str, display_name: str) -> dict:
 
 
 def _update(user: User, values: dict) -> None:
-    """Save the changes; deactivating ends every session of the account. The audit names fields, not values."""
+    """Save the changes; deactivating ends every session and the API token of the account. The audit names fields, not values."""
     changed = [name for name in ("display_name", "email", "phone", "role", "active")
                if getattr(user, name) != values[name]]
     if not changed:
@@ -171,6 +172,7 @@ def _update(user: User, values: dict) -> None:
             setattr(user, name, values[name])
         user.save()
         if deactivated:
+            end_api_token(user)
             rotate_session(user)
         audit.record(me(), "user.update", "user", user.id,
                      f"fields={','.join(changed)}; role={user.role}; active={str(user.active).lower()}")
