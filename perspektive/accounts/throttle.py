@@ -5,8 +5,9 @@ does not reset the count of wrong codes) and per client address across all names
 accounts). A number of failures is free; after that each further attempt has to wait, after the last counted
 failure, ``LOGIN_DELAY_SECONDS``, doubling with every failure up to ``LOGIN_DELAY_MAX_SECONDS``. An attempt made
 too early is refused whatever it holds and is not counted: nobody can prolong another's wait, so the right
-password and code get in once it has passed. A name's failures are forgotten when the account signs in, all of
-them after ``WINDOW``.
+password and code get in once it has passed. An attempt is counted when it is let through, in the same write
+transaction as the check (``admit``), and withdrawn if it succeeds, so that attempts sent all at once do not all
+pass on the same count. A name's failures are forgotten when the account signs in, all of them after ``WINDOW``.
 
 ``LoginAttempt`` rows hold keyed digests, never a name or an address: people type their password into the name
 field, and who mistyped which name from where is nobody's business.
@@ -20,7 +21,7 @@ import hmac
 from flask import current_app
 from peewee import fn
 
-from perspektive.db import utcnow
+from perspektive.db import utcnow, write_transaction
 
 from .models import LoginAttempt
 
@@ -59,9 +60,19 @@ def _moment(value) -> dt.datetime:
     return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
 
 
-def count_failure(counted: list[tuple[str, int]]) -> None:
-    for key, _ in counted:
-        LoginAttempt.create(username=key)
+def admit(counted: list[tuple[str, int]]) -> list[int] | None:
+    """Let an attempt through (None: it has to wait) and count it as a failure at once, in the same write
+    transaction: attempts sent all at once are admitted one after the other, not all on the same old count.
+    Returns the rows to ``withdraw`` if the attempt succeeds."""
+    with write_transaction():
+        if wait_seconds(counted) > 0:
+            return None
+        return [LoginAttempt.create(username=key).id for key, _ in counted]
+
+
+def withdraw(rows: list[int]) -> None:
+    """The admitted attempt succeeded: it was no failure."""
+    LoginAttempt.delete().where(LoginAttempt.id.in_(rows)).execute()
 
 
 def forget(username: str) -> None:

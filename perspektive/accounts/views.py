@@ -173,7 +173,8 @@ def second_factor():
     if request.method == "GET":
         return _second_factor_page(user, enrolling)
     counted = throttle.counters("code", user.username, request.remote_addr)
-    throttled = throttle.wait_seconds(counted) > 0
+    admitted = throttle.admit(counted)
+    throttled = admitted is None
     step = None if throttled else totp.verify(user.totp_secret, request.form.get("code", ""),
                                               after=user.totp_last_step)
     if step is not None and not _claim_step(user, step, enrolling):
@@ -186,6 +187,7 @@ def second_factor():
             return render_template("login.html", next_url=None, error=LOGIN_FAILED), 429
         return _second_factor_page(user, enrolling, error=CODE_FAILED), 422
     with write_transaction():
+        throttle.withdraw(admitted)
         throttle.forget(user.username)
         User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
     if enrolling:
@@ -225,10 +227,12 @@ def authenticate(username: str, password: str, address: str | None) -> Staff | N
     ``throttle``); every refusal looks the same and is recorded."""
     user = Staff.get_or_none(Staff.username == username) if username else None
     counted = throttle.counters("password", username, address)
-    throttled = throttle.wait_seconds(counted) > 0
+    admitted = throttle.admit(counted)
+    throttled = admitted is None
     password_ok = verify_password(user, password) if user else _burn_time(password)
     if user is not None and user.active and password_ok and not throttled:
-        return user  # its failures are forgotten once the code is right too
+        throttle.withdraw(admitted)  # no failure; the earlier ones are forgotten once the code is right too
+        return user
     reason = "throttled" if throttled else "unknown_user" if user is None else \
         "inactive" if not user.active else "wrong_password"
     _record_failure(user, reason, [] if throttled else counted)
@@ -247,10 +251,9 @@ def _burn_time(password: str) -> bool:
 
 
 def _record_failure(user: Staff | None, reason: str, counted: list) -> None:
-    """Count the failure for the submitted name (also unknown names) and the address, unless it came too early
-    (``counted`` empty); the account shows until when it has to wait. Log and audit the user id at most."""
+    """The failure was counted when it was admitted (``counted``: its counters; empty when it came too early and
+    counts for nothing); the account shows until when it has to wait. Log and audit the user id at most."""
     with write_transaction():
-        throttle.count_failure(counted)
         if user is not None:
             # UPDATE, not save(): the row may have changed since it was read (the used time step, see _claim_step)
             changes = {User.failed_logins: User.failed_logins + 1}

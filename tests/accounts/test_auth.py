@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import threading
 import time
 
 import pytest
@@ -208,6 +209,36 @@ def test_row22_the_wait_doubles_with_every_further_failure_up_to_a_cap(app, http
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         waits.append(round((locked_until - now).total_seconds(), -1) if locked_until else 0)
     assert waits == [0] * (app.config["LOGIN_MAX_FAILURES"] - 1) + [30, 60, 100, 100]
+
+
+def test_row22_parallel_guesses_do_not_slip_past_the_wait(app, http, counsellor, monkeypatch):
+    """Probe finding 6: attempts sent all at once are admitted one after the other; beyond the free failures they
+    wait like any other (the count is checked and taken in one write transaction, before the slow password hash)."""
+    from perspektive.accounts import views
+
+    parallel = app.config["LOGIN_MAX_FAILURES"] * 2
+    all_checked = threading.Barrier(parallel, timeout=20)
+    real_verify = views.verify_password
+
+    def verify(user, password):
+        all_checked.wait()  # every attempt has been let through or held back before any is decided
+        return real_verify(user, password)
+
+    clients = [client_from(app, f"198.51.100.{i}") for i in range(parallel)]
+    tokens = [csrf_token(client.get("/login").get_data(as_text=True)) for client in clients]
+    monkeypatch.setattr(views, "verify_password", verify)
+
+    def guess(i):
+        clients[i].post("/login", data={"username": counsellor.username, "password": f"rate-mal-{i}-nochmal",
+                                        "csrf_token": tokens[i]})
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(parallel)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    reasons = [e.detail for e in AuditEvent.select().where(AuditEvent.action == "auth.login_failed")]
+    assert sorted(reasons) == ["throttled"] * (parallel // 2) + ["wrong_password"] * (parallel // 2)
 
 
 # --- row 21: the session dies with logout, deactivation and time; a new one at login ----------------------------
