@@ -17,9 +17,9 @@ from perspektive.referrals import add_contact, confirm_fingerprint
 
 DEMO_DIR = Path(__file__).parent / "demo_data"
 ACCOUNTS = (
-    ("beraterin", "counsellor", "Berta Beraterin", "demo-beraterin-2026"),
-    ("admin", "administrator", "Anton Admin", "demo-admin-2026!"),
-    ("behoerde", "authority_contact", "Dora Demo", "demo-behoerde-2026"),
+    ("beraterin", "counsellor", "Berta Beraterin", "demo-Beratungstag-2026"),
+    ("admin", "administrator", "Anton Admin", "demo-Verwaltung-2026!"),
+    ("behoerde", "authority_contact", "Dora Demo", "demo-Amtsstube-2026"),
 )
 
 

@@ -52,7 +52,19 @@ def _workplace(database):
     database.create_tables([ChecklistTick])
 
 
-MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace)]
+def _api_token_expiry(database):
+    """Bearer tokens expire. Tokens issued before had no expiry and end here: a new one is issued with
+    ``users token``. (A fresh database has the column from migration 1 already.)"""
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as apply
+
+    table, column = User._meta.table_name, User.api_token_expires_at
+    if column.column_name not in {c.name for c in database.get_columns(table)}:
+        apply(SchemaMigrator.from_database(database).add_column(table, column.column_name, column))
+    User.update(api_token_hash=None).where(User.api_token_expires_at.is_null()).execute()
+
+
+MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry)]
 
 
 def migrate(database=db) -> list[int]:

@@ -7,6 +7,8 @@ import logging
 import re
 
 from perspektive import audit
+from perspektive.accounts.models import User
+from perspektive.accounts.users import issue_api_token, user_for_token
 from perspektive.audit import AuditEvent
 from perspektive.clients.models import Client
 from perspektive.clients.records import create_client, load_facts, update_facts
@@ -41,6 +43,21 @@ def test_upgrade_from_the_first_schema_adds_referrals_and_keeps_clients(dbconn, 
     assert migrate() == [2]
     assert Client.get_by_id(client.id).reference == client.reference
     assert Referral.select().count() == 0
+
+
+def test_upgrade_adds_the_expiry_of_api_tokens_and_ends_tokens_without_one(dbconn, counsellor):
+    """Probe finding 8: a database from before migration 5 gets the column; a token issued back then has no expiry
+    and is ended, a new one works."""
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as apply
+
+    old_token = issue_api_token(counsellor)
+    apply(SchemaMigrator.from_database(db.obj).drop_column("user", "api_token_expires_at"))
+    SchemaMigration.delete().where(SchemaMigration.version == 5).execute()
+    assert migrate() == [5]
+    assert "api_token_expires_at" in {c.name for c in db.get_columns("user")}
+    assert User.get_by_id(counsellor.id).api_token_hash is None and user_for_token(old_token) is None
+    assert user_for_token(issue_api_token(User.get_by_id(counsellor.id))) == counsellor
 
 
 def test_facts_keep_their_history(dbconn, counsellor):

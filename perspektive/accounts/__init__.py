@@ -5,6 +5,7 @@ from .users import (
     UserError,
     check_password_policy,
     create_user,
+    end_api_token,
     issue_api_token,
     notify_administrators,
     reset_second_factor,
@@ -15,7 +16,7 @@ from .users import (
 from .views import login_manager, me, role_required, safe_next
 
 __all__ = [
-    "COMMANDS", "UserError", "check_password_policy", "counsellor_named", "create_user", "init_app",
+    "COMMANDS", "UserError", "check_password_policy", "counsellor_named", "create_user", "end_api_token", "init_app",
     "issue_api_token", "login_manager", "me", "notify_administrators", "reset_second_factor", "role_required",
     "rotate_session", "safe_next", "set_password", "user_for_token",
 ]

@@ -20,6 +20,9 @@ class User(BaseModel):
     failed_logins = pw.IntegerField(default=0)
     locked_until = pw.DateTimeField(null=True)
     api_token_hash = pw.CharField(max_length=64, null=True, unique=True)
+    # A bearer token ends at this time (API_TOKEN_DAYS after it was issued), or earlier with the password, a
+    # deactivation or a reset of the second factor; a token without it is not accepted.
+    api_token_expires_at = pw.DateTimeField(null=True)
     # Second factor (RFC 6238): the shared secret once confirmed by a first code, and the last time step
     # accepted, so that a code seen over a shoulder can not be used again.
     totp_secret = pw.CharField(max_length=64, null=True)

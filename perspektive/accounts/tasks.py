@@ -1,18 +1,18 @@
 """The accounts' Huey tasks: failed sign-ins are kept only as long as the login throttle needs them."""
 from __future__ import annotations
 
-import datetime as dt
-
 from huey import crontab
 
 from perspektive.db import db, utcnow
 from perspektive.tasks import app_context, huey
 
 from .models import LoginAttempt
+from .throttle import WINDOW
 
 
 @huey.periodic_task(crontab(hour="3", minute="17"))
 def forget_old_login_failures() -> int:
-    """Failed-login records older than a day serve nothing more; returns how many were deleted."""
+    """Failed-login records older than the throttle's window (a day) serve nothing more; returns how many were
+    deleted."""
     with app_context(), db.connection_context():
-        return LoginAttempt.delete().where(LoginAttempt.at < utcnow() - dt.timedelta(days=1)).execute()
+        return LoginAttempt.delete().where(LoginAttempt.at < utcnow() - WINDOW).execute()

@@ -1,6 +1,7 @@
 """Staff accounts: creation, password checks and API tokens. Passwords are hashed with scrypt (werkzeug)."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import secrets
@@ -11,24 +12,23 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from perspektive import audit, mailer
-from perspektive.db import write_transaction
+from perspektive.db import utcnow, write_transaction
 
+from . import passwords
 from .models import ROLES, User
 
 log = logging.getLogger("perspektive.mail")
-
-MIN_PASSWORD_LENGTH = 12
 
 
 class UserError(ValueError):
     pass
 
 
-def check_password_policy(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(_("Passwort zu kurz: mindestens %(count)s Zeichen", count=MIN_PASSWORD_LENGTH))
-    if len(password) > 128:
-        raise UserError(_("Passwort zu lang: höchstens %(count)s Zeichen", count=128))
+def check_password_policy(password: str, username: str = "", display_name: str = "") -> None:
+    """Raise ``UserError`` saying why unless ``password`` keeps the policy (``passwords``) for this person."""
+    reason = passwords.problem(password, username, display_name)
+    if reason:
+        raise UserError(reason)
 
 
 def create_user(username: str, *, role: str, password: str, display_name: str, email: str = "",
@@ -37,7 +37,7 @@ def create_user(username: str, *, role: str, password: str, display_name: str, e
         raise UserError(f"unbekannte Rolle {role!r} (erlaubt: {', '.join(ROLES)})")
     if User.get_or_none(User.username == username):
         raise UserError(_("Benutzername %(name)r ist vergeben", name=username))
-    check_password_policy(password)
+    check_password_policy(password, username, display_name)
     user = User.create(username=username, role=role, display_name=display_name, email=email, phone=phone,
                        password_hash=generate_password_hash(password), session_token=secrets.token_hex(16))
     audit.record(actor or "cli", "user.create", "user", user.id, role)
@@ -45,10 +45,11 @@ def create_user(username: str, *, role: str, password: str, display_name: str, e
 
 
 def set_password(user: User, password: str, actor) -> None:
-    """A new password (within the policy); it ends every session of the account."""
-    check_password_policy(password)
+    """A new password (within the policy); it ends every session and the API token of the account."""
+    check_password_policy(password, user.username, user.display_name)
     with write_transaction():
         user.password_hash = generate_password_hash(password)
+        end_api_token(user)
         rotate_session(user)
         audit.record(actor, "user.password_set", "user", user.id)
 
@@ -68,28 +69,42 @@ def _token_digest(token: str) -> str:
 
 
 def issue_api_token(user: User) -> str:
-    """A new bearer token for scripts; only its hash is stored, so it is shown once."""
+    """A new bearer token for scripts, good for ``API_TOKEN_DAYS`` days; only its hash is stored, so it is shown
+    once. An earlier token of the user ends."""
     token = "pk_" + secrets.token_urlsafe(32)
     user.api_token_hash = _token_digest(token)
+    user.api_token_expires_at = utcnow() + dt.timedelta(days=current_app.config["API_TOKEN_DAYS"])
     user.save()
     audit.record(user, "user.api_token", "user", user.id)
     return token
 
 
+def end_api_token(user: User) -> None:
+    """The user's bearer token no longer works (password change, deactivation, reset of the second factor)."""
+    user.api_token_hash = user.api_token_expires_at = None
+    user.save()
+
+
 def user_for_token(token: str) -> User | None:
+    """The active user whose unexpired token this is."""
     if not token.startswith("pk_"):
         return None
     user = User.get_or_none(User.api_token_hash == _token_digest(token))
-    return user if user and user.active else None
+    if user is None or not user.active or user.api_token_expires_at is None:
+        return None
+    return user if user.api_token_expires_at > utcnow() else None
 
 
 def reset_second_factor(user: User, actor) -> None:
-    """Forget the user's authenticator (lost phone): the next login enrols a new one. Ends every session."""
-    user.totp_secret = None
-    user.totp_confirmed_at = None
-    user.totp_last_step = None
-    rotate_session(user)
-    audit.record(actor, "user.second_factor_reset", "user", user.id)
+    """Forget the user's authenticator (lost phone): the next login enrols a new one. Ends every session and the
+    API token."""
+    with write_transaction():
+        user.totp_secret = None
+        user.totp_confirmed_at = None
+        user.totp_last_step = None
+        end_api_token(user)
+        rotate_session(user)
+        audit.record(actor, "user.second_factor_reset", "user", user.id)
 
 
 def notify_administrators(subject: str, text: str) -> int:

@@ -13,8 +13,6 @@ passed. Bearer tokens for scripts are handled by the API blueprint, not here.
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
 import logging
 import secrets
 import time
@@ -30,8 +28,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from perspektive import audit
 from perspektive.db import utcnow, write_transaction
 
-from . import totp
-from .models import LoginAttempt, User
+from . import throttle, totp
+from .models import User
 from .users import rotate_session, verify_password
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -137,7 +135,7 @@ def login():
         return render_template("login.html", next_url=next_url)
     username = request.form.get("username", "").strip()[:80]
     password = request.form.get("password", "")
-    user = authenticate(username, password)
+    user = authenticate(username, password, request.remote_addr)
     if user is None:
         return render_template("login.html", next_url=next_url, error=LOGIN_FAILED)
     session.clear()  # a fresh cookie: nothing from before the login survives (session fixation)
@@ -163,7 +161,10 @@ def second_factor():
     new secret as QR code, and the first correct code confirms it."""
     user = _pending_user()
     if user is None:
-        session.clear()
+        if request.method == "GET" and current_user.is_authenticated:
+            return redirect(url_for("web.index"))  # a GET never ends a session, only the POST of a code
+        if request.method == "POST":
+            session.clear()
         flash(_("Bitte melden Sie sich erneut an."), "info")
         return redirect(url_for("auth.login"))
     enrolling = user.totp_confirmed_at is None
@@ -173,25 +174,24 @@ def second_factor():
             user.save()
     if request.method == "GET":
         return _second_factor_page(user, enrolling)
-    key = _attempt_key(user.username)
-    window_start = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-    recent = LoginAttempt.select().where((LoginAttempt.username == key) & (LoginAttempt.at >= window_start)).count()
-    throttled = recent >= current_app.config["LOGIN_MAX_FAILURES"]
+    counted = throttle.counters("code", user.username, request.remote_addr)
+    admitted = throttle.admit(counted)
+    throttled = admitted is None
     step = None if throttled else totp.verify(user.totp_secret, request.form.get("code", ""),
                                               after=user.totp_last_step)
+    if step is not None and not _claim_step(user, step, enrolling):
+        step = None  # another sign-in used this code a moment ago
     if step is None:
         reason = "throttled_code" if throttled else "wrong_code"
-        _record_failure(key, user, reason, recent + 1 >= current_app.config["LOGIN_MAX_FAILURES"])
+        _record_failure(user, reason, [] if throttled else counted)
         if throttled:
             session.clear()
             return render_template("login.html", next_url=None, error=LOGIN_FAILED), 429
         return _second_factor_page(user, enrolling, error=CODE_FAILED), 422
     with write_transaction():
-        LoginAttempt.delete().where(LoginAttempt.username == key).execute()
-        user.totp_last_step = step
-        if enrolling:
-            user.totp_confirmed_at = utcnow()
-        user.save()
+        throttle.withdraw(admitted)
+        throttle.forget(user.username)
+        User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
     if enrolling:
         audit.record(user, "auth.second_factor_enrolled", "user", user.id)
     next_url = safe_next(session.get("pending_next"))
@@ -204,6 +204,18 @@ def second_factor():
     return redirect(next_url or url_for("web.index"))
 
 
+def _claim_step(user: Staff, step: int, enrolling: bool) -> bool:
+    """Record ``step`` as used unless it, or a later one, already is: one UPDATE that compares and sets, so two
+    sign-ins racing with the same code can not both pass (the first confirms an authenticator being enrolled)."""
+    changes = {User.totp_last_step: step}
+    if enrolling:
+        changes[User.totp_confirmed_at] = utcnow()
+    unused = User.totp_last_step.is_null() | (User.totp_last_step < step)
+    with write_transaction():
+        claimed = User.update(changes).where((User.id == user.id) & unused).execute()
+    return claimed == 1
+
+
 def _second_factor_page(user: Staff, enrolling: bool, error: str | None = None) -> str:
     enrolment = None
     if enrolling:
@@ -212,32 +224,21 @@ def _second_factor_page(user: Staff, enrolling: bool, error: str | None = None) 
     return render_template("login_code.html", enrolment=enrolment, error=error)
 
 
-def authenticate(username: str, password: str) -> Staff | None:
-    """The active user with this name and password, unless the name is throttled; failures are recorded."""
-    config = current_app.config
-    window_start = utcnow() - timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+def authenticate(username: str, password: str, address: str | None) -> Staff | None:
+    """The active user with this name and password, unless the name or the client address has to wait (see
+    ``throttle``); every refusal looks the same and is recorded."""
     user = Staff.get_or_none(Staff.username == username) if username else None
-    key = _attempt_key(username)
-    recent = LoginAttempt.select().where((LoginAttempt.username == key) & (LoginAttempt.at >= window_start)).count()
-    throttled = recent >= config["LOGIN_MAX_FAILURES"]
+    counted = throttle.counters("password", username, address)
+    admitted = throttle.admit(counted)
+    throttled = admitted is None
     password_ok = verify_password(user, password) if user else _burn_time(password)
     if user is not None and user.active and password_ok and not throttled:
-        with write_transaction():
-            LoginAttempt.delete().where(LoginAttempt.username == key).execute()
-            user.failed_logins, user.locked_until = 0, None
-            user.save()
+        throttle.withdraw(admitted)  # no failure; the earlier ones are forgotten once the code is right too
         return user
     reason = "throttled" if throttled else "unknown_user" if user is None else \
         "inactive" if not user.active else "wrong_password"
-    _record_failure(key, user, reason, recent + 1 >= config["LOGIN_MAX_FAILURES"])
+    _record_failure(user, reason, [] if throttled else counted)
     return None
-
-
-def _attempt_key(username: str) -> str:
-    """What ``LoginAttempt`` stores for a submitted name: a keyed digest, since people type their password into
-    the name field, and the name of a mistyped or unknown account is nobody's business."""
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, b"login-attempt\x00" + username.encode(), hashlib.sha256).hexdigest()
 
 
 @functools.cache
@@ -251,15 +252,17 @@ def _burn_time(password: str) -> bool:
     return False
 
 
-def _record_failure(key: str, user: Staff | None, reason: str, locks: bool) -> None:
-    """Count the failure for the submitted name (also unknown names); log and audit the user id at most."""
+def _record_failure(user: Staff | None, reason: str, counted: list) -> None:
+    """The failure was counted when it was admitted (``counted``: its counters; empty when it came too early and
+    counts for nothing); the account shows until when it has to wait. Log and audit the user id at most."""
     with write_transaction():
-        LoginAttempt.create(username=key)
         if user is not None:
-            user.failed_logins += 1
-            if locks:
-                user.locked_until = utcnow() + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-            user.save()
+            # UPDATE, not save(): the row may have changed since it was read (the used time step, see _claim_step)
+            changes = {User.failed_logins: User.failed_logins + 1}
+            if counted:
+                wait = throttle.wait_seconds(counted[:1])
+                changes[User.locked_until] = utcnow() + timedelta(seconds=wait) if wait else None
+            User.update(changes).where(User.id == user.id).execute()
     object_id = user.id if user is not None else ""
     audit.record("anonymous", "auth.login_failed", "user", object_id, reason)
     log.warning("login failed (%s) for user id %s", reason, object_id or "-")

@@ -19,6 +19,7 @@ from perspektive.accounts import (
     UserError,
     check_password_policy,
     create_user,
+    end_api_token,
     me,
     reset_second_factor,
     rotate_session,
@@ -56,7 +57,7 @@ class UsersView(Secured, BaseView):
                                    "Unterstrich.")
         elif User.get_or_none(User.username == values["username"]):
             errors["username"] = _("Dieser Benutzername ist vergeben.")
-        errors.update(_password_errors())
+        errors.update(_password_errors(values["username"], values["display_name"]))
         if errors:
             return self._list_page(values, errors), 422
         try:
@@ -89,7 +90,7 @@ class UsersView(Secured, BaseView):
     @expose("/<int:user_id>/password", methods=("POST",))
     def password(self, user_id: int):
         user = _user(user_id)
-        errors = _password_errors()
+        errors = _password_errors(user.username, user.display_name)
         if errors:
             return self._user_page(user, "password", {}, errors), 422
         _set_password(user, request.form["password"])
@@ -146,10 +147,10 @@ def _account_errors(values: dict) -> dict:
     return errors
 
 
-def _password_errors() -> dict:
+def _password_errors(username: str, display_name: str) -> dict:
     password = request.form.get("password", "")
     try:
-        check_password_policy(password)
+        check_password_policy(password, username, display_name)
     except UserError as exc:
         return {"password": f"{exc}."}
     if password != request.form.get("password_repeat", ""):
@@ -158,7 +159,7 @@ def _password_errors() -> dict:
 
 
 def _update(user: User, values: dict) -> None:
-    """Save the changes; deactivating ends every session of the account. The audit names fields, not values."""
+    """Save the changes; deactivating ends every session and the API token of the account. The audit names fields, not values."""
     changed = [name for name in ("display_name", "email", "phone", "role", "active")
                if getattr(user, name) != values[name]]
     if not changed:
@@ -169,6 +170,7 @@ def _update(user: User, values: dict) -> None:
             setattr(user, name, values[name])
         user.save()
         if deactivated:
+            end_api_token(user)
             rotate_session(user)
         audit.record(me(), "user.update", "user", user.id,
                      f"fields={','.join(changed)}; role={user.role}; active={str(user.active).lower()}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import threading
 import time
 
 import pytest
@@ -113,20 +114,26 @@ def test_row22_throttled_after_max_failures_even_with_the_right_password(http, a
     assert http.get("/clients").status_code == 302
     assert User.get_by_id(counsellor.id).locked_until is not None
 
-    # When the window has passed, the right password works again.
-    past = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(
-        minutes=app.config["LOGIN_LOCK_MINUTES"] + 1)
-    LoginAttempt.update(at=past).execute()
+    # When the wait has passed, the right password works again, and signing in forgets the failures.
+    wait_out(app)
     assert login(http, counsellor.username).status_code == 302
-    assert LoginAttempt.select().count() == 0
     assert User.get_by_id(counsellor.id).failed_logins == 0
+    assert User.get_by_id(counsellor.id).locked_until is None
+
+
+def wait_out(app):
+    """Let the longest wait pass: every failure recorded so far happened that long ago."""
+    past = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(
+        seconds=app.config["LOGIN_DELAY_MAX_SECONDS"] + 1)
+    LoginAttempt.update(at=past).execute()
 
 
 def test_row22_twenty_wrong_passwords_are_throttled_and_logged(http, app, counsellor, caplog):
     caplog.set_level(logging.DEBUG)
     for i in range(20):
         login(http, counsellor.username, f"rate-mal-{i:02d}-geheim")
-    assert LoginAttempt.select().count() == 20
+    # Only the failures before the wait are counted (for the name and the address): the rest came too early.
+    assert LoginAttempt.select().count() == 2 * app.config["LOGIN_MAX_FAILURES"]
     assert not LoginAttempt.select().where(LoginAttempt.username == counsellor.username).exists()  # a digest
     failures = AuditEvent.select().where(AuditEvent.action == "auth.login_failed")
     assert failures.count() == 20
@@ -141,7 +148,7 @@ def test_row22_a_password_typed_into_the_name_field_is_stored_nowhere(http, capl
     login(http, "Mein-Geheimes-Passwort-42", "")
     stored = [a.username for a in LoginAttempt.select()]
     stored += [f"{e.actor}{e.object_id}{e.detail}" for e in AuditEvent.select()]
-    assert len(stored) == 2 and "Geheimes" not in "".join(stored) + caplog.text
+    assert len(stored) == 3 and "Geheimes" not in "".join(stored) + caplog.text
 
 
 def test_row22_unknown_names_are_throttled_too(http, app):
@@ -149,6 +156,89 @@ def test_row22_unknown_names_are_throttled_too(http, app):
         login(http, "gibt-es-nicht", "falsches-Passwort-123")
     events = AuditEvent.select().where(AuditEvent.action == "auth.login_failed").order_by(AuditEvent.id)
     assert [e.detail for e in events][-1] == "throttled"
+
+
+def client_from(app, address: str):
+    """Another browser, at another client address (``request.remote_addr``)."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_row22_one_address_spraying_a_password_over_many_accounts_is_throttled(app, http, counsellor):
+    """Probe finding 6: failures count per client address too, across accounts; other addresses are not held up."""
+    app.config.update(LOGIN_ADDRESS_MAX_FAILURES=6)
+    sprayer = client_from(app, "203.0.113.9")
+    for i in range(6):
+        assert login(sprayer, f"konto-{i}", "Sommer-im-Garten-2025").status_code == 200
+    refused = login(sprayer, counsellor.username)  # the right password of an account not tried yet
+    wrong = login(sprayer, counsellor.username, "falsches-Passwort-123")
+    assert refused.status_code == 200
+    assert without_tokens(refused.get_data(as_text=True)) == without_tokens(wrong.get_data(as_text=True))
+    assert is_login_redirect(sprayer.get("/clients"))
+    assert login(http, counsellor.username).status_code == 302  # the counsellor at her own address
+
+
+def test_row22_nobody_can_lock_out_an_account_the_right_user_waits_briefly(app, http, counsellor):
+    """Probe finding 6: failures made by someone else hold the account back by a growing but capped wait, not a
+    lock: the right password and code get in once the wait has passed, however often the other tries."""
+    app.config.update(LOGIN_DELAY_SECONDS=30, LOGIN_DELAY_MAX_SECONDS=60)
+    attacker = client_from(app, "203.0.113.9")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert login(attacker, counsellor.username, "falsches-Passwort-123").status_code == 200
+    until = User.get_by_id(counsellor.id).locked_until
+    for _ in range(10):  # too early: refused, and the wait is not prolonged
+        assert login(attacker, counsellor.username, "falsches-Passwort-123").status_code == 200
+    assert User.get_by_id(counsellor.id).locked_until == until
+    held_back = login(http, counsellor.username)
+    assert held_back.status_code == 200 and "Anmeldung fehlgeschlagen" in held_back.get_data(as_text=True)
+    wait_out(app)
+    signed_in = login(http, counsellor.username)
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/"
+    assert http.get("/clients").status_code == 200
+
+
+def test_row22_the_wait_doubles_with_every_further_failure_up_to_a_cap(app, http, counsellor):
+    """Probe finding 6: the account's wait grows with each failure after the free ones, and stops growing."""
+    app.config.update(LOGIN_DELAY_SECONDS=30, LOGIN_DELAY_MAX_SECONDS=100)
+    waits = []
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] + 3):
+        wait_out(app)
+        login(http, counsellor.username, "falsches-Passwort-123")
+        locked_until = User.get_by_id(counsellor.id).locked_until
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        waits.append(round((locked_until - now).total_seconds(), -1) if locked_until else 0)
+    assert waits == [0] * (app.config["LOGIN_MAX_FAILURES"] - 1) + [30, 60, 100, 100]
+
+
+def test_row22_parallel_guesses_do_not_slip_past_the_wait(app, http, counsellor, monkeypatch):
+    """Probe finding 6: attempts sent all at once are admitted one after the other; beyond the free failures they
+    wait like any other (the count is checked and taken in one write transaction, before the slow password hash)."""
+    from perspektive.accounts import views
+
+    parallel = app.config["LOGIN_MAX_FAILURES"] * 2
+    all_checked = threading.Barrier(parallel, timeout=20)
+    real_verify = views.verify_password
+
+    def verify(user, password):
+        all_checked.wait()  # every attempt has been let through or held back before any is decided
+        return real_verify(user, password)
+
+    clients = [client_from(app, f"198.51.100.{i}") for i in range(parallel)]
+    tokens = [csrf_token(client.get("/login").get_data(as_text=True)) for client in clients]
+    monkeypatch.setattr(views, "verify_password", verify)
+
+    def guess(i):
+        clients[i].post("/login", data={"username": counsellor.username, "password": f"rate-mal-{i}-nochmal",
+                                        "csrf_token": tokens[i]})
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(parallel)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    reasons = [e.detail for e in AuditEvent.select().where(AuditEvent.action == "auth.login_failed")]
+    assert sorted(reasons) == ["throttled"] * (parallel // 2) + ["wrong_password"] * (parallel // 2)
 
 
 # --- row 21: the session dies with logout, deactivation and time; a new one at login ----------------------------

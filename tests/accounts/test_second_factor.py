@@ -3,6 +3,7 @@ the half-signed-in state that expires, and the administrator's reset."""
 from __future__ import annotations
 
 import base64
+import threading
 import time
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -28,6 +29,13 @@ def send_code(http, code: str):
 
 def current_code(username: str) -> str:
     return totp.code_for_step(User.get(User.username == username).totp_secret, totp.step_at())
+
+
+def wrong_code(username: str) -> str:
+    """A code of the right form that no authenticator shows now (nor a step before or after)."""
+    secret = User.get(User.username == username).totp_secret
+    valid = {totp.code_for_step(secret, totp.step_at() + d) for d in (-1, 0, 1)}
+    return next(code for code in ("000000", "111111", "222222", "333333") if code not in valid)
 
 
 def test_rfc6238_reference_value():
@@ -79,15 +87,16 @@ def test_a_code_works_only_once(http, counsellor, dbconn, monkeypatch):
     assert is_login_redirect(http.get("/clients"))
 
 
-def test_too_many_wrong_codes_lock_the_account(app, http, counsellor, dbconn):
+def test_too_many_wrong_codes_hold_back_even_the_right_code(app, http, counsellor, dbconn):
     password_step(http, counsellor.username)
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        send_code(http, "000000" if current_code(counsellor.username) != "000000" else "111111")
+        send_code(http, wrong_code(counsellor.username))
     answer = send_code(http, current_code(counsellor.username))
     assert answer.status_code in (302, 429)
     assert is_login_redirect(http.get("/clients"))
-    # Even the right password and code are refused while the lock lasts.
-    assert password_step(http, counsellor.username).status_code == 200
+    # Starting over with the right password does not help while the throttle lasts.
+    assert password_step(http, counsellor.username).headers["Location"] == "/login/code"
+    assert send_code(http, current_code(counsellor.username)).status_code == 429
 
 
 def test_half_signed_in_state_expires(app, http, counsellor, dbconn, monkeypatch):
@@ -139,3 +148,58 @@ def test_reset_by_an_administrator_ends_sessions_and_enrols_again(http, counsell
     new_secret = User.get_by_id(counsellor.id).totp_secret
     assert new_secret != old_secret and totp.grouped(new_secret) in page
     assert AuditEvent.select().where(AuditEvent.action == "user.second_factor_reset").exists()
+
+
+def test_opening_the_code_page_while_signed_in_keeps_the_session(logged_in, app):
+    """Probe finding 13: a GET never ends or changes a session; only the POST of a code does."""
+    before = decode(app, logged_in.get_cookie(SESSION_COOKIE).value)
+    answer = logged_in.get("/login/code")
+    assert answer.status_code == 302 and answer.headers["Location"] == "/"
+    after = decode(app, logged_in.get_cookie(SESSION_COOKIE).value)
+    assert {k: after.get(k) for k in ("_user_id", "token", "login_at")} == \
+        {k: before.get(k) for k in ("_user_id", "token", "login_at")}
+    assert logged_in.get("/clients").status_code == 200
+
+
+def test_one_code_signs_in_only_one_of_two_racing_logins(app, http, counsellor, monkeypatch):
+    """Probe finding 10: two sign-ins racing with the same code on real SQLite; the check and record of the used
+    time step is one compare-and-set, so only one of them gets in."""
+    clients = [http, app.test_client()]
+    for client in clients:
+        assert password_step(client, counsellor.username).headers["Location"] == "/login/code"
+    tokens = [csrf_token(client.get("/login/code").get_data(as_text=True)) for client in clients]
+    code = current_code(counsellor.username)
+    both_checked = threading.Barrier(2, timeout=10)
+    real_verify = totp.verify
+
+    def verify(*args, **kwargs):
+        step = real_verify(*args, **kwargs)
+        both_checked.wait()  # both have read the last used step before either records its own
+        return step
+
+    monkeypatch.setattr(totp, "verify", verify)
+    answers = [0, 0]
+
+    def send(i):
+        answers[i] = clients[i].post("/login/code", data={"code": code, "csrf_token": tokens[i]}).status_code
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(answers) == [302, 422]
+    assert [client.get("/clients").status_code for client in clients].count(200) == 1
+
+
+def test_guessing_codes_is_throttled_even_with_the_right_password_in_between(app, http, counsellor, dbconn):
+    """Probe finding 1: wrong codes count against the account whatever passwords come in between, so someone who
+    knows the password cannot guess codes by signing in with it again and again."""
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert password_step(http, counsellor.username).headers["Location"] == "/login/code"
+        assert send_code(http, wrong_code(counsellor.username)).status_code == 422
+    password_step(http, counsellor.username)
+    answer = send_code(http, current_code(counsellor.username))  # even the right code, for now
+    assert answer.status_code == 429
+    assert is_login_redirect(http.get("/clients"))
+    assert AuditEvent.select().where(AuditEvent.detail == "throttled_code").exists()

@@ -245,6 +245,39 @@ def test_deactivating_an_account_ends_its_sessions_and_is_audited(app, admin_htt
     assert login(app.test_client(), counsellor.username).status_code == 302
 
 
+def test_deactivating_an_account_ends_its_api_token_also_after_reactivation(app, admin_http, counsellor):
+    """Probe finding 8: a token does not come back to life with the account."""
+    with db.connection_context():
+        bearer = {"Authorization": f"Bearer {users.issue_api_token(stored(counsellor.username))}"}
+    script = app.test_client()
+    assert script.get("/api/v1/clients/1", headers=bearer).status_code == 404
+    url = f"/admin/users/{counsellor.id}"
+    fields = {"display_name": "Berta Beraterin", "email": "", "phone": "", "role": "counsellor"}
+    admin_http.post(f"{url}/edit", data=dict(fields, csrf_token=token(admin_http, url)))
+    admin_http.post(f"{url}/edit", data=dict(fields, active="1", csrf_token=token(admin_http, url)))
+    assert stored(counsellor.username).active
+    assert script.get("/api/v1/clients/1", headers=bearer).status_code == 401
+
+
+def test_the_console_shows_who_has_an_api_token_and_until_when(app, admin_http, counsellor, make_user):
+    """Probe finding 8: the account list and the account page say whether there is a token and until when."""
+    make_user("ohne", display_name="Olga Ohne")
+    with db.connection_context():
+        users.issue_api_token(stored(counsellor.username))
+        until = stored(counsellor.username).api_token_expires_at
+    with app.test_request_context():
+        shown = app.jinja_env.filters["german_time"](until)
+    table = text(admin_http.get("/admin/users/"))
+    table = table[table.index('id="accounts"'):table.index("</table>")]
+    assert "<th>API-Token</th>" in table
+    row = table[table.index(">beraterin</a>"):]
+    assert f"gültig bis {shown}" in row[:row.index("</tr>")]
+    row = table[table.index(">ohne</a>"):]
+    assert "keines" in row[:row.index("</tr>")]
+    page = text(admin_http.get(f"/admin/users/{counsellor.id}"))
+    assert re.search(rf"<dt>API-Token</dt>\s*<dd>gültig bis {re.escape(shown)}", page)
+
+
 def test_an_administrator_cannot_deactivate_or_demote_herself(admin_http, administrator):
     url = f"/admin/users/{administrator.id}"
     page = text(admin_http.get(url))
@@ -291,6 +324,20 @@ def test_setting_a_new_password(app, admin_http, administrator, counsellor):
     admin_http.post(f"{own}/password", data={"password": NEW_PASSWORD, "password_repeat": NEW_PASSWORD,
                                              "csrf_token": token(admin_http, own)})
     assert admin_http.get("/admin/users/").status_code == 200
+
+
+def test_a_password_made_of_the_persons_name_is_refused_in_the_console(admin_http, counsellor, make_user):
+    """Probe finding 7: the console checks a password against the person it is for, and says why."""
+    url = f"/admin/users/{counsellor.id}"
+    named = admin_http.post(f"{url}/password", data={"password": "!!Berta-2026!!", "password_repeat": "!!Berta-2026!!",
+                                                     "csrf_token": token(admin_http, url)})
+    assert named.status_code == 422
+    assert re.search(r'id="password-password-error">Dieses Passwort ist zu leicht zu erraten', text(named))
+    assert stored(counsellor.username).password_hash == counsellor.password_hash
+    form = {"username": "paula", "display_name": "Paula Probe", "role": "counsellor", "email": "", "phone": "",
+            "password": "paula-im-Garten-2026", "password_repeat": "paula-im-Garten-2026"}
+    refused = admin_http.post("/admin/users/", data=dict(form, csrf_token=token(admin_http)))
+    assert refused.status_code == 422 and "darf den Benutzernamen nicht enthalten" in text(refused)
 
 
 @pytest.mark.skipif(not hasattr(users, "reset_second_factor"), reason="users.reset_second_factor not there yet")

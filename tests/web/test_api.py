@@ -9,7 +9,7 @@ import pytest
 
 from perspektive import audit
 from perspektive.accounts.models import User
-from perspektive.accounts.users import issue_api_token
+from perspektive.accounts.users import issue_api_token, reset_second_factor, set_password
 from perspektive.audit import AuditEvent
 from perspektive.clients.models import Client
 from perspektive.documents.models import Document
@@ -146,6 +146,28 @@ def test_bearer_token_works_without_csrf(api):
 
 def test_bearer_token_of_a_deactivated_user_401(api, counsellor):
     User.update(active=False).where(User.id == counsellor.id).execute()
+    assert api.post("/assessments", {"facts": demo_facts("dawit")}).status_code == 401
+
+
+def test_bearer_token_expires_after_the_configured_days(app, api, counsellor):
+    """Probe finding 8: a token is good for API_TOKEN_DAYS days, then refused."""
+    expires = User.get_by_id(counsellor.id).api_token_expires_at
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    assert abs(expires - (now + dt.timedelta(days=app.config["API_TOKEN_DAYS"]))) < dt.timedelta(minutes=1)
+    assert api.get("/clients/1").status_code != 401
+    User.update(api_token_expires_at=now - dt.timedelta(seconds=1)).where(User.id == counsellor.id).execute()
+    assert api.get("/clients/1").status_code == 401
+
+
+def test_bearer_token_ends_with_a_password_change(api, counsellor):
+    """Probe finding 8."""
+    set_password(User.get_by_id(counsellor.id), "ganz-neues-Kennwort-fuer-Skripte", "cli")
+    assert api.post("/assessments", {"facts": demo_facts("dawit")}).status_code == 401
+
+
+def test_bearer_token_ends_with_a_reset_of_the_second_factor(api, counsellor, administrator):
+    """Probe finding 8."""
+    reset_second_factor(User.get_by_id(counsellor.id), administrator)
     assert api.post("/assessments", {"facts": demo_facts("dawit")}).status_code == 401
 
 

@@ -135,6 +135,7 @@ def test_users_create_and_token(runner):
     assert short.exit_code == 2 and "mindestens 12 Zeichen" in short.output
     token = runner.invoke(args=["users", "token", "neu"])
     assert token.exit_code == 0 and token.output.startswith("pk_")
+    assert "gültig bis" in token.stderr  # probe finding 8: the token says when it ends
 
 
 def test_demo_loads_once(runner):
