@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from perspektive.clients import attendee_names
 from perspektive.followups import FOLLOWUP_STATE_NAMES
 from perspektive.law import GERMANY, de, label_of
@@ -11,28 +14,26 @@ from perspektive.referrals import DOCUMENT_NAMES
 
 # --- assessment wording -----------------------------------------------------------------------------------------
 
+VERDICTS = {"eligible": _l("Offen"), "not_eligible": _l("Blockiert"), "incomplete": _l("Unvollständig")}
+
+
 def verdict_text(assessment) -> str:
-    return {
-        "eligible": "Offen",
-        "eligible_from": f"Offen ab {de(assessment.earliest_date)}",
-        "not_eligible": "Blockiert",
-        "incomplete": "Unvollständig",
-    }.get(assessment.verdict, assessment.verdict)
-
-
-CASE_VERDICTS = {"eligible": "Offen", "eligible_from": "Offen ab einem späteren Tag", "not_eligible": "Blockiert",
-                 "incomplete": "Unvollständig"}
+    if assessment.verdict == "eligible_from":
+        return _("Offen ab %(day)s", day=de(assessment.earliest_date))
+    return str(VERDICTS.get(assessment.verdict, assessment.verdict))
 
 
 def case_verdict(verdict: str) -> str:
     """The verdict a case was opened under (only the word is stored, not the day a path opens)."""
-    return CASE_VERDICTS.get(verdict, verdict)
+    if verdict == "eligible_from":
+        return _("Offen ab einem späteren Tag")
+    return str(VERDICTS.get(verdict, verdict))
 
 
 def followup_state(record) -> str:
     """``entfallen`` when the system closed the row (its basis or its case went), else the counsellor's state."""
     if record.state == "dismissed" and record.state_by_id is None:
-        return "entfallen"
+        return _("entfallen")
     return FOLLOWUP_STATE_NAMES.get(record.state, record.state)
 
 
@@ -50,13 +51,14 @@ def document_names(kinds: str) -> str:
 
 def referral_status(referral) -> str:
     if referral.status == "queued":
-        return "in Warteschlange"
+        return _("in Warteschlange")
     if referral.status == "retrying":
-        return f"wird erneut versucht (Versuch {referral.attempts}): {referral.last_error}"
+        return _("wird erneut versucht (Versuch %(attempt)s): %(reason)s", attempt=referral.attempts,
+                 reason=referral.last_error)
     if referral.status == "sent":
-        return f"gesendet am {german_time(referral.sent_at)}"
+        return _("gesendet am %(moment)s", moment=german_time(referral.sent_at))
     if referral.status == "failed":
-        return f"fehlgeschlagen: {referral.last_error}"
+        return _("fehlgeschlagen: %(reason)s", reason=referral.last_error)
     return referral.status
 
 
