@@ -188,6 +188,13 @@ def administrator(make_user):
 
 
 @pytest.fixture
+def admin_http(http, administrator):
+    """A test client signed in as the administrator."""
+    assert login(http, administrator.username).status_code == 302
+    return http
+
+
+@pytest.fixture
 def authority_user(make_user):
     return make_user("abh-meier", role="authority_contact", display_name="Max Meier",
                      email="m.meier@abh.example")

@@ -29,12 +29,6 @@ def app(tmp_path):
     yield from console_app(tmp_path)
 
 
-@pytest.fixture
-def admin_http(http, administrator):
-    assert login(http, administrator.username).status_code == 302
-    return http
-
-
 def text(response) -> str:
     return response.get_data(as_text=True)
 

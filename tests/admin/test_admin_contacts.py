@@ -26,13 +26,6 @@ from tests.conftest import csrf_token, demo_facts, enter_code, login
 XSS = "<img src=x onerror=alert(1)>"
 
 
-@pytest.fixture
-def admin_http(http, administrator):
-    response = login(http, administrator.username)
-    assert response.status_code == 302
-    return http
-
-
 def _token(client, path="/admin/contacts/") -> str:
     return csrf_token(client.get(path, follow_redirects=True).get_data(as_text=True))
 

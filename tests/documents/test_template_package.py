@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from perspektive.documents.template_checks import docx_problems
-from tests.conftest import ROOT, csrf_token, login
+from tests.conftest import ROOT, csrf_token
 from tests.documents.test_workflow_upload import (
     console_app,
     example,
@@ -34,12 +34,6 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 @pytest.fixture
 def app(tmp_path):
     yield from console_app(tmp_path)
-
-
-@pytest.fixture
-def admin_http(http, administrator):
-    assert login(http, administrator.username).status_code == 302
-    return http
 
 
 def rewritten(change: dict | None = None, extra: list[tuple[str, bytes]] = ()) -> bytes:

@@ -58,12 +58,6 @@ def app(tmp_path):
     yield from console_app(tmp_path)
 
 
-@pytest.fixture
-def admin_http(http, administrator):
-    assert login(http, administrator.username).status_code == 302
-    return http
-
-
 def example() -> tuple[str, str]:
     """(file name, TOML) of the worked example in the administrators' guide."""
     match = re.search(r"<!-- worked-example: (section_\w+\.toml) -->\s*```toml\n(.*?)```", DOC.read_text("utf-8"),
