@@ -9,7 +9,7 @@ import hashlib
 
 import peewee as pw
 
-from perspektive.db import BaseModel, db, is_postgres, utcnow, write_transaction
+from perspektive.db import BaseModel, utcnow, write_transaction
 
 GENESIS = "0" * 64
 
@@ -40,9 +40,7 @@ def record(actor, action: str, object_type: str, object_id="", detail: str = "")
     """Append an event. ``actor`` is a User, a name such as ``"cli"``, or None for the system."""
     name = _clean(getattr(actor, "username", None) or actor or "system")
     action, object_type, object_id, detail = map(_clean, (action, object_type, object_id, detail))
-    with write_transaction():
-        if is_postgres():
-            db.execute_sql("SELECT pg_advisory_xact_lock(7350125)")  # one writer of the chain at a time
+    with write_transaction(serialise="audit-chain"):  # one writer of the chain at a time
         last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
         prev = last.hash if last else GENESIS
         at = utcnow()

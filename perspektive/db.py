@@ -6,6 +6,7 @@ changes them. The same models run on SQLite (WAL, busy timeout) and PostgreSQL: 
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from urllib.parse import urlparse
@@ -62,9 +63,17 @@ def is_postgres() -> bool:
     return isinstance(db.obj, pw.PostgresqlDatabase)
 
 
-def write_transaction():
+@contextlib.contextmanager
+def write_transaction(serialise: str | None = None):
     """A transaction that reads and then writes: SQLite takes the write lock at BEGIN (IMMEDIATE), so two writers
-    wait for each other (busy timeout) instead of failing on a stale snapshot."""
+    wait for each other (busy timeout) instead of failing on a stale snapshot. PostgreSQL lets writers run side by
+    side; a check-then-write that must not run twice on the same count names itself in ``serialise`` and takes a
+    transaction-scoped advisory lock of that name, so its instances wait for each other there too."""
     if isinstance(db.obj, pw.SqliteDatabase):
-        return db.atomic(lock_type="IMMEDIATE")
-    return db.atomic()
+        with db.atomic(lock_type="IMMEDIATE"):
+            yield
+        return
+    with db.atomic():
+        if serialise:
+            db.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (serialise,))
+        yield

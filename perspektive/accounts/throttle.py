@@ -64,7 +64,7 @@ def admit(counted: list[tuple[str, int]]) -> list[int] | None:
     """Let an attempt through (None: it has to wait) and count it as a failure at once, in the same write
     transaction: attempts sent all at once are admitted one after the other, not all on the same old count.
     Returns the rows to ``withdraw`` if the attempt succeeds."""
-    with write_transaction():
+    with write_transaction(serialise="login-admission"):
         if wait_seconds(counted) > 0:
             return None
         return [LoginAttempt.create(username=key).id for key, _ in counted]
