@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import peewee as pw
 
+from perspektive import resealing, sealing
 from perspektive.accounts.models import LoginAttempt, User
 from perspektive.audit import AuditEvent
-from perspektive.clients.models import Case, Client, Consultation, FactsRevision
+from perspektive.clients.models import Case, Client, Consultation, FactsRevision, SearchToken
 from perspektive.db import BaseModel, db, utcnow, write_transaction
 from perspektive.documents.models import ChecklistTick, Document
 from perspektive.followups.models import CalendarFeed, FollowUpRecord
@@ -64,7 +65,20 @@ def _api_token_expiry(database):
     User.update(api_token_hash=None).where(User.api_token_expires_at.is_null()).execute()
 
 
-MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry)]
+def _sealing(database):
+    """Encryption at rest (docs/encryption.md): the key check's canary, the blind index of the search, and every
+    value and document written before sealed in place under the data key. Checklist notes become text (a sealed
+    note is longer than the 500 characters a note may have); on SQLite a column's declared length is not kept."""
+    database.create_tables([sealing.SealCanary, SearchToken])
+    if isinstance(database.obj if isinstance(database, pw.DatabaseProxy) else database, pw.PostgresqlDatabase):
+        database.execute_sql("ALTER TABLE checklist_tick ALTER COLUMN note TYPE TEXT")
+    keyring = sealing.current()
+    resealing.reseal_all(keyring)
+    sealing.write_canary(keyring)
+
+
+MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry),
+              (6, _sealing)]
 
 
 def migrate(database=db) -> list[int]:

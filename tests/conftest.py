@@ -2,9 +2,11 @@
 PERSPEKTIVE_DATABASE_URL says so), Huey in immediate mode, and logged-in test clients."""
 from __future__ import annotations
 
+import base64
 import contextvars
 import json
 import os
+import secrets
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,10 @@ pytest_plugins = ("tests.common.browser",)
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "perspektive" / "demo_data"
 PASSWORD = "korrekt-Pferd-Batterie-42"
+
+# One data key for the whole run, in the environment: consumers started in subprocesses inherit it, and on
+# PostgreSQL (one database for the run) every test's app opens the canary the previous test left.
+os.environ.setdefault("PERSPEKTIVE_DATA_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from .consultations import record as record_consultation
 from .presentation import fact_sections, status_timeline
 from .records import NotFound, client_for, create_client, export_facts, load_facts, update_facts
 from .search import overview
+from .sealed import write_tokens as write_search_tokens
 from .views import own_client
 
 __all__ = [
@@ -22,7 +23,7 @@ __all__ = [
     "CaseError", "ConsultationError", "NotFound", "attendee_names", "blank_consultation_form", "case_for",
     "cases_of", "client_for", "consultations_of", "create_client", "export_facts", "fact_sections", "init_app",
     "load_facts", "open_case", "overview", "own_client", "read_facts_file", "record_consultation", "set_case_status",
-    "status_timeline", "update_facts",
+    "status_timeline", "update_facts", "write_search_tokens",
 ]
 
 

@@ -49,3 +49,11 @@ class Consultation(BaseModel):
 
 CONSULTATION_ATTENDEES = ("person", "volunteer", "employer", "social_work", "medical_service")
 
+
+
+class SearchToken(BaseModel):
+    """A keyed blind index of a client's name words, their prefixes and the date of birth: the search finds a
+    client through these HMACs (``clients.sealed``) without decrypting anyone's facts."""
+
+    client = pw.ForeignKeyField(Client, backref="search_tokens", on_delete="CASCADE")
+    token = pw.CharField(max_length=64, index=True)

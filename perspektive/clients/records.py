@@ -1,7 +1,7 @@
 """The one place where a client's facts are written and read (generated documents: ``documents.store``).
 
-Callers never touch ``Client.facts_json`` directly, so that encryption at rest can go in here without touching
-them. Every access is scoped to the counsellor who owns the client: another counsellor's
+Callers never touch ``Client.facts_json`` directly: facts and their history are sealed at rest here (through
+``sealed``), and the search tokens are written with them. Every access is scoped to the counsellor who owns the client: another counsellor's
 client is "not found", never "forbidden", so ids reveal nothing.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ from perspektive.accounts.models import User
 from perspektive.db import utcnow, write_transaction
 from perspektive.law import CaseFacts, current_engine, de, today_in_germany
 
+from . import sealed
 from .models import Client, FactsRevision
 
 
@@ -34,15 +35,23 @@ def after_commit(work: list[Callable[[], None]]) -> None:
         step()
 
 
-def _dump(facts: CaseFacts) -> str:
-    return json.dumps(facts.to_json_dict(), ensure_ascii=False, sort_keys=True)
+def _store(client: Client, facts: CaseFacts, actor: User | None) -> None:
+    """Seal the facts into the client row and a new revision (their ids are the associated data, so the rows
+    exist first), and write the search tokens."""
+    text = sealed.dump(facts)
+    client.facts_json = sealed.seal_client(client, text)
+    client.save()
+    revision = FactsRevision.create(client=client, facts_json="", recorded_by=actor)
+    FactsRevision.update(facts_json=sealed.seal_revision(revision, text)).where(
+        FactsRevision.id == revision.id).execute()
+    sealed.write_tokens(client, facts.person)
 
 
 def create_client(facts: CaseFacts, counsellor: User, actor=None) -> Client:
     with write_transaction():
         client = Client.create(counsellor=counsellor, reference=f"K-{secrets.token_hex(5).upper()}",
-                               nationality=facts.person.nationality or "unknown", facts_json=_dump(facts))
-        FactsRevision.create(client=client, facts_json=client.facts_json, recorded_by=counsellor)
+                               nationality=facts.person.nationality or "unknown", facts_json="")
+        _store(client, facts, counsellor)
         audit.record(actor or counsellor, "client.create", "client", client.id)
         after = announce_change(client, facts, why="Mandant/in angelegt")
     after_commit(after)
@@ -53,11 +62,9 @@ def update_facts(client: Client, facts: CaseFacts, actor: User) -> Client:
     """Store new facts and announce them in the same transaction (the follow-ups recompute: a date never lags the
     facts)."""
     with write_transaction():
-        client.facts_json = _dump(facts)
         client.nationality = facts.person.nationality or "unknown"
         client.updated_at = utcnow()
-        client.save()
-        FactsRevision.create(client=client, facts_json=client.facts_json, recorded_by=actor)
+        _store(client, facts, actor)
         audit.record(actor, "client.update_facts", "client", client.id)
         after = announce_change(client, facts, why=f"Fakten geändert am {de(today_in_germany())}")
     after_commit(after)
@@ -66,7 +73,12 @@ def update_facts(client: Client, facts: CaseFacts, actor: User) -> Client:
 
 def load_facts(client: Client) -> CaseFacts:
     """The stored facts; they were valid when written, so only types are re-checked (no 'future date' check)."""
-    return CaseFacts.model_validate(json.loads(client.facts_json))
+    return CaseFacts.model_validate(json.loads(sealed.open_client(client)))
+
+
+def revision_facts(revision: FactsRevision) -> dict:
+    """The facts as one revision recorded them (the history)."""
+    return json.loads(sealed.open_revision(revision))
 
 
 def export_facts(client: Client) -> dict:

@@ -3,10 +3,12 @@ name, date of birth and nationality. The next deadline of each row (``next_due``
 (``followups.next_due_by_client``, one grouped query): this capability does not know them.
 
 The open cases per client come from a correlated subquery in the one query that lists the clients, so the list
-costs one query however many clients and cases there are. The search itself runs over the decoded
-facts in Python, not in SQL: names live in the facts (which ``records`` may encrypt at rest), and a counsellor
-types "muller" for "Müller" and "sahin" for "Şahin", which SQL ``LIKE`` does not match on SQLite or PostgreSQL
-alike. A counsellor has a few hundred clients at most, so the filter is cheap.
+costs one query however many clients and cases there are. Names and dates of birth live in the sealed facts,
+so the search goes through the blind index (``sealed``): each word of the term, folded as the names were
+("muller" for "Müller", "sahin" for "Şahin"), is matched as a whole word or, from three letters on, as the start
+of a name word; a day as the date of birth. A part inside a word ("ller") is no longer found: that would need
+the words themselves. Reference and nationality are clear columns and matched as before. Only the rows shown are
+opened, to show their names.
 """
 from __future__ import annotations
 
@@ -17,11 +19,12 @@ from peewee import fn
 
 from perspektive.accounts.models import User
 from perspektive.law import COUNTRY_NAMES, Person
-from perspektive.typed import fold, parse_day, spellings
+from perspektive.typed import fold, parse_day
 
 from . import records
 from .cases import CLOSED_CASE_STATES
-from .models import Case, Client
+from . import sealed
+from .models import Case, Client, SearchToken
 
 
 @dataclass(frozen=True)
@@ -46,24 +49,40 @@ def overview(counsellor: User, term: str = "") -> list[ClientRow]:
                   .where((Case.client == Client.id) & Case.status.not_in(list(CLOSED_CASE_STATES))))
     query = (Client.select(Client, open_cases.alias("open_cases"))
              .where(Client.counsellor == counsellor).order_by(Client.updated_at.desc(), Client.id.desc()))
-    words = [fold(word) for word in term.split()]
+    words = [(fold(word), _word_tokens(word)) for word in term.split()]
+    clients = list(query)
+    held: dict[int, set[str]] = {}
+    if words:
+        wanted = set().union(*(tokens for _, tokens in words))
+        for row in (SearchToken.select(SearchToken.client, SearchToken.token)
+                    .where(SearchToken.token.in_(sorted(wanted)) & SearchToken.client.in_([c.id for c in clients]))
+                    .tuples()):
+            held.setdefault(row[0], set()).add(row[1])
     rows = []
-    for client in query:
-        person = records.load_facts(client).person
-        if all(_matches(word, client, person) for word in words):
-            rows.append(ClientRow(client, person, None, client.open_cases or 0))
+    for client in clients:
+        if all(_matches(word, tokens, client, held.get(client.id, set())) for word, tokens in words):
+            rows.append(ClientRow(client, records.load_facts(client).person, None, client.open_cases or 0))
     return rows
 
 
-def _matches(word: str, client: Client, person: Person) -> bool:
+def _word_tokens(word: str) -> frozenset[str]:
+    """The blind-index tokens one typed word may match: its date of birth, or each part and spelling of it as a
+    whole name word (one or two letters) or a name word's start (three or more)."""
     try:
         day = parse_day(word)
     except ValueError:
         day = None
     if day is not None:
-        return day == person.date_of_birth
-    names = " ".join(n for n in (person.given_name, person.family_name) if n)
-    if any(word in spelling for spelling in spellings(names)):
+        return frozenset(sealed.query_tokens("d:" + day.isoformat()))
+    tokens = set()
+    for part in sealed.words_of(word):
+        kind = "p:" if len(part) >= sealed.MIN_PREFIX else "w:"
+        tokens |= sealed.query_tokens(kind + part)
+    return frozenset(tokens)
+
+
+def _matches(word: str, tokens: frozenset[str], client: Client, held: set[str]) -> bool:
+    if tokens & held:
         return True
     if len(word) >= 3 and word in fold(client.reference):
         return True

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from perspektive import audit, typed
+from perspektive import audit, sealing, typed
 from perspektive.accounts.models import User
 from perspektive.clients.models import Case
 from perspektive.db import utcnow, write_transaction
@@ -135,7 +135,7 @@ def checklist_of(case: Case, facts: CaseFacts, assessment: Assessment | None,
         tick = ticks.pop(entry.id, None)
         if tick is None:
             return Item(entry.id, entry.text_in("de"), entry.text_in("en"), entry.why, listed)
-        return Item(entry.id, entry.text_in("de"), entry.text_in("en"), entry.why, listed, tick.done, tick.note,
+        return Item(entry.id, entry.text_in("de"), entry.text_in("en"), entry.why, listed, tick.done, open_note(tick),
                     tick.expires_on, expiry_flag(tick.expires_on, today, opens_on))
 
     items = [item(entry, True) for entry in entries(case, facts, assessment)]
@@ -174,11 +174,22 @@ def _check_item(case: Case, item: str) -> None:
         raise UnknownItem(item)
 
 
+def note_row_id(case_id, item: str) -> str:
+    """A note is sealed bound to its case and item (the row's unique key; the upsert knows no row id before)."""
+    return f"{case_id}/{item}"
+
+
+def open_note(tick: ChecklistTick) -> str:
+    return sealing.open_value(tick.note, "checklist_tick", "note", note_row_id(tick.case_id, tick.item))
+
+
 def _save(case: Case, item: str, user: User, action: str, **values) -> None:
     """Insert or update the item's row in one statement (no race between two first writes), and audit it.
 
     The audit names the item's id only, with any date in it masked; notes and expiry days stay out."""
     values = {**values, "updated_by": user, "updated_at": utcnow()}
+    if "note" in values:
+        values["note"] = sealing.seal(values["note"], "checklist_tick", "note", note_row_id(case.id, item))
     columns = {getattr(ChecklistTick, name): value for name, value in values.items()}
     with write_transaction():
         (ChecklistTick.insert(case=case, item=item, **values)

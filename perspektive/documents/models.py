@@ -32,7 +32,7 @@ class ChecklistTick(BaseModel):
     case = pw.ForeignKeyField(Case, backref="ticks", on_delete="CASCADE")
     item = pw.CharField(max_length=80)
     done = pw.BooleanField(default=False)
-    note = pw.CharField(max_length=500, default="")
+    note = pw.TextField(default="")  # sealed (``checklists.open_note``)
     expires_on = pw.DateField(null=True)
     updated_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
     updated_at = pw.DateTimeField(default=utcnow)

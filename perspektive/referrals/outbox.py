@@ -24,7 +24,7 @@ import peewee as pw
 from flask import current_app
 from flask_babel import gettext as _
 
-from perspektive import audit, mailer
+from perspektive import audit, mailer, sealing
 from perspektive.accounts import notify_administrators
 from perspektive.accounts.models import User
 from perspektive.clients import load_facts
@@ -83,10 +83,19 @@ def record_referral(*, client: Client, contact: AuthorityContact, counsellor: Us
         referral = Referral.create(id=uuid.uuid4().hex, client=client, contact=contact, counsellor=counsellor,
                                    consent=consent, workflow=workflow or None, documents=",".join(kinds),
                                    documents_on=on)
-        Outbox.create(referral=referral, note=canonical_text(note))
+        Outbox.create(referral=referral, note=seal_note(referral.id, canonical_text(note)))
         audit.record(actor or counsellor, "referral.queue", "referral", referral.id,
                      f"contact {contact.id}; {','.join(kinds)}")
     return referral
+
+
+def seal_note(referral_id: str, note: str) -> str:
+    """The note waits for its encryption sealed at rest, bound to its referral."""
+    return sealing.seal(note, "outbox", "note", referral_id)
+
+
+def open_note(outbox: Outbox) -> str:
+    return sealing.open_value(outbox.note or "", "outbox", "note", outbox.referral_id)
 
 
 def canonical_text(note: str) -> str:
@@ -187,7 +196,7 @@ def _encrypt(referral: Referral, ring, now: dt.datetime) -> None:
     outbox = Outbox.get(Outbox.referral == referral)
     attachments = _attachments(referral)
     contact = referral.contact
-    ciphertext = ring.encrypt(inner_entity(outbox.note or "", attachments), contact.fingerprint,
+    ciphertext = ring.encrypt(inner_entity(open_note(outbox), attachments), contact.fingerprint,
                               contact.public_key, now)
     with write_transaction():
         referral.ciphertext, referral.built_at = ciphertext, now

@@ -5,6 +5,7 @@ blueprints, commands and built-in plugins, and imports their task modules so tha
 from __future__ import annotations
 
 import logging
+import sys
 import traceback
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
-from perspektive import accounts, admin, clients, documents, followups, referrals, tasks
+from perspektive import accounts, admin, clients, documents, followups, referrals, sealing, tasks
 from perspektive.config import load_config
 from perspektive.db import db, init_database
 from perspektive.law import Engine
@@ -40,6 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.json.ensure_ascii = False
     init_database(config["DATABASE_URL"])
+    _install_data_key(app, config)
     app.extensions["perspektive"] = Engine(config["WORKFLOWS_DIR"], config["LETTER_TEMPLATES_DIR"],
                                            config["PLUGINS_DIR"], builtin_plugins=followups.PLUGINS)
     tasks.huey.immediate = config["HUEY_IMMEDIATE"]
@@ -80,6 +82,19 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.init_app(app)
     _register_error_pages(app)
     return app
+
+
+def _install_data_key(app: Flask, config: dict) -> None:
+    """Find the data key and check it against the database; without the right key nothing starts (exit 2), so
+    that nothing is ever shown or written under a wrong one."""
+    try:
+        with db.connection_context():
+            keyring = sealing.prepare(config)
+    except sealing.KeyProblem as problem:
+        log.error("%s", problem)
+        print(f"Fehler: {problem}", file=sys.stderr)
+        raise SystemExit(2) from None
+    sealing.install(keyring, app)
 
 
 def _log_without_data(exc_info) -> None:
