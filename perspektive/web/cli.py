@@ -80,5 +80,7 @@ def init_app(app) -> None:
     for capability in (clients, documents, accounts, referrals, followups):
         for command in capability.COMMANDS:
             app.cli.add_command(command)
-    for command in (facts_cli, workflows_cli, assess_command, migrate_command, demo_command):
+    from .keys_cli import keys_cli
+
+    for command in (facts_cli, workflows_cli, assess_command, migrate_command, demo_command, keys_cli):
         app.cli.add_command(command)
