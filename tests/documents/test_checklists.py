@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from perspektive import sealing
 from perspektive.audit import AuditEvent
 from perspektive.clients import cases, records
 from perspektive.db import db
@@ -104,7 +105,8 @@ def test_an_item_the_checklist_no_longer_lists_keeps_what_was_recorded(case, cou
 
 
 def test_a_dropped_item_unknown_to_the_workflow_shows_its_id_and_an_empty_one_is_not_listed(case, counsellor):
-    ChecklistTick.create(case=case, item="plugin_item_gone", note="Rückfrage Arbeitgeber")
+    note = sealing.seal("Rückfrage Arbeitgeber", "checklist_tick", "note", f"{case.id}/plugin_item_gone")
+    ChecklistTick.create(case=case, item="plugin_item_gone", note=note)
     ChecklistTick.create(case=case, item="emptied_item")  # unticked and cleared: nothing to keep
     items = checklist(case)
     assert "emptied_item" not in items
