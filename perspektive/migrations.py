@@ -67,11 +67,12 @@ def _api_token_expiry(database):
 
 def _sealing(database):
     """Encryption at rest (docs/encryption.md): the key check's canary, the blind index of the search, and every
-    value and document written before sealed in place under the data key. Checklist notes become text (a sealed
-    note is longer than the 500 characters a note may have); on SQLite a column's declared length is not kept."""
+    value and document written before sealed in place under the data key. Checklist and follow-up notes become
+    text (a sealed note is longer than the 500 characters a note may have); on SQLite a column's declared length is not kept."""
     database.create_tables([sealing.SealCanary, SearchToken])
     if isinstance(database.obj if isinstance(database, pw.DatabaseProxy) else database, pw.PostgresqlDatabase):
         database.execute_sql("ALTER TABLE checklist_tick ALTER COLUMN note TYPE TEXT")
+        database.execute_sql("ALTER TABLE follow_up_record ALTER COLUMN state_note TYPE TEXT")
     keyring = sealing.current()
     resealing.reseal_all(keyring)
     sealing.write_canary(keyring)

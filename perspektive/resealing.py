@@ -19,6 +19,7 @@ from perspektive.clients.models import Client, FactsRevision
 from perspektive.db import write_transaction
 from perspektive.documents import checklist_note_row_id, document_path, reseal_document
 from perspektive.documents.models import ChecklistTick, Document
+from perspektive.followups.models import FollowUpRecord
 from perspektive.law import CaseFacts
 from perspektive.referrals.models import Outbox
 
@@ -55,6 +56,7 @@ SEALED_COLUMNS = (
     SealedColumn(FactsRevision, "facts_json", lambda row: row.id),
     SealedColumn(ChecklistTick, "note", lambda row: checklist_note_row_id(row.case_id, row.item)),
     SealedColumn(Outbox, "note", lambda row: row.referral_id),
+    SealedColumn(FollowUpRecord, "state_note", lambda row: row.seal_id),
 )
 
 

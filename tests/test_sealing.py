@@ -15,7 +15,6 @@ from perspektive import create_app, sealing
 from perspektive.clients import records
 from perspektive.clients.models import Client, FactsRevision, SearchToken
 from perspektive.clients.search import overview
-from perspektive.db import db
 from perspektive.law.facts import parse_facts
 from perspektive.migrations import SchemaMigration, migrate
 from tests.conftest import ROOT, demo_facts

@@ -14,8 +14,8 @@ from .consultations import of_client as consultations_of
 from .consultations import record as record_consultation
 from .presentation import fact_sections, status_timeline
 from .records import NotFound, client_for, create_client, export_facts, load_facts, update_facts
-from .search import overview
 from .sealed import write_tokens as write_search_tokens
+from .search import overview
 from .views import own_client
 
 __all__ = [

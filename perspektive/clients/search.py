@@ -21,9 +21,8 @@ from perspektive.accounts.models import User
 from perspektive.law import COUNTRY_NAMES, Person
 from perspektive.typed import fold, parse_day
 
-from . import records
+from . import records, sealed
 from .cases import CLOSED_CASE_STATES
-from . import sealed
 from .models import Case, Client, SearchToken
 
 

@@ -4,6 +4,7 @@ from .case_summary import FILENAME as SUMMARY_FILENAME
 from .case_summary import render_summary
 from .checklists import ChecklistError, UnknownItem, checklist_of
 from .checklists import anchor as checklist_anchor
+from .checklists import note_row_id as checklist_note_row_id
 from .checklists import set_done as set_item_done
 from .checklists import set_expiry as set_item_expiry
 from .checklists import set_note as set_item_note
@@ -12,7 +13,6 @@ from .downloads import letter_download, pdf_download
 from .letters import LETTERS, LetterError, letter_filename, render_letter
 from .pdf import PdfError
 from .pdf import available as pdf_available
-from .checklists import note_row_id as checklist_note_row_id
 from .store import document_path, reseal_document, store_document
 from .template_checks import MAX_TEMPLATE_BYTES, SAMPLE_CLIENTS
 from .upload import (

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import peewee as pw
 
+from perspektive import sealing
 from perspektive.accounts.models import User
 from perspektive.clients.models import Case, Client
 from perspektive.db import BaseModel, utcnow
@@ -32,7 +33,7 @@ class FollowUpRecord(BaseModel):
     state = pw.CharField(max_length=20, default="open", choices=[(s, s) for s in FOLLOWUP_STATES], index=True)
     state_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
     state_at = pw.DateTimeField(null=True)
-    state_note = pw.CharField(max_length=500, default="")
+    state_note = pw.TextField(default="")  # sealed: why it was closed, in a counsellor's words (``note``)
     previous_due = pw.DateField(null=True)
     change_note = pw.CharField(max_length=500, default="")
     changed_at = pw.DateTimeField(null=True)
@@ -43,6 +44,20 @@ class FollowUpRecord(BaseModel):
 
     class Meta:
         indexes = ((("client", "workflow", "kind"), True),)
+
+    @property
+    def seal_id(self) -> str:
+        """What ``state_note`` is bound to: the row's unique key (a new row has no id before it is saved)."""
+        return f"{self.client_id}/{self.workflow}/{self.kind}"
+
+    @property
+    def note(self) -> str:
+        """``state_note`` opened."""
+        return sealing.open_value(self.state_note, "follow_up_record", "state_note", self.seal_id)
+
+    @note.setter
+    def note(self, text: str) -> None:
+        self.state_note = sealing.seal(text, "follow_up_record", "state_note", self.seal_id)
 
 
 class CalendarFeed(BaseModel):

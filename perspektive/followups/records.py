@@ -155,7 +155,7 @@ def _retire(row: FollowUpRecord, reason: str) -> None:
 
 
 def _set_state(row: FollowUpRecord, state: str, user: User | None, note: str) -> None:
-    row.state, row.state_by, row.state_at, row.state_note = state, user, utcnow(), note[:500]
+    row.state, row.state_by, row.state_at, row.note = state, user, utcnow(), note[:500]
 
 
 def set_state(record: FollowUpRecord, state: str, user: User, note: str = "") -> list[int]:

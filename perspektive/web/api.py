@@ -206,5 +206,5 @@ def _followup(record) -> dict:
 
     return {"id": record.id, "workflow": record.workflow, "kind": record.kind, "due": iso(record.due),
             "text": record.text, "citation": record.citation, "basis": record.basis, "state": record.state,
-            "state_note": record.state_note, "previous_due": iso(record.previous_due),
+            "state_note": record.note, "previous_due": iso(record.previous_due),
             "change_note": record.change_note, "next_reminder_on": iso(record.next_reminder_on)}

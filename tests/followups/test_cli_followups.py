@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from perspektive import sealing
 from perspektive.audit import AuditEvent
 from perspektive.clients.models import Client
 from perspektive.clients.records import create_client
@@ -125,8 +126,11 @@ def test_sweep_creates_rows_for_clients_from_before_follow_ups_and_queues_what_i
     with db.connection_context():
         create_client(parse_facts(facts_due(D("2028-06-14"))), counsellor)
         for number, due in enumerate(("2028-05-17", "2029-04-29")):
-            Client.create(counsellor=counsellor, reference=f"K-ALT000000{number}", nationality="SY",
-                          facts_json=json.dumps(parse_facts(facts_due(D(due))).to_json_dict()))
+            old = Client.create(counsellor=counsellor, reference=f"K-ALT000000{number}", nationality="SY",
+                                facts_json="")
+            text = json.dumps(parse_facts(facts_due(D(due))).to_json_dict())  # sealed at rest, as records does
+            Client.update(facts_json=sealing.seal(text, "client", "facts_json", old.id)).where(
+                Client.id == old.id).execute()
     swept = runner.invoke(args=["followups", "sweep"])
     assert swept.exit_code == 0, swept.output
     assert swept.output == ("Fristen neu berechnet für 3 Mandant/innen, 2 Erinnerung(en) geplant, 0 fällige in die "

@@ -227,7 +227,7 @@ def test_done_dismiss_and_reopen(logged_in, counsellor):
     assert "Frist verworfen." in html and reason in html
     with db.connection_context():
         row = FollowUpRecord.get_by_id(record.id)
-        assert (row.state, row.state_note, row.state_by_id) == ("dismissed", reason, counsellor.id)
+        assert (row.state, row.note, row.state_by_id) == ("dismissed", reason, counsellor.id)
         events = AuditEvent.select().where(AuditEvent.object_type == "followup").order_by(AuditEvent.id)
         assert [(e.actor, e.action, e.object_id) for e in events] == [
             ("beraterin", f"followup.{state}", str(record.id)) for state in ("done", "open", "dismissed")]

@@ -65,7 +65,7 @@ def test_a_done_row_opens_again_when_its_date_moves_but_not_otherwise(dbconn, co
     records.update_facts(client, parse_facts(yasmin(end_date="2030-08-31")), counsellor)
     moved = rows(client)[("section_60c", "training_ends")]
     assert (moved.state, moved.due, moved.state_by) == ("open", D("2030-08-31"), None)
-    assert moved.state_note == "wieder offen: erledigt war die Frist zum 31.07.2030"
+    assert moved.note == "wieder offen: erledigt war die Frist zum 31.07.2030"
 
 
 def test_a_row_whose_basis_is_gone_is_dismissed_by_the_system_and_comes_back_with_it(dbconn, counsellor):
@@ -75,7 +75,7 @@ def test_a_row_whose_basis_is_gone_is_dismissed_by_the_system_and_comes_back_wit
     records.update_facts(client, parse_facts(without), counsellor)
     gone = rows(client)[("section_60c", "application_window_opens")]
     assert (gone.state, gone.state_by, gone.next_reminder_on) == ("dismissed", None, None)
-    assert gone.state_note.startswith("entfallen: Fakten geändert am 18.11.2026")
+    assert gone.note.startswith("entfallen: Fakten geändert am 18.11.2026")
     records.update_facts(client, parse_facts(yasmin()), counsellor)
     back = rows(client)[("section_60c", "application_window_opens")]
     assert (back.id, back.state, back.next_reminder_on) == (gone.id, "open", D("2026-12-18"))
@@ -99,7 +99,7 @@ def test_closing_a_case_retires_its_paths_rows_and_a_new_case_brings_them_back(d
     found = rows(client)
     closed = found[("section_25a", "last_day_before_27")]
     assert (closed.state, closed.next_reminder_on) == ("dismissed", None)
-    assert closed.state_note == "Fall § 25a AufenthG erteilt (Stand 18.11.2026)"
+    assert closed.note == "Fall § 25a AufenthG erteilt (Stand 18.11.2026)"
     assert found[("section_60c", "application_window_opens")].state == "open"
     with pytest.raises(cases.CaseError):
         cases.set_status(case, "open", counsellor)
