@@ -17,7 +17,9 @@
   follow-ups, vs storing the same client and facts without them; then ``reminders.sweep()`` over all of them vs a
   loop that only loads and parses each client's facts. Tasks go to the real queue (SqliteHuey in the data
   directory, or RedisHuey), not through immediate mode: scheduling should cost what it costs in production, and a
-  reminder that is due must be queued, not sent, by the sweep. ``BENCH_FOLLOWUP_CLIENTS`` changes the number.
+  reminder that is due must be queued, not sent, by the sweep. ``BENCH_FOLLOWUP_CLIENTS`` changes the number;
+- sealing (``bench/sealing.py``): the client page, the assessment API and the client export with sealing on vs
+  off (goal < 1.2x), and ``keys rotate`` over many clients in clients/s (``BENCH_ROTATION_CLIENTS``).
 """
 from __future__ import annotations
 
@@ -51,6 +53,8 @@ from perspektive.law.engine import current_engine  # noqa: E402
 from perspektive.law.facts import parse_facts  # noqa: E402
 from perspektive.law.periods import de, today_in_germany  # noqa: E402
 from perspektive.migrations import migrate  # noqa: E402
+
+from .sealing import rotation_rows, sealing_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ON = dt.date(2026, 11, 21)
@@ -136,8 +140,11 @@ def main() -> None:
         row("POST /api/v1/assessments", ours, base, "bare Flask route, same JSON", 1e3, "ms")
 
         client_page_rows(app, facts, user)
+        sealing_rows(app, facts, user, token, long_history_client, timed)
         referral_rows(app, facts, user)
         followup_rows(user)
+        rotation_rows(app, user, json.loads((ROOT / "perspektive" / "demo_data" / "dawit.json").read_text()),
+                      shifted)
 
 
 def render_process_rows(template_path: Path, context: dict) -> None:
@@ -179,6 +186,7 @@ LONG_HISTORY = {"status_periods": 40, "revisions": 200, "consultations": 60, "ca
 def long_history_client(facts, counsellor):
     """A client after years of counselling: a long status history, hundreds of saved versions of the facts,
     consultations, closed and open cases with ticked checklists, and referrals."""
+    from perspektive import sealing
     from perspektive.clients import cases, records
     from perspektive.clients.models import Consultation, FactsRevision
     from perspektive.documents.models import ChecklistTick
@@ -193,15 +201,21 @@ def long_history_client(facts, counsellor):
         for i in range(LONG_HISTORY["status_periods"])]
     raw["entry_date"] = start.isoformat()
     client = records.create_client(parse_facts(raw), counsellor, actor="bench")
-    FactsRevision.insert_many([{"client": client.id, "facts_json": client.facts_json, "recorded_by": counsellor.id}
+    text = json.dumps(parse_facts(raw).to_json_dict(), ensure_ascii=False, sort_keys=True)
+    FactsRevision.insert_many([{"client": client.id, "facts_json": "", "recorded_by": counsellor.id}
                                for _ in range(LONG_HISTORY["revisions"])]).execute()
+    for revision in FactsRevision.select().where(FactsRevision.client == client, FactsRevision.facts_json == ""):
+        FactsRevision.update(facts_json=sealing.seal(text, "facts_revision", "facts_json", revision.id)).where(
+            FactsRevision.id == revision.id).execute()
     Consultation.insert_many([{"client": client.id, "counsellor": counsellor.id, "kind": "follow_up" if i else "first",
                                "held_on": ON - dt.timedelta(days=30 * i), "duration_minutes": 45,
                                "attendees": "person,volunteer"} for i in range(LONG_HISTORY["consultations"])]).execute()
     workflows = list(current_engine().workflows)
     for i in range(LONG_HISTORY["cases"]):
         case = cases.open_case(client, workflows[i % len(workflows)], counsellor)
-        ChecklistTick.insert_many([{"case": case.id, "item": f"item{j}", "done": j % 2 == 0, "note": "Kopie liegt vor"}
+        ChecklistTick.insert_many([{"case": case.id, "item": f"item{j}", "done": j % 2 == 0,
+                                    "note": sealing.seal("Kopie liegt vor", "checklist_tick", "note",
+                                                         f"{case.id}/item{j}")}
                                    for j in range(8)]).execute()
         if i < LONG_HISTORY["cases"] - len(workflows) // 2:
             cases.set_status(case, "closed", counsellor)
