@@ -13,6 +13,7 @@ import pytest
 from docx import Document as Docx
 from pypdf import PdfReader
 
+from perspektive import sealing
 from perspektive.clients import cases, records
 from perspektive.clients.models import Case
 from perspektive.db import db
@@ -25,6 +26,11 @@ from perspektive.law.periods import GERMANY
 from perspektive.referrals.models import AuthorityContact, Consent, Referral
 from tests.common.hostile_letters import GROWS_FOR_AMINA, LOOPS_FOR_AMINA, use_letter
 from tests.conftest import csrf_token, demo_facts, login
+
+
+def sealed_note(case, item: str, text: str) -> str:
+    """A checklist note as the store keeps it: sealed, bound to its case and item."""
+    return sealing.seal(text, "checklist_tick", "note", checklists.note_row_id(case.id, item))
 
 TODAY = dt.datetime(2026, 11, 21, 10, 0, tzinfo=GERMANY)
 PASSPORT = "Nationalpass oder Passersatz (Kopie, Original zur Vorlage)"
@@ -205,7 +211,7 @@ def test_an_item_that_is_not_on_the_checklist_is_not_found(logged_in, case):
 
 
 def test_an_item_the_checklist_dropped_is_still_shown_with_what_was_recorded(logged_in, case):
-    ChecklistTick.create(case=case, item="medical", done=True, note="Attest liegt vor")
+    ChecklistTick.create(case=case, item="medical", done=True, note=sealed_note(case, "medical", "Attest liegt vor"))
     medical = row(case_page(logged_in, case), "medical")
     assert "Ärztliche Bescheinigungen zu Krankheit, Behinderung oder Alter" in medical
     assert "nicht mehr in der Checkliste" in medical and "checked" in medical
@@ -338,7 +344,8 @@ def test_the_cases_referrals_are_listed_with_their_status_and_a_way_to_send_one(
 def test_the_page_needs_no_more_queries_for_more_items_followups_and_referrals(logged_in, counsellor, monkeypatch):
     bare, busy = open_case(counsellor), open_case(counsellor, "dawit")
     for item in ("photo", "passport", "registration", "livelihood", "medical"):
-        ChecklistTick.create(case=busy, item=item, done=True, note="n", expires_on=dt.date(2027, 1, 1))
+        ChecklistTick.create(case=busy, item=item, done=True, note=sealed_note(busy, item, "n"),
+                             expires_on=dt.date(2027, 1, 1))
     for workflow in ("section_25b", "section_25b", "section_25b"):
         add_referral(busy.client, counsellor, workflow, "sent")
     assert FollowUpRecord.select().where(FollowUpRecord.client == busy.client).exists()
@@ -395,7 +402,7 @@ def test_the_page_needs_a_login(http, case):
 def test_a_case_whose_path_left_the_catalogue_still_shows_what_was_recorded(logged_in, case):
     gone = Case.create(client=case.client, counsellor=case.counsellor, workflow="section_99z", rules_version="2020",
                        verdict="eligible", opened_on=dt.date(2025, 1, 2))
-    ChecklistTick.create(case=gone, item="old_form", done=True, note="abgegeben")
+    ChecklistTick.create(case=gone, item="old_form", done=True, note=sealed_note(gone, "old_form", "abgegeben"))
     html = case_page(logged_in, gone)
     assert "<h1>section_99z</h1>" in html and "Dieser Weg ist nicht mehr im Katalog" in html
     old = row(html, "old_form")
