@@ -271,7 +271,7 @@ def referral_rows(app, facts, counsellor) -> None:
     from perspektive.referrals.models import Referral
     from perspektive.referrals.openpgp import stop_agent
     from perspektive.referrals.pgpmime import Attachment, inner_entity
-    from tests.pgp_keys import make_key
+    from tests.common.pgp_keys import make_key
     from tests.smtp_sink import start_sink
 
     # Short homes under /tmp: gpg-agent's socket path must fit into 108 bytes.
