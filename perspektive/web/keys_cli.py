@@ -47,13 +47,16 @@ def rotate_command(batch):
             sealing.write_canary(ring)
         used = resealing.keys_in_use(ring)
     retired = [kid for kid in ring.ids if kid not in used]
+    still = [kid for kid in ring.ids[:-1] if kid in used]
+    if ring.path is not None and retired:
+        sealing.write_key_file(ring.path, [key for key in ring.keys if sealing.key_id(key) in used])
+        sealing.install(sealing.read_keyring(current_app.config), current_app)
+    if still:  # a worker that still had only the old key wrote meanwhile
+        fail(f"Noch unter {', '.join(still)} verschlüsselt (während des Laufs geschrieben?): Web-Server und "
+             "Consumer mit dem neuen Schlüssel neu starten und den Befehl erneut aufrufen.")
     if not retired:
         click.echo("Alle Werte liegen schon unter dem neuesten Schlüssel.")
-        return
-    if ring.path is None:
+    elif ring.path is None:
         click.echo(f"Fertig. Nicht mehr benutzt: {', '.join(retired)} – jetzt aus PERSPEKTIVE_DATA_KEY entfernen.")
-        return
-    keep = [key for key in ring.keys if sealing.key_id(key) in used]
-    sealing.write_key_file(ring.path, keep)
-    sealing.install(sealing.read_keyring(current_app.config), current_app)
-    click.echo(f"Fertig: alles unter {ring.newest_id}; entfernt: {', '.join(retired)}.")
+    else:
+        click.echo(f"Fertig: alles unter {ring.newest_id}; entfernt: {', '.join(retired)}.")
