@@ -1,6 +1,7 @@
 """The byte search: clients with distinctive names, birth dates, addresses and convictions are created through the
 pages, a letter is made and kept, a checklist note written, a referral sent through the outbox with real gpg and
-SMTP; then no file the server wrote (the SQLite database, its WAL, the Huey store, logs, the temp directory), no
+SMTP through the real Huey queue; then no file the server wrote (the SQLite database, its WAL, the Huey store, logs,
+the temp directory), no queued task, no
 log record and no mail holds any of it in the clear. On PostgreSQL every stored value is read instead of the file.
 """
 from __future__ import annotations
@@ -17,6 +18,8 @@ from perspektive import referrals
 from perspektive.clients.models import Case, Client
 from perspektive.db import db, is_postgres
 from perspektive.referrals.consents import record_consent
+from perspektive.referrals.models import Referral
+from perspektive.tasks import huey
 from tests.conftest import csrf_token, demo_facts
 
 GIVEN, FAMILY = "Xaverine", "Quastenbrück-Nyambura"
@@ -96,18 +99,33 @@ def test_no_name_birth_date_conviction_or_note_in_clear_anywhere(app, logged_in,
     client = Client.get_by_id(client_id)
     today = dt.date.today()
     record_consent(client, contact, today - dt.timedelta(days=1), ("letter", "summary"), counsellor, today)
-    referral = referrals.queue_referral(client=client, contact=contact, counsellor=counsellor,
-                                        documents=("letter", "summary"), note=REFERRAL_NOTE,
-                                        workflow="section_25b", on=today)
+    found = {}
+    huey.immediate = False  # the real queue (SqliteHuey or Redis), as in production: what waits there is searched
+    huey.flush()
+    try:
+        queued = referrals.queue_referral(client=client, contact=contact, counsellor=counsellor,
+                                          documents=("letter", "summary"), note=REFERRAL_NOTE,
+                                          workflow="section_25b", on=today)
+        waiting = huey.storage.enqueued_items()
+        assert waiting
+        if leaked := leaks_in(b"".join(waiting)):
+            found["huey queue"] = leaked
+        while (task := huey.dequeue()) is not None:  # the consumer's work, in this process
+            huey.execute(task)
+    finally:
+        huey.flush()
+        huey.immediate = True
+    referral = Referral.get_by_id(queued.id)
     assert referral.status == "sent", referral.last_error
     assert len(smtp.messages) == 1
 
-    found = {}
     for table in db.get_tables():
         rows = db.execute_sql(f'SELECT * FROM "{table}"').fetchall()
         if leaked := leaks_in(repr(rows).encode("utf-8") + "".join(map(str, rows)).encode("utf-8")):
             found[f"table {table}"] = leaked
     roots = [tmp_path, app.config["DATA_DIR"], tempfile.gettempdir()]
+    if hasattr(huey.storage, "filename"):  # SqliteHuey: its database file and WAL
+        roots.append(Path(huey.storage.filename).parent)
     if not is_postgres():
         database_file = Path(app.config["DATABASE_URL"][len("sqlite:///"):])
         assert database_file.exists() and Path(f"{database_file}-wal").exists()
