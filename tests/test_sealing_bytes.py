@@ -1,8 +1,7 @@
 """The byte search: clients with distinctive names, birth dates, addresses and convictions are created through the
 pages, a letter is made and kept, a checklist note written, a referral sent through the outbox with real gpg and
 SMTP through the real Huey queue; then no file the server wrote (the SQLite database, its WAL, the Huey store, logs,
-the temp directory), no queued task, no
-log record and no mail holds any of it in the clear. On PostgreSQL every stored value is read instead of the file.
+the temp directory), no queued task, no log record and no mail holds any of it in the clear. On PostgreSQL every stored value is read instead of the file.
 """
 from __future__ import annotations
 
