@@ -272,7 +272,7 @@ def referral_rows(app, facts, counsellor) -> None:
     from perspektive.referrals.openpgp import stop_agent
     from perspektive.referrals.pgpmime import Attachment, inner_entity
     from tests.common.pgp_keys import make_key
-    from tests.smtp_sink import start_sink
+    from tests.common.smtp_sink import start_sink
 
     # Short homes under /tmp: gpg-agent's socket path must fit into 108 bytes.
     gnupg_home = tempfile.mkdtemp(prefix="bg", dir="/tmp")
