@@ -71,14 +71,11 @@ def update_facts(client: Client, facts: CaseFacts, actor: User) -> Client:
     return client
 
 
-def load_facts(client: Client) -> CaseFacts:
-    """The stored facts; they were valid when written, so only types are re-checked (no 'future date' check)."""
-    return CaseFacts.model_validate(json.loads(sealed.open_client(client)))
-
-
-def revision_facts(revision: FactsRevision) -> dict:
-    """The facts as one revision recorded them (the history)."""
-    return json.loads(sealed.open_revision(revision))
+def load_facts(record: Client | FactsRevision) -> CaseFacts:
+    """The stored facts of a client, or of one revision of its history; they were valid when written, so only
+    types are re-checked (no 'future date' check)."""
+    text = sealed.open_revision(record) if isinstance(record, FactsRevision) else sealed.open_client(record)
+    return CaseFacts.model_validate(json.loads(text))
 
 
 def export_facts(client: Client) -> dict:
