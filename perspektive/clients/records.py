@@ -15,6 +15,7 @@ from perspektive.accounts.models import User
 from perspektive.db import utcnow, write_transaction
 from perspektive.law import CaseFacts, current_engine, de, today_in_germany
 
+from .conflicts import Conflict, changes_between
 from .models import Client, FactsRevision
 
 
@@ -50,18 +51,55 @@ def create_client(facts: CaseFacts, counsellor: User, actor=None) -> Client:
 
 
 def update_facts(client: Client, facts: CaseFacts, actor: User) -> Client:
-    """Store new facts and announce them in the same transaction (the follow-ups recompute: a date never lags the
-    facts)."""
+    """Store new facts whatever was stored (an import, a script that owns the facts); pages and the API use
+    ``change_facts`` with the revision they read."""
+    return change_facts(client, None, lambda _stored: facts, actor, check=False)
+
+
+def change_facts(client: Client, expected_revision: int | None, change: Callable[[dict], CaseFacts], actor: User,
+                 check: bool = True) -> Client:
+    """Store ``change(stored facts as JSON data)`` if the stored revision is still ``expected_revision``, and
+    announce the new facts in the same transaction (the follow-ups recompute: a date never lags the facts).
+
+    The write is a compare-and-set (``UPDATE ... WHERE id = ? AND revision = ?``), so two writers from the same
+    read cannot both succeed on either engine; the loser gets ``Conflict`` with what the winner changed, and
+    nothing is written."""
     with write_transaction():
-        client.facts_json = _dump(facts)
-        client.nationality = facts.person.nationality or "unknown"
-        client.updated_at = utcnow()
-        client.save()
-        FactsRevision.create(client=client, facts_json=client.facts_json, recorded_by=actor)
+        stored = Client.get_by_id(client.id)
+        if check and stored.revision != expected_revision:
+            raise _conflict(stored, expected_revision)
+        expected = stored.revision
+        facts = change(_data(stored.facts_json))
+        text, now = _dump(facts), utcnow()
+        nationality = facts.person.nationality or "unknown"
+        written = (Client.update(facts_json=text, nationality=nationality, updated_at=now,
+                                 revision=Client.revision + 1)
+                   .where((Client.id == client.id) & (Client.revision == expected)).execute())
+        if written != 1:
+            raise _conflict(Client.get_by_id(client.id), expected_revision)
+        client.facts_json, client.nationality, client.updated_at = text, nationality, now
+        client.revision = expected + 1
+        FactsRevision.create(client=client, facts_json=text, recorded_by=actor)
         audit.record(actor, "client.update_facts", "client", client.id)
         after = announce_change(client, facts, why=f"Fakten geändert am {de(today_in_germany())}")
     after_commit(after)
     return client
+
+
+def _conflict(stored: Client, expected: int | None) -> Conflict:
+    """The conflict of a write from revision ``expected`` with the ``stored`` client: the facts of that revision
+    are the history row as many writes back as the revisions differ (the newest row holds the stored facts)."""
+    before = None
+    if expected is not None and 0 <= expected < stored.revision:
+        row = (FactsRevision.select(FactsRevision.facts_json).where(FactsRevision.client == stored.id)
+               .order_by(FactsRevision.id.desc()).offset(stored.revision - expected).first())
+        before = _data(row.facts_json) if row else None
+    return Conflict(expected, stored.revision, changes_between(before, _data(stored.facts_json)))
+
+
+def _data(stored_text: str) -> dict:
+    """The JSON data of stored facts (``facts_json`` of a client or a history row)."""
+    return json.loads(stored_text)
 
 
 def load_facts(client: Client) -> CaseFacts:

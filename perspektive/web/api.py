@@ -1,6 +1,8 @@
 """The JSON API under ``/api/v1`` for counsellors: assessments, letters, clients.
 
-``PUT /clients/<id>/facts`` replaces a client's facts and answers with the follow-ups as recomputed; a moved
+``GET /clients/<id>`` sends the facts' revision as ``ETag``; ``PUT /clients/<id>/facts`` must send it back in
+``If-Match`` (428 without, 412 when someone changed the facts in between: nothing is overwritten). It replaces a
+client's facts and answers with the follow-ups as recomputed; a moved
 one carries ``previous_due`` and ``change_note``, a dropped one is no longer in the open list (``GET
 /clients/<id>/followups`` lists it with ``state`` and ``state_note``).
 
@@ -28,7 +30,7 @@ from wtforms.validators import ValidationError
 
 from perspektive import audit, clients
 from perspektive.accounts import user_for_token
-from perspektive.clients import export_facts, load_facts, own_client, update_facts
+from perspektive.clients import Conflict, change_facts, export_facts, load_facts, own_client
 from perspektive.documents import LETTERS, LetterError, letter_download
 from perspektive.followups import followups_of
 from perspektive.law import (
@@ -179,7 +181,24 @@ def get_client(client_id: int):
     """The same shape that ``POST /clients`` takes, plus id and reference: an export can be imported again."""
     client = own_client(g.api_user, client_id)
     audit.record(g.api_user, "client.export", "client", client.id)
-    return {"id": client.id, "reference": client.reference, "facts": export_facts(client)}
+    return {"id": client.id, "reference": client.reference, "facts": export_facts(client)}, {"ETag": _etag(client)}
+
+
+def _etag(client) -> str:
+    """The facts' revision as a strong entity tag: a write sends it back in ``If-Match``."""
+    return f'"{client.revision}"'
+
+
+def _revision_matched() -> int:
+    """The revision named in ``If-Match``: required (428), since a write without it would overwrite whatever was
+    stored in between; a value that is not one of our tags is stale (412)."""
+    if "If-Match" not in request.headers:
+        raise InputError("If-Match", _("If-Match fehlt: erst GET /clients/<id> lesen und dessen ETag mitsenden"),
+                         428)
+    for tag in request.if_match.as_set():
+        if tag.isascii() and tag.isdigit() and len(tag) < 19:
+            return int(tag)
+    return -1
 
 
 @bp.put("/clients/<int:client_id>/facts")
@@ -187,9 +206,18 @@ def put_facts(client_id: int):
     """``{"facts": {...}}`` replaces the facts (the follow-ups are recomputed in the same transaction); the answer
     is that of ``GET /clients/<id>`` plus the client's open follow-ups."""
     client = own_client(g.api_user, client_id)  # first: another counsellor's client is 404 whatever the body
-    update_facts(client, _facts(_body()), g.api_user)
-    return {"id": client.id, "reference": client.reference, "facts": export_facts(client),
-            "followups": [_followup(r) for r in followups_of(client) if r.state == "open"]}
+    expected = _revision_matched()
+    facts = _facts(_body())
+    try:
+        change_facts(client, expected, lambda _stored: facts, g.api_user)
+    except Conflict as conflict:
+        reason = _("veraltet: die Fakten wurden inzwischen geändert (aktuelle Revision %(revision)s)",
+                   revision=conflict.revision)
+        return {"errors": [{"field": "If-Match", "reason": reason}], "revision": conflict.revision,
+                "changed": [change.path for change in conflict.changes]}, 412, {"ETag": f'"{conflict.revision}"'}
+    return ({"id": client.id, "reference": client.reference, "facts": export_facts(client),
+             "followups": [_followup(r) for r in followups_of(client) if r.state == "open"]},
+            {"ETag": _etag(client)})
 
 
 @bp.get("/clients/<int:client_id>/followups")
