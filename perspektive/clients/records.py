@@ -12,8 +12,8 @@ from typing import Callable
 
 from perspektive import audit
 from perspektive.accounts.models import User
-from perspektive.db import utcnow, write_transaction
-from perspektive.law import CaseFacts, current_engine, de, today_in_germany
+from perspektive.db import MAX_ID, utcnow, write_transaction
+from perspektive.law import CaseFacts, current_engine, de, read_stored, today_in_germany
 
 from .conflicts import Conflict, changes_between
 from .models import Client, FactsRevision
@@ -104,7 +104,7 @@ def _data(stored_text: str) -> dict:
 
 def load_facts(client: Client) -> CaseFacts:
     """The stored facts; they were valid when written, so only types are re-checked (no 'future date' check)."""
-    return CaseFacts.model_validate(json.loads(client.facts_json))
+    return read_stored(json.loads(client.facts_json))
 
 
 def export_facts(client: Client) -> dict:
@@ -115,7 +115,9 @@ def client_for(user: User, client_id) -> Client:
     """The client with ``client_id`` if ``user`` is its counsellor; otherwise ``NotFound``, and the attempt is
     audited (a foreign id and a missing one look the same to the caller)."""
     try:
-        client = Client.get_or_none((Client.id == int(client_id)) & (Client.counsellor == user))
+        number = int(client_id)
+        client = (Client.get_or_none((Client.id == number) & (Client.counsellor == user))
+                  if 0 < number < MAX_ID else None)
     except (TypeError, ValueError):
         client = None
     if client is None:

@@ -19,13 +19,13 @@ are German, or English with ``Accept-Language: en``; the law's reasons about the
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 from flask import Blueprint, abort, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
+from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.validators import ValidationError
 
 from perspektive import audit, clients
@@ -41,8 +41,12 @@ from perspektive.law import (
     parse_facts,
     today_in_germany,
 )
+from perspektive.typed import MAX_JSON_DEPTH, JsonTooDeep, load_json
 
 from .csrf import csrf
+from .ids import MAX_ID
+
+MAX_BODY_MB = 2  # MAX_CONTENT_LENGTH in app.py
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -59,6 +63,12 @@ class InputError(Exception):
 @bp.errorhandler(InputError)
 def _input_error(exc: InputError):
     return {"errors": exc.errors}, exc.status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(exc):
+    return {"errors": [{"field": "", "reason": _("Anfrage zu groß (höchstens %(megabytes)s MB)",
+                                                 megabytes=MAX_BODY_MB)}]}, 413
 
 
 @bp.errorhandler(FactsError)
@@ -98,7 +108,10 @@ def _body() -> dict:
     if not request.is_json:
         raise InputError("", _("Erwartet JSON mit Content-Type: application/json"), 400)
     try:
-        data = json.loads(request.get_data(as_text=True))
+        data = load_json(request.get_data(as_text=True))
+    except JsonTooDeep:
+        raise InputError("", _("zu tief verschachtelt (höchstens %(depth)s Ebenen)", depth=MAX_JSON_DEPTH),
+                         400) from None
     except ValueError:
         raise InputError("", _("kein gültiges JSON"), 400) from None
     if not isinstance(data, dict):
@@ -163,8 +176,8 @@ def _client_or_facts(body: dict):
         raise InputError("facts", _("entweder facts oder client_id angeben"))
     if client_id is None:
         return None, _facts(body)
-    if not isinstance(client_id, int) or isinstance(client_id, bool):
-        raise InputError("client_id", _("erwartet eine ganze Zahl"))
+    if not isinstance(client_id, int) or isinstance(client_id, bool) or not 0 < client_id < MAX_ID:
+        raise InputError("client_id", _("erwartet eine ganze Zahl von 1 bis %(largest)s", largest=MAX_ID - 1))
     client = own_client(g.api_user, client_id)
     return client, load_facts(client)
 

@@ -19,7 +19,9 @@ from perspektive.db import db, init_database
 from perspektive.law import Engine
 
 from . import api, case_page, cli, client_list, client_page, filters, i18n, pages  # noqa: F401 - their routes go on the ``web`` blueprint of ``pages``
+from .api import MAX_BODY_MB
 from .csrf import csrf
+from .ids import IdConverter
 
 log = logging.getLogger("perspektive")
 
@@ -30,12 +32,13 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 def create_app(overrides: dict | None = None) -> Flask:
     config = load_config(overrides)
     app = Flask("perspektive.web", instance_path=config["DATA_DIR"])
+    app.url_map.converters["int"] = IdConverter  # before any route: every <int:id> is bounded
     app.config.update(config)
     secure = config["SECURE_COOKIES"]
     app.config.update(
         SESSION_COOKIE_NAME="__Host-session" if secure else "session",
         SESSION_COOKIE_SECURE=secure, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_DURATION=0, WTF_CSRF_TIME_LIMIT=None, MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        REMEMBER_COOKIE_DURATION=0, WTF_CSRF_TIME_LIMIT=None, MAX_CONTENT_LENGTH=MAX_BODY_MB * 1024 * 1024,
         JSON_AS_ASCII=False, PROPAGATE_EXCEPTIONS=False,
     )
     app.json.ensure_ascii = False
