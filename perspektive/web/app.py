@@ -18,7 +18,7 @@ from perspektive.config import load_config
 from perspektive.db import db, init_database
 from perspektive.law import Engine
 
-from . import api, case_page, cli, client_list, client_page, filters, i18n, pages  # noqa: F401 - their routes go on the ``web`` blueprint of ``pages``
+from . import api, case_page, cli, client_list, client_page, filters, i18n, pages, storage  # noqa: F401 - their routes go on the ``web`` blueprint of ``pages``
 from .api import MAX_BODY_MB
 from .csrf import csrf
 from .ids import IdConverter
@@ -113,4 +113,16 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(500)
     def _error(exc):
-        return page(500, _("Interner Fehler – der Vorgang wurde nicht ausgeführt."))
+        kind = storage.storage_failure(getattr(exc, "original_exception", None))
+        if kind is None:
+            return page(500, _("Interner Fehler – der Vorgang wurde nicht ausgeführt."))
+        storage.log_failure(kind, request.method, request.endpoint)
+        title = (_("Speicher voll – nichts wurde gespeichert") if kind == "full"
+                 else _("Speicher schreibgeschützt – nichts wurde gespeichert"))
+        detail = _("Der Server kann gerade keine Daten schreiben. Ihre Eingabe wurde nicht gespeichert; bitte "
+                   "später erneut versuchen. Lesen geht weiter. Bitte die Administration informieren: Speicherplatz "
+                   "der Datenbank bzw. des Datenverzeichnisses freigeben oder Schreibrechte wiederherstellen.")
+        if request.path.startswith("/api/"):
+            return {"error": title, "detail": detail}, 503, {"Retry-After": "300"}
+        return render_template("error.html", code=503, title=title, detail=detail,
+                               ), 503, {"Retry-After": "300"}
