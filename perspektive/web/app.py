@@ -18,7 +18,7 @@ from perspektive.config import load_config
 from perspektive.db import db, init_database
 from perspektive.law import Engine
 
-from . import api, case_page, cli, client_list, client_page, filters, i18n, pages, storage  # noqa: F401 - their routes go on the ``web`` blueprint of ``pages``
+from . import api, case_page, cli, client_list, client_page, filters, i18n, input_guard, pages, storage  # noqa: F401 - their routes go on the ``web`` blueprint of ``pages``
 from .api import MAX_BODY_MB
 from .csrf import csrf
 from .ids import IdConverter
@@ -73,6 +73,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         return response
 
     app.log_exception = _log_without_data
+    input_guard.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
     filters.init_app(app)

@@ -130,3 +130,22 @@ def test_a_put_with_a_huge_if_match_is_stale_not_a_crash(api):
                                   f"/clients/1/cases/{TOO_BIG}"])
 def test_ids_beyond_64_bits_on_pages_are_404(logged_in, path):
     assert logged_in.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path, data, field", [
+    ("/login", {"username": "berat\x00erin", "password": "x"}, "username"),
+    ("/clients/search", {"q": "Da\x00wit"}, "q"),
+])
+def test_a_nul_in_any_other_form_is_400_naming_the_field(logged_in, path, data, field):
+    """PostgreSQL's driver refuses a NUL in any text: the sign-in was a 500 there."""
+    from tests.conftest import csrf_token
+
+    token = csrf_token(logged_in.get("/clients").get_data(as_text=True))
+    response = logged_in.post(path, data={**data, "csrf_token": token})
+    assert response.status_code == 400
+    assert f"Das Feld „{field}“ enthält ein unzulässiges Zeichen (NUL)" in response.get_data(as_text=True)
+
+
+def test_a_nul_in_a_query_is_400_naming_the_parameter(logged_in):
+    response = logged_in.get("/clients?q=a%00b")
+    assert response.status_code == 400 and "„q“" in response.get_data(as_text=True)
