@@ -1,13 +1,16 @@
 """Configuration: ``config/default.toml``, then an optional second file, then ``PERSPEKTIVE_*`` variables."""
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import tempfile
 import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "PERSPEKTIVE_"
+log = logging.getLogger("perspektive.config")
 
 
 def _coerce(raw: str, default):
@@ -38,12 +41,30 @@ def load_config(overrides: dict | None = None, environ=os.environ) -> dict:
     for key in ("DATA_DIR", "WORKFLOWS_DIR", "LETTER_TEMPLATES_DIR", "PLUGINS_DIR"):
         path = Path(config[key])
         config[key] = str(path if path.is_absolute() else ROOT / path)
-    Path(config["DATA_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
+    _check_writable(Path(config["DATA_DIR"]))
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = f"sqlite:///{Path(config['DATA_DIR']) / 'perspektive.db'}"
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _secret_key(Path(config["DATA_DIR"]))
     return config
+
+
+def _check_writable(data_dir: Path) -> None:
+    """Stop at start-up, saying which directory and what to do, if the data directory cannot be written (read-only
+    mount, wrong owner, full disk): otherwise the worker would fail somewhere later with a bare traceback (probe
+    finding 11). A file is really created, since permission bits say nothing on a read-only file system or for
+    root."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with tempfile.TemporaryFile(dir=data_dir, prefix=".write-check-"):
+            pass
+    except OSError as exc:
+        message = (f"Datenverzeichnis {data_dir} ist nicht beschreibbar ({exc.strerror or exc.__class__.__name__}). "
+                   "Perspektive startet nicht. Bitte dem Dienstkonto Schreibrechte darauf geben (chown/chmod, "
+                   "Mount nicht schreibgeschützt, Speicherplatz frei) oder PERSPEKTIVE_DATA_DIR auf ein "
+                   "beschreibbares Verzeichnis setzen.")
+        log.critical("%s", message)
+        raise SystemExit(message) from None
 
 
 def _secret_key(data_dir: Path) -> str:

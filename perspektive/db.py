@@ -16,6 +16,10 @@ from playhouse.db_url import connect as connect_url
 
 db = pw.DatabaseProxy()
 
+# Ids are 64-bit signed integers on both engines: an id from outside (a URL, JSON, the command line) at or beyond
+# this bound can name no row, and handing it to the database fails (OverflowError on SQLite, an error on PG).
+MAX_ID = 2 ** 63
+
 
 class _DropQueryParameters(logging.Filter):
     """peewee logs each query as ``(sql, params)`` at DEBUG; the parameters are personal data, the SQL is not."""

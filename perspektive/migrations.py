@@ -65,6 +65,14 @@ def _api_token_expiry(database):
     User.update(api_token_hash=None).where(User.api_token_expires_at.is_null()).execute()
 
 
+def _facts_revision(database):
+    """A revision counter on each client, so that a stale facts write is refused (probe finding 2). A plain ``ADD
+    COLUMN ... NOT NULL DEFAULT 0`` on both engines: peewee's migrator would copy the table on SQLite, and the copy
+    cascades deletes into the client's cases and history. (A fresh database has the column from migration 1.)"""
+    if "revision" not in {c.name for c in database.get_columns(Client._meta.table_name)}:
+        database.execute_sql('ALTER TABLE "client" ADD COLUMN "revision" INTEGER NOT NULL DEFAULT 0')
+
+
 def _sealing(database):
     """Encryption at rest (docs/encryption.md): the key check's canary, the blind index of the search, and every
     value and document written before sealed in place under the data key. Checklist and follow-up notes become
@@ -79,7 +87,7 @@ def _sealing(database):
 
 
 MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry),
-              (6, _sealing)]
+              (6, _facts_revision), (8, _sealing)]
 
 
 def migrate(database=db) -> list[int]:

@@ -4,6 +4,7 @@ accents and marks (``Şahin`` is found as "sahin", ``Müller`` as "muller" and "
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 
@@ -38,3 +39,32 @@ def fold(text: str) -> str:
 def spellings(text: str) -> set[str]:
     """``text`` folded, and folded after writing the umlauts out: ``Müller`` → {``muller``, ``mueller``}."""
     return {fold(text), fold(text.casefold().translate(_GERMAN))}
+
+
+# --- JSON that someone sent ---------------------------------------------------------------------------------
+
+MAX_JSON_DEPTH = 32  # the facts need 5 levels; a body nested deeper is not facts, and Python's parser recurses
+
+
+class JsonTooDeep(ValueError):
+    """JSON nested deeper than ``MAX_JSON_DEPTH`` (or so deep that the parser ran out of stack)."""
+
+    def __init__(self):
+        super().__init__(f"JSON tiefer als {MAX_JSON_DEPTH} Ebenen verschachtelt")
+
+
+def load_json(text: str):
+    """``json.loads`` that turns a parser recursion into ``JsonTooDeep`` and refuses nesting beyond
+    ``MAX_JSON_DEPTH``; other problems stay ``ValueError`` (``json.JSONDecodeError`` with a line and column)."""
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise JsonTooDeep() from None
+    pending = [(data, 1)]
+    while pending:  # a loop, not recursion: the check must not fail the way the parser did
+        value, depth = pending.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise JsonTooDeep()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        pending.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return data

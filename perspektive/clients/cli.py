@@ -11,9 +11,10 @@ from flask.cli import AppGroup
 
 from perspektive import audit
 from perspektive.accounts import counsellor_named
-from perspektive.commandline import fail
+from perspektive.commandline import RecordId, fail
 from perspektive.db import db
 from perspektive.law import FactsError, parse_facts
+from perspektive.typed import MAX_JSON_DEPTH, JsonTooDeep, load_json
 
 from .models import Client
 from .records import create_client, export_facts
@@ -24,11 +25,15 @@ clients_cli = AppGroup("clients", help="Mandantinnen und Mandanten importieren u
 def read_facts_file(path: str):
     """The facts in a JSON file, or exit 2 naming the file and every field that is wrong."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = load_json(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"{path}: nicht lesbar ({exc.__class__.__name__})")
     except json.JSONDecodeError as exc:
         fail(f"{path}: kein gültiges JSON (Zeile {exc.lineno}, Spalte {exc.colno}: {exc.msg})")
+    except JsonTooDeep as exc:
+        fail(f"{path}: {exc} (höchstens {MAX_JSON_DEPTH} Ebenen)")
+    except ValueError:  # e.g. a number of thousands of digits
+        fail(f"{path}: kein gültiges JSON (eine Zahl oder ein Wert ist nicht lesbar)")
     try:
         return parse_facts(data)
     except FactsError as exc:
@@ -48,7 +53,7 @@ def clients_import(file, counsellor):
 
 
 @clients_cli.command("export", help="Die Fakten einer Mandantin / eines Mandanten als JSON ausgeben.")
-@click.argument("client_id", type=int)
+@click.argument("client_id", type=RecordId())
 def clients_export(client_id):
     with db.connection_context():
         client = Client.get_or_none(Client.id == client_id)

@@ -17,6 +17,9 @@ class Client(BaseModel):
     facts_json = pw.TextField()
     created_at = pw.DateTimeField(default=utcnow)
     updated_at = pw.DateTimeField(default=utcnow, index=True)
+    # Counts the writes of the facts: a form or API client sends the revision it read, and a write on an older
+    # one is refused (``records.change_facts``) instead of silently reverting someone else's change.
+    revision = pw.IntegerField(default=0)
 
 
 class FactsRevision(BaseModel):

@@ -1,8 +1,9 @@
 """The one place where a client's facts are written and read (generated documents: ``documents.store``).
 
 Callers never touch ``Client.facts_json`` directly: facts and their history are sealed at rest here (through
-``sealed``), and the search tokens are written with them. Every access is scoped to the counsellor who owns the client: another counsellor's
-client is "not found", never "forbidden", so ids reveal nothing.
+``sealed``), the search tokens are written with them, and a write from a stale read is refused (``Conflict``).
+Every access is scoped to the counsellor who owns the client: another counsellor's client is "not found", never
+"forbidden", so ids reveal nothing.
 """
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from typing import Callable
 
 from perspektive import audit
 from perspektive.accounts.models import User
-from perspektive.db import utcnow, write_transaction
-from perspektive.law import CaseFacts, current_engine, de, today_in_germany
+from perspektive.db import MAX_ID, utcnow, write_transaction
+from perspektive.law import CaseFacts, current_engine, de, read_stored, today_in_germany
 
 from . import sealed
+from .conflicts import Conflict, changes_between
 from .models import Client, FactsRevision
 
 
@@ -35,12 +37,9 @@ def after_commit(work: list[Callable[[], None]]) -> None:
         step()
 
 
-def _store(client: Client, facts: CaseFacts, actor: User | None) -> None:
-    """Seal the facts into the client row and a new revision (their ids are the associated data, so the rows
-    exist first), and write the search tokens."""
-    text = sealed.dump(facts)
-    client.facts_json = sealed.seal_client(client, text)
-    client.save()
+def _record_history(client: Client, facts: CaseFacts, text: str, actor: User | None) -> None:
+    """Add the facts ``text`` as a new sealed revision of the history (its id is the associated data, so the row
+    exists first), and write the search tokens."""
     revision = FactsRevision.create(client=client, facts_json="", recorded_by=actor)
     FactsRevision.update(facts_json=sealed.seal_revision(revision, text)).where(
         FactsRevision.id == revision.id).execute()
@@ -51,7 +50,10 @@ def create_client(facts: CaseFacts, counsellor: User, actor=None) -> Client:
     with write_transaction():
         client = Client.create(counsellor=counsellor, reference=f"K-{secrets.token_hex(5).upper()}",
                                nationality=facts.person.nationality or "unknown", facts_json="")
-        _store(client, facts, counsellor)
+        text = sealed.dump(facts)
+        client.facts_json = sealed.seal_client(client, text)
+        client.save()
+        _record_history(client, facts, text, counsellor)
         audit.record(actor or counsellor, "client.create", "client", client.id)
         after = announce_change(client, facts, why="Mandant/in angelegt")
     after_commit(after)
@@ -59,23 +61,63 @@ def create_client(facts: CaseFacts, counsellor: User, actor=None) -> Client:
 
 
 def update_facts(client: Client, facts: CaseFacts, actor: User) -> Client:
-    """Store new facts and announce them in the same transaction (the follow-ups recompute: a date never lags the
-    facts)."""
+    """Store new facts whatever was stored (an import, a script that owns the facts); pages and the API use
+    ``change_facts`` with the revision they read."""
+    return change_facts(client, None, lambda _stored: facts, actor, check=False)
+
+
+def change_facts(client: Client, expected_revision: int | None, change: Callable[[dict], CaseFacts], actor: User,
+                 check: bool = True) -> Client:
+    """Store ``change(stored facts as JSON data)`` if the stored revision is still ``expected_revision``, and
+    announce the new facts in the same transaction (the follow-ups recompute: a date never lags the facts).
+
+    The write is a compare-and-set (``UPDATE ... WHERE id = ? AND revision = ?``), so two writers from the same
+    read cannot both succeed on either engine; the loser gets ``Conflict`` with what the winner changed, and
+    nothing is written."""
     with write_transaction():
-        client.nationality = facts.person.nationality or "unknown"
-        client.updated_at = utcnow()
-        _store(client, facts, actor)
+        stored = Client.get_by_id(client.id)
+        if check and stored.revision != expected_revision:
+            raise _conflict(stored, expected_revision)
+        expected = stored.revision
+        facts = change(_data(sealed.open_client(stored)))
+        text, now = sealed.dump(facts), utcnow()
+        nationality = facts.person.nationality or "unknown"
+        sealed_text = sealed.seal_client(client, text)
+        written = (Client.update(facts_json=sealed_text, nationality=nationality, updated_at=now,
+                                 revision=Client.revision + 1)
+                   .where((Client.id == client.id) & (Client.revision == expected)).execute())
+        if written != 1:
+            raise _conflict(Client.get_by_id(client.id), expected_revision)
+        client.facts_json, client.nationality, client.updated_at = sealed_text, nationality, now
+        client.revision = expected + 1
+        _record_history(client, facts, text, actor)
         audit.record(actor, "client.update_facts", "client", client.id)
         after = announce_change(client, facts, why=f"Fakten geändert am {de(today_in_germany())}")
     after_commit(after)
     return client
 
 
+def _conflict(stored: Client, expected: int | None) -> Conflict:
+    """The conflict of a write from revision ``expected`` with the ``stored`` client: the facts of that revision
+    are the history row as many writes back as the revisions differ (the newest row holds the stored facts)."""
+    before = None
+    if expected is not None and 0 <= expected < stored.revision:
+        row = (FactsRevision.select().where(FactsRevision.client == stored.id)
+               .order_by(FactsRevision.id.desc()).offset(stored.revision - expected).first())
+        before = _data(sealed.open_revision(row)) if row else None
+    return Conflict(expected, stored.revision, changes_between(before, _data(sealed.open_client(stored))))
+
+
+def _data(opened_text: str) -> dict:
+    """The JSON data of stored facts (opened ``facts_json`` of a client or a history row)."""
+    return json.loads(opened_text)
+
+
 def load_facts(record: Client | FactsRevision) -> CaseFacts:
     """The stored facts of a client, or of one revision of its history; they were valid when written, so only
     types are re-checked (no 'future date' check)."""
     text = sealed.open_revision(record) if isinstance(record, FactsRevision) else sealed.open_client(record)
-    return CaseFacts.model_validate(json.loads(text))
+    return read_stored(json.loads(text))
 
 
 def export_facts(client: Client) -> dict:
@@ -86,7 +128,9 @@ def client_for(user: User, client_id) -> Client:
     """The client with ``client_id`` if ``user`` is its counsellor; otherwise ``NotFound``, and the attempt is
     audited (a foreign id and a missing one look the same to the caller)."""
     try:
-        client = Client.get_or_none((Client.id == int(client_id)) & (Client.counsellor == user))
+        number = int(client_id)
+        client = (Client.get_or_none((Client.id == number) & (Client.counsellor == user))
+                  if 0 < number < MAX_ID else None)
     except (TypeError, ValueError):
         client = None
     if client is None:

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from perspektive.accounts import me, role_required
 
 from . import fact_forms, records
+from .conflicts import Conflict
 from .fact_forms import FactsForm, FactsFormInvalid
 
 bp = Blueprint("facts", __name__, template_folder="templates")
@@ -26,11 +27,23 @@ def own_client(user, client_id):
         abort(404)
 
 
-def _page(form: FactsForm, client=None, status: int = 200):
+def _page(form: FactsForm, client=None, status: int = 200, revision: int | None = None, conflict=None):
+    """The form; ``revision`` is the one its values were read from (a hidden field: the save must start from it),
+    ``conflict`` the changes of someone else that a save from an older revision ran into."""
     action = (url_for("facts.edit_group", client_id=client.id, group=form.group.id) if client
               else url_for("facts.new_client"))
-    return render_template("facts_group.html", form=form, title=_(form.group.title), client=client,
-                           action=action, countries=fact_forms.COUNTRIES, languages=fact_forms.LANGUAGES), status
+    if client is not None and revision is None:
+        revision = client.revision
+    return render_template("facts_conflict.html" if conflict else "facts_group.html", form=form,
+                           title=_(form.group.title), client=client, action=action, revision=revision,
+                           conflict=conflict, countries=fact_forms.COUNTRIES,
+                           languages=fact_forms.LANGUAGES), status
+
+
+def _revision_sent() -> int | None:
+    """The revision the posted form was read from; ``None`` when missing or garbled (a stale page: a conflict)."""
+    raw = request.form.get("revision", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
 
 
 @bp.route("/clients/new", methods=["GET", "POST"], endpoint="new_client")
@@ -59,13 +72,18 @@ def edit_group(client_id: int, group: str):
     if request.method == "GET":
         return _page(FactsForm.from_facts(spec, records.export_facts(client)), client)
     form = FactsForm.from_request(spec, request.form)
+    revision = _revision_sent()
     if request.form.get("add_row"):
         form.add_row(request.form["add_row"])
-        return _page(form, client)
+        return _page(form, client, revision=revision)
     try:
-        facts = form.to_facts(records.export_facts(client))
+        # This group's inputs replace its facts in the facts as stored at the revision the form was read from.
+        records.change_facts(client, revision, form.to_facts, me())
     except FactsFormInvalid:
-        return _page(form, client, 422)
-    records.update_facts(client, facts, me())
+        return _page(form, client, 422, revision=revision)
+    except Conflict as conflict:
+        # What this person typed stays in the form, now on top of the stored revision: saving again is a decision
+        # made with the other person's changes in view.
+        return _page(form, client, 409, revision=conflict.revision, conflict=conflict)
     flash(_("Fakten gespeichert, Fristen neu berechnet."), "info")
     return redirect(url_for("web.client", client_id=client.id, _anchor=f"fakten-{spec.id}"))

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 
 from perspektive import audit
 from perspektive.clients.models import Client
-from perspektive.commandline import IsoDate, fail
+from perspektive.commandline import IsoDate, RecordId, fail
 from perspektive.db import db
 from perspektive.law import de
 
@@ -31,7 +31,7 @@ def _entry(record: FollowUpRecord) -> dict:
 
 @followups_cli.command("list", help="Fristen aller Mandantinnen und Mandanten auflisten (Id und Aktenzeichen, keine "
                                     "Namen), früheste zuerst.")
-@click.option("--client", "client_id", type=int, default=None, help="nur diese Mandantin / dieser Mandant (Id)")
+@click.option("--client", "client_id", type=RecordId(), default=None, help="nur diese Mandantin / dieser Mandant (Id)")
 @click.option("--due-before", type=IsoDate(), default=None, help="nur Fristen vor diesem Tag (JJJJ-MM-TT, ohne ihn)")
 @click.option("--state", type=click.Choice([*STATE_NAMES, "all"]), default="open", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

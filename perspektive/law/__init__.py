@@ -7,7 +7,17 @@ from .criteria_stay import STATUS_NAMES, StatusDurationParams, evaluate_status_d
 from .criteria_work import EmploymentPeriodParams, evaluate_employment_period
 from .engine import ChecklistEntry, Engine, UnknownWorkflow, current_engine
 from .fact_labels import COUNTRY_NAMES, LANGUAGE_NAMES, VALUE_LABELS, label_of
-from .facts import LEVELS, CaseFacts, FactsError, Person, Status, fact_paths, json_schema, parse_facts
+from .facts import (
+    LEVELS,
+    CaseFacts,
+    FactsError,
+    Person,
+    Status,
+    fact_paths,
+    json_schema,
+    parse_facts,
+    read_stored,
+)
 from .family import family_request, school_certificate_items
 from .followup_rules import FollowUp
 from .periods import (
@@ -31,7 +41,7 @@ __all__ = [
     "Person", "Status", "StatusDurationParams", "UnknownWorkflow", "Workflow", "WorkflowError", "add_months",
     "assess", "assessment_document", "birthday", "current_engine", "de", "describe_days", "evaluate_employment",
     "evaluate_employment_period", "evaluate_status_duration", "fact_paths", "family_request", "hookimpl",
-    "in_order_of_use", "json_schema", "label_of", "non_working_reason", "now_in_germany", "parse_facts",
+    "in_order_of_use", "json_schema", "label_of", "non_working_reason", "now_in_germany", "parse_facts", "read_stored",
     "parse_workflow",
     "school_certificate_items", "today_in_germany", "unknown",
 ]

@@ -2,10 +2,18 @@
 
 A missing key or ``null`` means "not known", which is different from ``false``; unknown keys are refused, because
 a misspelt key silently ignored would turn a known fact into an unknown one.
+
+Limits, so that no input can make a page huge or a stored value unreadable (probe finding 9): a text holds at most
+``MAX_TEXT_LENGTH`` characters and no control character that a letter cannot hold (NUL and the other C0 controls
+but tab and line breaks, U+FFFE/U+FFFF), no bidi embedding, override or isolate (U+202A-U+202E, U+2066-U+2069,
+which turn a name around on the screen) and no lone surrogate (not storable as UTF-8); a list (status periods, jobs, children, convictions) holds at most ``MAX_LIST_ITEMS`` rows; a
+number must be finite (no ``Infinity``, ``NaN`` or ``1e309``); a date is a text (``0`` is not 01.01.1970).
 """
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -20,8 +28,43 @@ LanguageLevel = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
 LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
 
 
+MAX_TEXT_LENGTH = 300
+MAX_LIST_ITEMS = 50
+# C0 controls that XML cannot hold (tab and line breaks can be held), U+FFFE/U+FFFF, and the bidi embeddings,
+# overrides and isolates; lone surrogates apart, since they are not text at all.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+STORED = {"stored": True}  # the validation context of facts read back from the database (``read_stored``)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _within_limits(cls, value, info):
+        """The limits of the module docstring, on input only: facts stored before a limit existed still load (the
+        letters refuse what they cannot hold, naming the field), and the next save of their form names them."""
+        if info.context == STORED:
+            return value
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                raise ValueError("ungültige Zeichen (kein gültiges Unicode)")
+            if _CONTROL.search(value):
+                raise ValueError("enthält Steuerzeichen (z. B. NUL oder Schreibrichtungswechsel)")
+            if len(value) > MAX_TEXT_LENGTH:
+                raise ValueError(f"zu lang (höchstens {MAX_TEXT_LENGTH} Zeichen)")
+        elif isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
+            raise ValueError(f"zu viele Einträge (höchstens {MAX_LIST_ITEMS})")
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("erwartet eine endliche Zahl (nicht Infinity oder NaN)")
+        elif value is not None and not isinstance(value, dt.date) and _is_date(cls.model_fields[info.field_name]):
+            raise ValueError("kein gültiges Datum (JJJJ-MM-TT)")
+        return value
+
+
+def _is_date(info) -> bool:
+    return info.annotation in (dt.date, dt.date | None)
 
 
 class Person(_Model):
@@ -86,7 +129,7 @@ class Livelihood(_Model):
     secured: bool | None = None
     predominantly_secured: bool | None = None
     positive_prognosis: bool | None = None
-    monthly_means_eur: float | None = Field(None, ge=0)
+    monthly_means_eur: float | None = Field(None, ge=0, le=10_000_000)
 
 
 class Child(_Model):
@@ -104,8 +147,8 @@ class Conviction(_Model):
     date: dt.date
     intentional: bool | None = None
     foreigner_only_offence: bool | None = None
-    fine_daily_rates: int | None = Field(None, ge=0)
-    prison_months: float | None = Field(None, ge=0)
+    fine_daily_rates: int | None = Field(None, ge=0, le=10_000)
+    prison_months: float | None = Field(None, ge=0, le=1_200)
     suspended: bool | None = None
     juvenile_sanction: bool | None = None
     youth_custody: bool | None = None  # added to the contract: Jugendstrafe, as opposed to Freiheitsstrafe
@@ -252,6 +295,11 @@ def parse_facts(data: object, today: dt.date | None = None) -> CaseFacts:
         raise FactsError(errors) from None
     _check_dates(facts, today or today_in_germany())
     return facts
+
+
+def read_stored(data: dict) -> CaseFacts:
+    """Facts as stored: valid when written, so only their shape is checked, not today's input limits."""
+    return CaseFacts.model_validate(data, context=STORED)
 
 
 def _check_dates(facts: CaseFacts, today: dt.date) -> None:

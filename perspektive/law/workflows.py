@@ -211,11 +211,30 @@ def _checklist_item(raw: Any, where: str, source: Path) -> ChecklistItem:
                          valid_until=_date(raw.get("valid_until"), source, f"{where}.valid_until", False))
 
 
+MAX_TOML_DEPTH = 12  # a workflow needs 5 levels (criteria, params, a condition's all/any)
+_TOO_DEEP = f"zu tief verschachtelt (höchstens {MAX_TOML_DEPTH} Ebenen)"
+
+
+def _depth(value) -> int:
+    """How deeply tables and arrays nest in ``value``, counted in a loop (the checks below recurse)."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        deepest = max(deepest, depth)
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        pending.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
 def parse_workflow(source: Path, types: Mapping[str, CriterionType], letters_root: Path | None) -> Workflow:
     try:
         raw = tomllib.loads(source.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise WorkflowError(source, "(Datei)", f"kein gültiges TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables (probe finding 9)
+        raise WorkflowError(source, "(Datei)", _TOO_DEEP) from None
+    if _depth(raw) > MAX_TOML_DEPTH:
+        raise WorkflowError(source, "(Datei)", _TOO_DEEP)
     ident = _text(raw, "id", source, "workflow")
     if ident != source.stem or not WORKFLOW_ID.match(ident):
         raise WorkflowError(source, "id", f"muss dem Dateinamen entsprechen und die Form section_25b haben ({ident!r})")

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from perspektive.accounts import counsellor_named
 from perspektive.accounts.models import User
-from perspektive.commandline import IsoDate, fail
+from perspektive.commandline import IsoDate, RecordId, fail
 from perspektive.db import db
 from perspektive.law import today_in_germany
 
@@ -130,7 +130,7 @@ def contacts_list(fmt):
 
 
 @contacts_cli.command("confirm", help="Den Fingerabdruck des Schlüssels bestätigen, wie ihn der Kontakt genannt hat.")
-@click.argument("contact_id", type=int)
+@click.argument("contact_id", type=RecordId())
 @click.option("--fingerprint", required=True, help="40 Hexadezimalzeichen; Leerzeichen und Doppelpunkte erlaubt")
 def contacts_confirm(contact_id, fingerprint):
     from .contacts import ContactError, confirm_fingerprint
@@ -162,8 +162,8 @@ def _read_note(note: str | None, note_file: str | None) -> str:
 
 @referrals_cli.command("send", help="Entbindung erfassen und die Fallübermittlung in die Warteschlange stellen; gibt "
                                     "die Id aus.")
-@click.option("--client", "client_id", type=int, required=True, help="Id der Mandantin / des Mandanten")
-@click.option("--contact", "contact_id", type=int, required=True, help="Id des Behördenkontakts")
+@click.option("--client", "client_id", type=RecordId(), required=True, help="Id der Mandantin / des Mandanten")
+@click.option("--contact", "contact_id", type=RecordId(), required=True, help="Id des Behördenkontakts")
 @click.option("--consent-on", type=IsoDate(), required=True, help="Tag der Schweigepflichtentbindung (JJJJ-MM-TT)")
 @click.option("--note", default=None, help="Nachricht an den Kontakt (steht in der Shell-History: besser --note-file)")
 @click.option("--note-file", default=None, type=click.Path(dir_okay=False, allow_dash=True),

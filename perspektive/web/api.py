@@ -1,6 +1,8 @@
 """The JSON API under ``/api/v1`` for counsellors: assessments, letters, clients.
 
-``PUT /clients/<id>/facts`` replaces a client's facts and answers with the follow-ups as recomputed; a moved
+``GET /clients/<id>`` sends the facts' revision as ``ETag``; ``PUT /clients/<id>/facts`` must send it back in
+``If-Match`` (428 without, 412 when someone changed the facts in between: nothing is overwritten). It replaces a
+client's facts and answers with the follow-ups as recomputed; a moved
 one carries ``previous_due`` and ``change_note``, a dropped one is no longer in the open list (``GET
 /clients/<id>/followups`` lists it with ``state`` and ``state_note``).
 
@@ -17,18 +19,18 @@ are German, or English with ``Accept-Language: en``; the law's reasons about the
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 
 from flask import Blueprint, abort, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
+from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.validators import ValidationError
 
 from perspektive import audit, clients
 from perspektive.accounts import user_for_token
-from perspektive.clients import export_facts, load_facts, own_client, update_facts
+from perspektive.clients import Conflict, change_facts, export_facts, load_facts, own_client
 from perspektive.documents import LETTERS, LetterError, letter_download
 from perspektive.followups import followups_of
 from perspektive.law import (
@@ -39,8 +41,12 @@ from perspektive.law import (
     parse_facts,
     today_in_germany,
 )
+from perspektive.typed import MAX_JSON_DEPTH, JsonTooDeep, load_json
 
 from .csrf import csrf
+from .ids import MAX_ID
+
+MAX_BODY_MB = 2  # MAX_CONTENT_LENGTH in app.py
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -57,6 +63,12 @@ class InputError(Exception):
 @bp.errorhandler(InputError)
 def _input_error(exc: InputError):
     return {"errors": exc.errors}, exc.status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(exc):
+    return {"errors": [{"field": "", "reason": _("Anfrage zu groß (höchstens %(megabytes)s MB)",
+                                                 megabytes=MAX_BODY_MB)}]}, 413
 
 
 @bp.errorhandler(FactsError)
@@ -96,7 +108,10 @@ def _body() -> dict:
     if not request.is_json:
         raise InputError("", _("Erwartet JSON mit Content-Type: application/json"), 400)
     try:
-        data = json.loads(request.get_data(as_text=True))
+        data = load_json(request.get_data(as_text=True))
+    except JsonTooDeep:
+        raise InputError("", _("zu tief verschachtelt (höchstens %(depth)s Ebenen)", depth=MAX_JSON_DEPTH),
+                         400) from None
     except ValueError:
         raise InputError("", _("kein gültiges JSON"), 400) from None
     if not isinstance(data, dict):
@@ -161,8 +176,8 @@ def _client_or_facts(body: dict):
         raise InputError("facts", _("entweder facts oder client_id angeben"))
     if client_id is None:
         return None, _facts(body)
-    if not isinstance(client_id, int) or isinstance(client_id, bool):
-        raise InputError("client_id", _("erwartet eine ganze Zahl"))
+    if not isinstance(client_id, int) or isinstance(client_id, bool) or not 0 < client_id < MAX_ID:
+        raise InputError("client_id", _("erwartet eine ganze Zahl von 1 bis %(largest)s", largest=MAX_ID - 1))
     client = own_client(g.api_user, client_id)
     return client, load_facts(client)
 
@@ -179,7 +194,24 @@ def get_client(client_id: int):
     """The same shape that ``POST /clients`` takes, plus id and reference: an export can be imported again."""
     client = own_client(g.api_user, client_id)
     audit.record(g.api_user, "client.export", "client", client.id)
-    return {"id": client.id, "reference": client.reference, "facts": export_facts(client)}
+    return {"id": client.id, "reference": client.reference, "facts": export_facts(client)}, {"ETag": _etag(client)}
+
+
+def _etag(client) -> str:
+    """The facts' revision as a strong entity tag: a write sends it back in ``If-Match``."""
+    return f'"{client.revision}"'
+
+
+def _revision_matched() -> int:
+    """The revision named in ``If-Match``: required (428), since a write without it would overwrite whatever was
+    stored in between; a value that is not one of our tags is stale (412)."""
+    if "If-Match" not in request.headers:
+        raise InputError("If-Match", _("If-Match fehlt: erst GET /clients/<id> lesen und dessen ETag mitsenden"),
+                         428)
+    for tag in request.if_match.as_set():
+        if tag.isascii() and tag.isdigit() and len(tag) < 19:
+            return int(tag)
+    return -1
 
 
 @bp.put("/clients/<int:client_id>/facts")
@@ -187,9 +219,18 @@ def put_facts(client_id: int):
     """``{"facts": {...}}`` replaces the facts (the follow-ups are recomputed in the same transaction); the answer
     is that of ``GET /clients/<id>`` plus the client's open follow-ups."""
     client = own_client(g.api_user, client_id)  # first: another counsellor's client is 404 whatever the body
-    update_facts(client, _facts(_body()), g.api_user)
-    return {"id": client.id, "reference": client.reference, "facts": export_facts(client),
-            "followups": [_followup(r) for r in followups_of(client) if r.state == "open"]}
+    expected = _revision_matched()
+    facts = _facts(_body())
+    try:
+        change_facts(client, expected, lambda _stored: facts, g.api_user)
+    except Conflict as conflict:
+        reason = _("veraltet: die Fakten wurden inzwischen geändert (aktuelle Revision %(revision)s)",
+                   revision=conflict.revision)
+        return {"errors": [{"field": "If-Match", "reason": reason}], "revision": conflict.revision,
+                "changed": [change.path for change in conflict.changes]}, 412, {"ETag": f'"{conflict.revision}"'}
+    return ({"id": client.id, "reference": client.reference, "facts": export_facts(client),
+             "followups": [_followup(r) for r in followups_of(client) if r.state == "open"]},
+            {"ETag": _etag(client)})
 
 
 @bp.get("/clients/<int:client_id>/followups")

@@ -19,8 +19,10 @@ from perspektive.config import load_config
 from perspektive.db import db, init_database
 from perspektive.law import Engine
 
-from . import api, case_page, cli, client_list, client_page, filters, i18n, pages  # noqa: F401 - their routes go on the ``web`` blueprint of ``pages``
+from . import api, case_page, cli, client_list, client_page, filters, i18n, input_guard, pages, storage  # noqa: F401 - their routes go on the ``web`` blueprint of ``pages``
+from .api import MAX_BODY_MB
 from .csrf import csrf
+from .ids import IdConverter
 
 log = logging.getLogger("perspektive")
 
@@ -31,12 +33,13 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 def create_app(overrides: dict | None = None) -> Flask:
     config = load_config(overrides)
     app = Flask("perspektive.web", instance_path=config["DATA_DIR"])
+    app.url_map.converters["int"] = IdConverter  # before any route: every <int:id> is bounded
     app.config.update(config)
     secure = config["SECURE_COOKIES"]
     app.config.update(
         SESSION_COOKIE_NAME="__Host-session" if secure else "session",
         SESSION_COOKIE_SECURE=secure, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_DURATION=0, WTF_CSRF_TIME_LIMIT=None, MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        REMEMBER_COOKIE_DURATION=0, WTF_CSRF_TIME_LIMIT=None, MAX_CONTENT_LENGTH=MAX_BODY_MB * 1024 * 1024,
         JSON_AS_ASCII=False, PROPAGATE_EXCEPTIONS=False,
     )
     app.json.ensure_ascii = False
@@ -72,6 +75,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         return response
 
     app.log_exception = _log_without_data
+    input_guard.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
     filters.init_app(app)
@@ -125,4 +129,16 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(500)
     def _error(exc):
-        return page(500, _("Interner Fehler – der Vorgang wurde nicht ausgeführt."))
+        kind = storage.storage_failure(getattr(exc, "original_exception", None))
+        if kind is None:
+            return page(500, _("Interner Fehler – der Vorgang wurde nicht ausgeführt."))
+        storage.log_failure(kind, request.method, request.endpoint)
+        title = (_("Speicher voll – nichts wurde gespeichert") if kind == "full"
+                 else _("Speicher schreibgeschützt – nichts wurde gespeichert"))
+        detail = _("Der Server kann gerade keine Daten schreiben. Ihre Eingabe wurde nicht gespeichert; bitte "
+                   "später erneut versuchen. Lesen geht weiter. Bitte die Administration informieren: Speicherplatz "
+                   "der Datenbank bzw. des Datenverzeichnisses freigeben oder Schreibrechte wiederherstellen.")
+        if request.path.startswith("/api/"):
+            return {"error": title, "detail": detail}, 503, {"Retry-After": "300"}
+        return render_template("error.html", code=503, title=title, detail=detail,
+                               ), 503, {"Retry-After": "300"}

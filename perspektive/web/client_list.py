@@ -12,6 +12,7 @@ from perspektive.accounts import me, role_required
 from perspektive.clients import create_client, overview
 from perspektive.followups import next_due_by_client
 from perspektive.law import FactsError, parse_facts, today_in_germany
+from perspektive.typed import MAX_JSON_DEPTH, JsonTooDeep, load_json
 
 from .pages import bp
 
@@ -57,7 +58,10 @@ def import_client():
 
 def _parse_json(text: str):
     try:
-        return json.loads(text)
+        return load_json(text)
+    except JsonTooDeep:
+        raise FactsError([{"field": "JSON", "reason": _("zu tief verschachtelt (höchstens %(depth)s Ebenen)",
+                                                        depth=MAX_JSON_DEPTH)}]) from None
     except ValueError as exc:
         reason = _("kein gültiges JSON (Zeile %(line)s, Spalte %(column)s)", line=exc.lineno, column=exc.colno) \
             if isinstance(exc, json.JSONDecodeError) else _("kein gültiges JSON")

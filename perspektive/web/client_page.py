@@ -121,8 +121,9 @@ def _case_section(client, assessments) -> dict:
 
 # --- facts and cases: each change recomputes the follow-ups (``update_facts``, ``cases``) ---------------
 
-def _facts_page(client, text: str, errors: list[dict] | None = None) -> str:
-    return render_template("facts_edit.html", client=client, text=text, errors=errors or [])
+def _facts_page(client, text: str, errors: list[dict] | None = None, revision: int | None = None) -> str:
+    return render_template("facts_edit.html", client=client, text=text, errors=errors or [],
+                           revision=client.revision if revision is None else revision)
 
 
 @bp.get("/clients/<int:client_id>/facts", endpoint="edit_facts")
@@ -137,12 +138,20 @@ def edit_facts(client_id: int):
 def update_facts(client_id: int):
     """Replace the facts; on errors the form comes back with the text kept and every bad field named."""
     client = own_client(me(), client_id)
-    text = request.form.get("facts_json", "")
+    text, sent = request.form.get("facts_json", ""), request.form.get("revision", "")
+    revision = int(sent) if sent.isascii() and sent.isdigit() and len(sent) < 19 else None
     try:
         facts = parse_facts(_parse_json(text))
     except FactsError as exc:
-        return _facts_page(client, text, exc.errors), 422
-    clients.update_facts(client, facts, me())
+        return _facts_page(client, text, exc.errors, revision), 422
+    try:
+        clients.change_facts(client, revision, lambda _stored: facts, me())
+    except clients.Conflict as conflict:
+        changed = ", ".join(change.label for change in conflict.changes) or _("unbekannt")
+        error = {"field": "", "reason": _("Nicht gespeichert: inzwischen von jemand anderem geändert "
+                                          "(%(changed)s). Ihr Text steht unten; erneut speichern ersetzt die "
+                                          "Fakten durch ihn.", changed=changed)}
+        return _facts_page(client, text, [error], conflict.revision), 409
     flash(_("Fakten gespeichert, Fristen neu berechnet."), "info")
     return redirect(url_for("web.client", client_id=client.id, _anchor="fristen"))
 
