@@ -142,11 +142,11 @@ def test_many_writers_lose_no_acknowledged_write(app, dbconn, counsellor):
     assert FactsRevision.select().where(FactsRevision.client == client.id).count() == 25
 
 
-def test_migration_7_adds_the_revision_to_an_old_database_and_keeps_its_clients(dbconn, counsellor):
+def test_migration_6_adds_the_revision_to_an_old_database_and_keeps_its_clients(dbconn, counsellor):
     client = add_client(counsellor)
     db.execute_sql('ALTER TABLE "client" DROP COLUMN "revision"')
-    SchemaMigration.delete().where(SchemaMigration.version == 7).execute()
-    assert migrate() == [7]
+    SchemaMigration.delete().where(SchemaMigration.version == 6).execute()
+    assert migrate() == [6]
     again = Client.get_by_id(client.id)
     assert again.revision == 0 and again.reference == client.reference
     assert FactsRevision.select().where(FactsRevision.client == client.id).count() == 1
