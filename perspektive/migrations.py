@@ -14,6 +14,7 @@ from perspektive.clients.models import Case, Client, Consultation, FactsRevision
 from perspektive.db import BaseModel, db, utcnow, write_transaction
 from perspektive.documents.models import ChecklistTick, Document
 from perspektive.followups.models import CalendarFeed, FollowUpRecord
+from perspektive.privacy.models import ErasedClient
 from perspektive.referrals.models import AuthorityContact, Consent, Outbox, Referral
 
 
@@ -64,7 +65,13 @@ def _api_token_expiry(database):
     User.update(api_token_hash=None).where(User.api_token_expires_at.is_null()).execute()
 
 
-MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry)]
+def _erased_clients(database):
+    """The data subject's rights: the pseudonymous tombstones an erasure leaves for the statistics."""
+    database.create_tables([ErasedClient])
+
+
+MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry),
+              (8, _erased_clients)]
 
 
 def migrate(database=db) -> list[int]:

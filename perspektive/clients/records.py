@@ -10,6 +10,8 @@ import json
 import secrets
 from typing import Callable
 
+import peewee as pw
+
 from perspektive import audit
 from perspektive.accounts.models import User
 from perspektive.db import utcnow, write_transaction
@@ -71,6 +73,23 @@ def load_facts(client: Client) -> CaseFacts:
 
 def export_facts(client: Client) -> dict:
     return load_facts(client).to_json_dict()
+
+
+def facts_history(client: Client) -> list[dict]:
+    """Every stored version of the client's facts, oldest first, with when and by whom (the Art. 15 export)."""
+    revisions = (FactsRevision.select(FactsRevision, User.username).join(User, pw.JOIN.LEFT_OUTER)
+                 .where(FactsRevision.client == client).order_by(FactsRevision.id))
+    return [{"recorded_at": revision.recorded_at.isoformat(timespec="seconds"),
+             "recorded_by": revision.recorded_by.username if revision.recorded_by_id else None,
+             "facts": json.loads(revision.facts_json)} for revision in revisions]
+
+
+def erase_record(client: Client) -> int:
+    """Delete the client's facts history and the row (Art. 17); inside the caller's write transaction. Whatever
+    else is kept beside the facts (search indexes) goes here too. Returns the number of revisions deleted."""
+    removed = FactsRevision.delete().where(FactsRevision.client == client).execute()
+    Client.delete().where(Client.id == client.id).execute()
+    return removed
 
 
 def client_for(user: User, client_id) -> Client:

@@ -12,7 +12,7 @@ from .downloads import letter_download, pdf_download
 from .letters import LETTERS, LetterError, letter_filename, render_letter
 from .pdf import PdfError
 from .pdf import available as pdf_available
-from .store import store_document
+from .store import delete_client_documents, read_document, store_document
 from .template_checks import MAX_TEMPLATE_BYTES, SAMPLE_CLIENTS
 from .upload import (
     MAX_WORKFLOW_BYTES,
@@ -26,8 +26,8 @@ from .upload import (
 __all__ = [
     "COMMANDS", "LETTERS", "MAX_TEMPLATE_BYTES", "MAX_WORKFLOW_BYTES", "SAMPLE_CLIENTS", "SUMMARY_FILENAME",
     "ChecklistError", "LetterError", "PdfError", "UnknownItem", "Upload", "UploadError", "checklist_anchor",
-    "checklist_of", "init_app", "install_template", "install_workflow", "letter_download", "letter_filename",
-    "pdf_available", "pdf_download", "render_letter", "render_summary", "set_item_done", "set_item_expiry",
+    "checklist_of", "delete_client_documents", "init_app", "install_template", "install_workflow", "letter_download", "letter_filename",
+    "pdf_available", "pdf_download", "read_document", "render_letter", "render_summary", "set_item_done", "set_item_expiry",
     "set_item_note", "store_document", "template_overview",
 ]
 
