@@ -10,8 +10,6 @@ import json
 import secrets
 from typing import Callable
 
-import peewee as pw
-
 from perspektive import audit
 from perspektive.accounts.models import User
 from perspektive.db import utcnow, write_transaction
@@ -77,10 +75,11 @@ def export_facts(client: Client) -> dict:
 
 def facts_history(client: Client) -> list[dict]:
     """Every stored version of the client's facts, oldest first, with when and by whom (the Art. 15 export)."""
-    revisions = (FactsRevision.select(FactsRevision, User.username).join(User, pw.JOIN.LEFT_OUTER)
-                 .where(FactsRevision.client == client).order_by(FactsRevision.id))
+    revisions = list(FactsRevision.select().where(FactsRevision.client == client).order_by(FactsRevision.id))
+    ids = {r.recorded_by_id for r in revisions if r.recorded_by_id is not None}
+    names = dict(User.select(User.id, User.username).where(User.id.in_(list(ids))).tuples()) if ids else {}
     return [{"recorded_at": revision.recorded_at.isoformat(timespec="seconds"),
-             "recorded_by": revision.recorded_by.username if revision.recorded_by_id else None,
+             "recorded_by": names.get(revision.recorded_by_id),
              "facts": json.loads(revision.facts_json)} for revision in revisions]
 
 
