@@ -16,7 +16,7 @@ from perspektive.followups.models import FollowUpRecord
 from perspektive.privacy.models import ErasedClient
 from perspektive.referrals.models import Consent, Outbox, Referral
 from perspektive.tasks import huey
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token
 
 from .conftest import reminder_tasks
 
