@@ -31,8 +31,8 @@ def _client(client_id: int) -> Client:
     return client
 
 
-@clients_cli.command("export", help="Auskunft nach Art. 15 DSGVO: alles über eine Person als ZIP (oder --all: "
-                                    "eine ZIP-Datei je Person in einem Ordner).")
+@clients_cli.command("export", help="Auskunft nach Art. 15 DSGVO: alles über eine Person als ZIP; mit --all eine "
+                                    "ZIP-Datei je Person in einem Ordner.")
 @click.argument("client_id", type=int, required=False)
 @click.option("--all", "everyone", is_flag=True, help="alle Personen, je eine Datei in den Ordner -o")
 @click.option("-o", "--output", required=True, type=click.Path(), help="FILE.zip, mit --all ein Ordner")
