@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+import peewee as pw
 from huey import crontab
 
 from perspektive import audit
@@ -46,11 +47,22 @@ def forget_queued(followup_ids, referral_ids) -> int:
     return revoked
 
 
+def reclaim() -> bool:
+    """Reclaim the database's free space; if another connection holds the file too long (SQLite), say so in the log
+    and leave it to the nightly retention run, which reclaims every night. The erasure itself is committed."""
+    try:
+        reclaim_free_space()
+    except pw.OperationalError as exc:
+        log.warning("free space not reclaimed now (%s); the nightly retention run will", exc.__class__.__name__)
+        return False
+    return True
+
+
 def erase_client(client: Client, confirm: str, actor, reason: str = "request") -> erasure.Erasure:
     """Erase one client (``erasure.erase``), revoke their queued tasks and make the deleted rows unreadable."""
     done = erasure.erase(client, confirm, actor, reason)
     forget_queued(done.followup_ids, done.referral_ids)
-    reclaim_free_space()
+    reclaim()
     return done
 
 
@@ -62,8 +74,7 @@ def run_retention(today: dt.date, actor) -> list[erasure.Erasure]:
         done.append(erasure.erase(client, client.reference, actor, reason="retention"))
         forget_queued(done[-1].followup_ids, done[-1].referral_ids)
     audit.record(actor, "retention.run", "client", "", f"{len(done)} erased, {retention.retention_days()} days")
-    if done:
-        reclaim_free_space()
+    reclaim()  # also what an erasure during the day could not reclaim
     return done
 
 
