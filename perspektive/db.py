@@ -81,3 +81,15 @@ def write_transaction(serialise: str | None = None):
         if serialise:
             db.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (serialise,))
         yield
+
+
+def reclaim_free_space() -> None:
+    """Make deleted rows unreadable in the files (Art. 17): on SQLite the WAL is written back and truncated, the
+    file rebuilt without its free pages (VACUUM), and the WAL truncated again; on PostgreSQL VACUUM marks the dead
+    rows' space free (the bytes go when PostgreSQL reuses the pages). Must run outside a transaction."""
+    if isinstance(db.obj, pw.SqliteDatabase):
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute_sql("VACUUM")
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    else:
+        db.execute_sql("VACUUM")

@@ -15,6 +15,7 @@ from perspektive.clients.models import Case, Client, Consultation, FactsRevision
 from perspektive.db import BaseModel, db, utcnow, write_transaction
 from perspektive.documents.models import ChecklistTick, Document
 from perspektive.followups.models import CalendarFeed, FollowUpRecord
+from perspektive.privacy.models import ErasedClient
 from perspektive.referrals.models import AuthorityContact, Consent, Outbox, Referral
 
 
@@ -73,6 +74,11 @@ def _facts_revision(database):
         database.execute_sql('ALTER TABLE "client" ADD COLUMN "revision" INTEGER NOT NULL DEFAULT 0')
 
 
+def _erased_clients(database):
+    """The data subject's rights: the pseudonymous tombstones an erasure leaves for the statistics."""
+    database.create_tables([ErasedClient])
+
+
 def _sealing(database):
     """Encryption at rest (docs/encryption.md): the key check's canary, the blind index of the search, and every
     value and document written before sealed in place under the data key. Checklist and follow-up notes become
@@ -87,7 +93,7 @@ def _sealing(database):
 
 
 MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry),
-              (6, _facts_revision), (8, _sealing)]
+              (6, _facts_revision), (7, _erased_clients), (8, _sealing)]
 
 
 def migrate(database=db) -> list[int]:

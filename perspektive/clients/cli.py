@@ -1,5 +1,6 @@
-"""Clients on the command line: ``clients import FILE.json`` and ``clients export ID``, and the reading of a
-facts file that every command taking one shares."""
+"""Clients on the command line: ``clients import FILE.json``, and the reading of a facts file that every command
+taking one shares. The data subject's rights (``clients export``, ``erase``, ``handover``) join this group from
+``perspektive.privacy``, which reads every capability."""
 from __future__ import annotations
 
 import json
@@ -9,17 +10,15 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from perspektive import audit
 from perspektive.accounts import counsellor_named
-from perspektive.commandline import RecordId, fail
+from perspektive.commandline import fail
 from perspektive.db import db
 from perspektive.law import FactsError, parse_facts
 from perspektive.typed import MAX_JSON_DEPTH, JsonTooDeep, load_json
 
-from .models import Client
-from .records import create_client, export_facts
+from .records import create_client
 
-clients_cli = AppGroup("clients", help="Mandantinnen und Mandanten importieren und exportieren.")
+clients_cli = AppGroup("clients", help="Mandantinnen und Mandanten importieren, exportieren, löschen und übergeben.")
 
 
 def read_facts_file(path: str):
@@ -50,17 +49,6 @@ def clients_import(file, counsellor):
     with db.connection_context():
         client = create_client(facts, counsellor_named(counsellor), actor="cli")
     click.echo(client.id)
-
-
-@clients_cli.command("export", help="Die Fakten einer Mandantin / eines Mandanten als JSON ausgeben.")
-@click.argument("client_id", type=RecordId())
-def clients_export(client_id):
-    with db.connection_context():
-        client = Client.get_or_none(Client.id == client_id)
-        if client is None:
-            fail(f"keine Mandantin / kein Mandant mit der Id {client_id}")
-        audit.record("cli", "client.export", "client", client.id)
-        click.echo(json.dumps(export_facts(client), ensure_ascii=False, indent=2))
 
 
 COMMANDS = (clients_cli,)

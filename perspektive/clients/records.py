@@ -18,7 +18,7 @@ from perspektive.law import CaseFacts, current_engine, de, read_stored, today_in
 
 from . import sealed
 from .conflicts import Conflict, changes_between
-from .models import Client, FactsRevision
+from .models import Client, FactsRevision, SearchToken
 
 
 class NotFound(LookupError):
@@ -122,6 +122,25 @@ def load_facts(record: Client | FactsRevision) -> CaseFacts:
 
 def export_facts(client: Client) -> dict:
     return load_facts(client).to_json_dict()
+
+
+def facts_history(client: Client) -> list[dict]:
+    """Every stored version of the client's facts, oldest first, with when and by whom (the Art. 15 export)."""
+    revisions = list(FactsRevision.select().where(FactsRevision.client == client).order_by(FactsRevision.id))
+    ids = {r.recorded_by_id for r in revisions if r.recorded_by_id is not None}
+    names = dict(User.select(User.id, User.username).where(User.id.in_(list(ids))).tuples()) if ids else {}
+    return [{"recorded_at": revision.recorded_at.isoformat(timespec="seconds"),
+             "recorded_by": names.get(revision.recorded_by_id),
+             "facts": json.loads(sealed.open_revision(revision))} for revision in revisions]
+
+
+def erase_record(client: Client) -> int:
+    """Delete the client's facts history and the row (Art. 17); inside the caller's write transaction. Whatever
+    else is kept beside the facts (the search tokens) goes here too. Returns the number of revisions deleted."""
+    SearchToken.delete().where(SearchToken.client == client).execute()
+    removed = FactsRevision.delete().where(FactsRevision.client == client).execute()
+    Client.delete().where(Client.id == client.id).execute()
+    return removed
 
 
 def client_for(user: User, client_id) -> Client:

@@ -5,6 +5,7 @@ from .case_summary import render_summary
 from .checklists import ChecklistError, UnknownItem, checklist_of
 from .checklists import anchor as checklist_anchor
 from .checklists import note_row_id as checklist_note_row_id
+from .checklists import open_note as open_checklist_note
 from .checklists import set_done as set_item_done
 from .checklists import set_expiry as set_item_expiry
 from .checklists import set_note as set_item_note
@@ -13,7 +14,7 @@ from .downloads import letter_download, pdf_download
 from .letters import LETTERS, LetterError, letter_filename, render_letter
 from .pdf import PdfError
 from .pdf import available as pdf_available
-from .store import document_path, reseal_document, store_document
+from .store import delete_client_documents, document_path, read_document, reseal_document, store_document
 from .template_checks import MAX_TEMPLATE_BYTES, SAMPLE_CLIENTS
 from .upload import (
     MAX_WORKFLOW_BYTES,
@@ -26,9 +27,11 @@ from .upload import (
 
 __all__ = [
     "COMMANDS", "LETTERS", "MAX_TEMPLATE_BYTES", "MAX_WORKFLOW_BYTES", "SAMPLE_CLIENTS", "SUMMARY_FILENAME",
-    "ChecklistError", "checklist_note_row_id", "document_path", "reseal_document", "LetterError", "PdfError", "UnknownItem", "Upload", "UploadError", "checklist_anchor",
-    "checklist_of", "init_app", "install_template", "install_workflow", "letter_download", "letter_filename",
-    "pdf_available", "pdf_download", "render_letter", "render_summary", "set_item_done", "set_item_expiry",
+    "ChecklistError", "LetterError", "PdfError", "UnknownItem", "Upload", "UploadError", "checklist_anchor",
+    "checklist_note_row_id", "checklist_of", "delete_client_documents", "document_path", "init_app", "install_template",
+    "open_checklist_note",
+    "install_workflow", "letter_download", "letter_filename", "pdf_available", "pdf_download", "read_document",
+    "render_letter", "render_summary", "reseal_document", "set_item_done", "set_item_expiry",
     "set_item_note", "store_document", "template_overview",
 ]
 

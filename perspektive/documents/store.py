@@ -79,3 +79,13 @@ def delete_documents_older_than(cutoff) -> int:
     if removed:
         audit.record(None, "document.retention_purge", "document", "", f"{removed} removed")
     return removed
+
+
+def delete_client_documents(client: Client) -> int:
+    """Remove every generated document of one client, files and rows (Art. 17); returns how many."""
+    removed = 0
+    for doc in Document.select().where(Document.client == client):
+        (_documents_dir() / doc.storage_key).unlink(missing_ok=True)
+        doc.delete_instance()
+        removed += 1
+    return removed

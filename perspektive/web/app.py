@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
-from perspektive import accounts, admin, clients, documents, followups, referrals, sealing, tasks
+from perspektive import accounts, admin, clients, documents, followups, privacy, referrals, sealing, tasks
 from perspektive.config import load_config
 from perspektive.db import db, init_database
 from perspektive.law import Engine
@@ -79,7 +79,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     filters.init_app(app)
-    for capability in (accounts, clients, documents, followups, referrals, admin):
+    for capability in (accounts, clients, documents, followups, referrals, privacy, admin):
         capability.init_app(app)
     for blueprint in (pages.bp, api.bp, case_page.bp):
         app.register_blueprint(blueprint)

@@ -15,9 +15,11 @@ from perspektive.accounts import users
 from perspektive.accounts.models import User
 from perspektive.admin.secured import Secured
 from perspektive.audit import AuditEvent
+from perspektive.clients.records import create_client
 from perspektive.db import db
+from perspektive.law.facts import parse_facts
 from perspektive.referrals.contacts import add_contact
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.conftest import PASSWORD, csrf_token, demo_facts, login
 from tests.documents.test_workflow_upload import console_app
 
 NEW_PASSWORD = "neues-Passwort-fuer-2027"
@@ -78,10 +80,13 @@ def test_every_view_is_secured_and_refuses_counsellors_and_anonymous_visitors(ap
                                                                                authority_user):
     with db.connection_context():
         contact = add_contact(name="Erika Schulz", email="e.schulz@abh.example", actor="test")
-    ids = {"user_id": counsellor.id, "contact_id": contact.id, "workflow_id": "section_25b", "letter": "antrag"}
+        client = create_client(parse_facts(demo_facts("amina")), counsellor)
+    ids = {"user_id": counsellor.id, "contact_id": contact.id, "workflow_id": "section_25b", "letter": "antrag",
+           "client_id": client.id}
     requests = _console_requests(app, ids)
     views = {endpoint for endpoint, _, _ in requests}
-    assert views == {"admin", "admin_users", "admin_contacts", "admin_workflows", "admin_templates", "admin_audit"}
+    assert views == {"admin", "admin_users", "admin_contacts", "admin_workflows", "admin_templates", "admin_audit",
+                     "admin_privacy"}
     outside = [r.rule for r in app.url_map.iter_rules()
                if r.rule.startswith("/admin") and r.endpoint.split(".")[0] not in views]
     assert outside == []  # no route under /admin that is not a view of the console
@@ -119,8 +124,10 @@ def test_every_view_is_secured_and_refuses_counsellors_and_anonymous_visitors(ap
 def test_every_form_of_the_console_needs_the_csrf_token(app, admin_http, counsellor):
     with db.connection_context():
         contact = add_contact(name="Erika Schulz", email="e.schulz@abh.example", actor="test")
+        client = create_client(parse_facts(demo_facts("amina")), counsellor)
         before = AuditEvent.select().count()
-    ids = {"user_id": counsellor.id, "contact_id": contact.id, "workflow_id": "section_25b", "letter": "antrag"}
+    ids = {"user_id": counsellor.id, "contact_id": contact.id, "workflow_id": "section_25b", "letter": "antrag",
+           "client_id": client.id}
     posts = [(m, u) for _, m, u in _console_requests(app, ids) if m == "POST"]
     assert len(posts) >= 12
     for method, url in posts:

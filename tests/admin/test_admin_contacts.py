@@ -54,16 +54,20 @@ def _text(response) -> str:
 
 # --- access ---------------------------------------------------------------------------------------------------
 
-def _admin_requests(app, contact_id):
-    """(method, url) for every rule under /admin, with a real contact id where the rule takes one."""
+def _admin_requests(app, contact_id, client_id):
+    """(method, url) for every rule under /admin, with a real contact (or client) id where the rule takes one."""
     with app.test_request_context():
         rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/admin")]
-        return [("GET" if "GET" in r.methods else "POST", url_for(r.endpoint, **{a: contact_id for a in r.arguments}))
+        return [("GET" if "GET" in r.methods else "POST",
+                 url_for(r.endpoint, **{a: client_id if a == "client_id" else contact_id for a in r.arguments}))
                 for r in rules]
 
 
-def test_every_admin_route_is_closed_to_everyone_but_administrators(app, http, make_user, contact, authority_user):
-    requests = _admin_requests(app, contact.id)
+def test_every_admin_route_is_closed_to_everyone_but_administrators(app, http, make_user, contact, authority_user,
+                                                                   counsellor):
+    with db.connection_context():
+        client = create_client(parse_facts(demo_facts("amina")), counsellor)
+    requests = _admin_requests(app, contact.id, client.id)
     assert len(requests) >= 9  # dashboard, list, create, contact page and the five changes
     assert ("GET", "/admin/") in requests and ("POST", f"/admin/contacts/{contact.id}/remove-key") in requests
 

@@ -70,12 +70,15 @@ def test_invalid_facts_file_names_field_and_reason(runner, tmp_path):
     assert result.exit_code == 2 and "kein gültiges JSON (Zeile 1" in result.output
 
 
-def test_clients_import_and_export_round_trip(runner, counsellor):
+def test_clients_import_and_export_round_trip(runner, counsellor, tmp_path):
     imported = runner.invoke(args=["clients", "import", str(DEMO / "amina.json")])
     assert imported.exit_code == 0, imported.output
     client_id = int(imported.output.strip())
-    exported = runner.invoke(args=["clients", "export", str(client_id)])
-    facts = json.loads(exported.output)
+    exported = runner.invoke(args=["clients", "export", str(client_id), "-o", str(tmp_path / "out.zip")])
+    assert exported.exit_code == 0, exported.output
+    with zipfile.ZipFile(tmp_path / "out.zip") as archive:
+        [name] = [n for n in archive.namelist() if n.endswith("/fakten.json")]
+        facts = json.loads(archive.read(name))
     assert facts["person"]["family_name"] == "Yousef"
     assert facts["status_history"][1] == {"status": "duldung", "from": "2021-03-15"}
     with db.connection_context():
