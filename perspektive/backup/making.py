@@ -46,7 +46,10 @@ def create_backup(config, target: Path, *, force: bool = False, now: dt.datetime
         raise BackupError(f"{target} ist ein Verzeichnis.")
     if not target.parent.is_dir():
         raise BackupError(f"Das Verzeichnis {target.parent} gibt es nicht.")
-    keys.configured_fingerprint(config)  # fails early, before any copying, when no key is configured
+    try:
+        keys.configured_fingerprint(config)  # fails early, before any copying, when no key is configured
+    except keys.BackupKeyError as exc:
+        raise BackupError(str(exc)) from None
     partial = target.with_name(target.name + ".part")
     try:
         with workspace() as space:
