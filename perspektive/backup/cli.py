@@ -78,9 +78,8 @@ def restore_command(file, gnupg_home, passphrase_file, force):
         fail(str(exc))
     click.echo(f"Wiederhergestellt: Backup vom {restored.created_at} ({restored.engine}, {restored.files} "
                "Dateien). Danach `flask --app app migrate` ausführen, falls die Version neuer ist.")
-    if restored.data_key_note:
-        click.echo(f"Das Backup enthielt den Datenschlüssel aus PERSPEKTIVE_DATA_KEY: er liegt jetzt in "
-                   f"{restored.data_key_note} (0600). Als PERSPEKTIVE_DATA_KEY setzen und die Datei löschen.")
+    for note in restored.notes:
+        click.echo(note)
 
 
 COMMANDS = (backup_cli, restore_command)

@@ -98,6 +98,7 @@ def decrypt_file(encrypted: Path, target: Path, home: Path, passphrase: str | No
         target.unlink(missing_ok=True)
         if "no_seckey" in (result.status or "") or "NO_SECKEY" in (result.stderr or ""):
             raise BackupKeyError(f"{home} enthält den geheimen Schlüssel dieses Backups nicht.")
-        if "BAD_PASSPHRASE" in (result.stderr or "") or "MISSING_PASSPHRASE" in (result.stderr or ""):
+        stderr = result.stderr or ""
+        if any(sign in stderr for sign in ("BAD_PASSPHRASE", "MISSING_PASSPHRASE", "pkdecrypt_failed")):
             raise BackupKeyError("Die Passphrase des Backup-Schlüssels fehlt oder ist falsch (--passphrase-file).")
         raise BackupKeyError(f"Entschlüsselung fehlgeschlagen ({result.status or 'keine OpenPGP-Daten'}).")

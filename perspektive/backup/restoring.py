@@ -26,7 +26,7 @@ class Restored:
     created_at: str
     engine: str
     files: int
-    data_key_note: Path | None  # where a data key from the environment was written, if the backup held one
+    notes: tuple[str, ...]  # what the operator must still do (a data key to put in place)
 
 
 def _unexpected_in_data_dir(config) -> list[str]:
@@ -105,11 +105,24 @@ def restore_backup(config, source: Path, gnupg_dir: Path, *, passphrase: str | N
             _place(unpacked / part.prefix, part.path, private=part.private)
         if (unpacked / "gnupg").is_dir() and not any(p.prefix == "gnupg" for p in parts(config)):
             _place(unpacked / "gnupg", gnupg_home(config), private=True)  # the GnuPG home moved into DATA_DIR
-        note = None
-        if (unpacked / "keys" / "DATA_KEY").is_file():
-            note = Path(config["DATA_DIR"]) / "restored-DATA_KEY"
-            _place(unpacked / "keys" / "DATA_KEY", note, private=True)
-    return Restored(manifest["created_at"], manifest["engine"], len(manifest["files"]), note)
+        notes = _loose_keys(unpacked, config)
+    return Restored(manifest["created_at"], manifest["engine"], len(manifest["files"]), tuple(notes))
+
+
+def _loose_keys(unpacked: Path, config) -> list[str]:
+    """Data keys this installation does not say where to keep: written to 0600 files, with what to do."""
+    notes, data_dir = [], Path(config["DATA_DIR"])
+    if (unpacked / "keys" / "data_key").is_file() and not any(p.prefix == "keys/data_key" for p in parts(config)):
+        path = data_dir / "restored-data_key"
+        _place(unpacked / "keys" / "data_key", path, private=True)
+        notes.append(f"Die Datenschlüssel-Datei (DATA_KEY_FILE) des Backups liegt in {path} (0600): an ihren Ort "
+                     "verschieben und DATA_KEY_FILE darauf zeigen lassen.")
+    if (unpacked / "keys" / "DATA_KEY").is_file():
+        path = data_dir / "restored-DATA_KEY"
+        _place(unpacked / "keys" / "DATA_KEY", path, private=True)
+        notes.append(f"Das Backup enthielt den Datenschlüssel aus PERSPEKTIVE_DATA_KEY: er liegt jetzt in {path} "
+                     "(0600). Als PERSPEKTIVE_DATA_KEY setzen und die Datei löschen.")
+    return notes
 
 
 def _place(source: Path, target: Path, *, private: bool) -> None:
