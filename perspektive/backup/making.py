@@ -46,6 +46,10 @@ def create_backup(config, target: Path, *, force: bool = False, now: dt.datetime
         raise BackupError(f"{target} ist ein Verzeichnis.")
     if not target.parent.is_dir():
         raise BackupError(f"Das Verzeichnis {target.parent} gibt es nicht.")
+    if any(target.resolve().is_relative_to(part.path.resolve()) for part in parts(config)):
+        # The next backup would hold this one, and the next one both: backups grow without end.
+        raise BackupError(f"{target} liegt in {config['DATA_DIR']} oder einem anderen gesicherten Verzeichnis; "
+                          "Backups bitte woanders ablegen.")
     try:
         keys.configured_fingerprint(config)  # fails early, before any copying, when no key is configured
     except keys.BackupKeyError as exc:

@@ -25,10 +25,6 @@ from perspektive.referrals import record_consent
 from perspektive.referrals.models import Outbox
 from tests.conftest import DEMO
 
-# Tables a counsellor's day and a referral leave empty; each is filled by the feature named, which a backup
-# copies like any other table (the round trip compares whatever rows they have).
-MAY_BE_EMPTY: set[str] = set()
-
 
 @pytest.fixture
 def backup_key(pgp_key):

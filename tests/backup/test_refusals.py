@@ -65,6 +65,13 @@ def test_missing_directory(app, pinned, tmp_path):
     assert result.exit_code == 2 and "gibt es nicht" in result.output
 
 
+def test_not_into_the_data_directory(app, pinned):
+    inside = Path(app.config["DATA_DIR"]) / "documents-backup.gpg"
+    result = _run(app, "backup", str(inside))
+    assert result.exit_code == 2 and "woanders ablegen" in result.output
+    assert not inside.exists()
+
+
 def test_restore_refuses_a_used_installation_unless_forced(filled, tmp_path, target, backup_key):
     archive = tmp_path / "b.gpg"
     assert _run(filled, "backup", str(archive)).exit_code == 0
