@@ -61,13 +61,21 @@ class Writer:
 
     def __init__(self, target: Path, meta: dict):
         self.tar = tarfile.open(target, "w")
+        self.snapshot = target.with_name("snapshot")  # beside the tar, inside the private work space
         self.meta = dict(meta, format=FORMAT)
         self.files: dict[str, dict] = {}
 
     def add(self, source: Path, name: str) -> None:
-        info = source.stat()
-        self.files[name] = {"size": info.st_size, "mode": stat.S_IMODE(info.st_mode), "sha256": sha256_of(source)}
-        self.tar.add(str(source), arcname=name, recursive=False)
+        """Add a snapshot of ``source``: a file that changes while it is read (a keyring, a document being
+        written) must not go in with a checksum of other bytes than the archive holds."""
+        mode = stat.S_IMODE(source.stat().st_mode)
+        shutil.copyfile(source, self.snapshot)
+        entry = self.tar.gettarinfo(str(self.snapshot), arcname=name)
+        entry.mode, entry.uid, entry.gid, entry.uname, entry.gname = mode, 0, 0, "", ""
+        self.files[name] = {"size": entry.size, "mode": mode, "sha256": sha256_of(self.snapshot)}
+        with self.snapshot.open("rb") as handle:
+            self.tar.addfile(entry, handle)
+        self.snapshot.unlink()
 
     def add_bytes(self, data: bytes, name: str, mode: int = 0o600) -> None:
         entry = tarfile.TarInfo(name)

@@ -13,6 +13,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import peewee as pw
+
 from perspektive.db import connect_database
 
 from .sources import sqlite_path
@@ -89,6 +91,8 @@ def tables_in(config) -> list[str]:
     connection = connect_database(config["DATABASE_URL"])
     try:
         return connection.get_tables()
+    except pw.OperationalError as exc:
+        raise DatabaseError(f"Die Datenbank ist nicht erreichbar: {_first_error(str(exc))}") from None
     finally:
         connection.close()
 

@@ -76,7 +76,10 @@ def restore_backup(config, source: Path, gnupg_dir: Path, *, passphrase: str | N
     if not source.is_file():
         raise BackupError(f"{source} gibt es nicht.")
     if not force:
-        problems = refusals(config)
+        try:
+            problems = refusals(config)
+        except database.DatabaseError as exc:
+            raise BackupError(str(exc)) from None
         if problems:
             raise BackupError("Wiederherstellung nur in eine leere Installation (mit --force auch darüber): "
                               + "; ".join(problems) + ".")
