@@ -87,3 +87,24 @@ def test_restore_refuses_a_used_installation_unless_forced(filled, tmp_path, tar
         forced = _run(restored_app, "restore", str(archive), "--gnupg-home", backup_key.home, "--force")
         assert forced.exit_code == 0, forced.output
     assert table_rows(target["DATABASE_URL"]) == expected
+
+
+def test_disk_full_says_so_and_leaves_nothing(app, pinned, tmp_path, monkeypatch):
+    """The device fills up while the archive is written (the one fault injected: a full disk cannot be made
+    without mounting a file system): the message says so, and neither the target nor the work space remains."""
+    import errno
+    import tempfile
+
+    from perspektive.backup import archive
+
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+
+    def full(source, target):
+        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+
+    monkeypatch.setattr(archive.shutil, "copyfile", full)
+    result = _run(app, "backup", str(tmp_path / "b.gpg"))
+    assert result.exit_code == 2 and "Kein Platz mehr auf dem Datenträger" in result.output
+    assert list(tmp_path.glob("b.gpg*")) == []
+    assert list((tmp_path / "tmp").iterdir()) == []
