@@ -41,7 +41,7 @@ def create_backup(config, target: Path, *, force: bool = False, now: dt.datetime
     now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     target = Path(target)
     if target.exists() and not force:
-        raise BackupError(f"{target} gibt es schon; mit --force wird sie überschrieben.")
+        raise BackupError(f"Die Datei {target} gibt es schon; mit --force wird sie überschrieben.")
     if target.is_dir():
         raise BackupError(f"{target} ist ein Verzeichnis.")
     if not target.parent.is_dir():
@@ -64,10 +64,7 @@ def create_backup(config, target: Path, *, force: bool = False, now: dt.datetime
             fingerprint = keys.encrypt_file(config, plain, partial, home, now)
             os.chmod(partial, 0o600)
             partial.replace(target)
-    except keys.BackupKeyError as exc:
-        partial.unlink(missing_ok=True)
-        raise BackupError(str(exc)) from None
-    except database.DatabaseError as exc:
+    except (keys.BackupKeyError, database.DatabaseError) as exc:
         partial.unlink(missing_ok=True)
         raise BackupError(str(exc)) from None
     except OSError as exc:
