@@ -18,17 +18,27 @@ from .contacts import (
     update_contact,
 )
 from .contacts import for_workflow as contacts_for_workflow
-from .openpgp import KeyPolicyError, group_fingerprint
+from .openpgp import (
+    KeyPolicyError,
+    Keyring,
+    KeyUnusable,
+    group_fingerprint,
+    inspect_armor,
+    normalise_fingerprint,
+    stop_agent,
+)
 from .outbox import ReferralError, acknowledge, canonical_text, proposed_workflow, wire_message
 from .outbox import of_client as referrals_of
 from .tasks import deliver, queue_referral, sweep
 
 __all__ = [
     "COMMANDS", "DOCUMENT_KINDS", "DOCUMENT_NAMES", "MAX_KEY_LENGTH", "ConsentError", "ContactError",
-    "KeyPolicyError", "ReferralError", "acknowledge", "add_contact", "canonical_text", "confirm_fingerprint",
-    "consents_of", "contacts_for_workflow", "deliver", "expiring_keys", "group_fingerprint", "import_key",
-    "init_app", "key_problem", "proposed_workflow", "queue_referral", "record_consent", "referrals_of",
-    "remove_key", "responsible_for", "set_active", "sweep", "update_contact", "wire_message", "withdraw_consent",
+    "KeyPolicyError", "KeyUnusable", "Keyring", "ReferralError", "acknowledge", "add_contact",
+    "canonical_text", "confirm_fingerprint", "consents_of", "contacts_for_workflow", "deliver",
+    "expiring_keys", "group_fingerprint", "import_key", "init_app", "inspect_armor", "key_problem",
+    "normalise_fingerprint", "proposed_workflow", "queue_referral", "record_consent", "referrals_of",
+    "remove_key", "responsible_for", "set_active", "stop_agent", "sweep", "update_contact", "wire_message",
+    "withdraw_consent",
 ]
 
 
