@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from perspektive import accounts, clients, documents, backup, followups, privacy, referrals
+from perspektive import accounts, backup, clients, documents, followups, privacy, referrals
 from perspektive.clients import read_facts_file
 from perspektive.commandline import IsoDate, fail
 from perspektive.db import db
