@@ -1,4 +1,4 @@
-"""Every sealed value and document moved onto the newest data key, in batches: migration 6 seals the plaintext of
+"""Every sealed value and document moved onto the newest data key, in batches: migration 8 seals the plaintext of
 an older installation with it, ``keys rotate`` moves everything off a retired key.
 
 A value still to do is found by its key id (a plaintext value has none), so an interrupted run resumes where it

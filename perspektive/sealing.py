@@ -261,7 +261,7 @@ def write_canary(keyring: Keyring | None = None) -> None:
 
 
 def check_key(keyring: Keyring) -> None:
-    """``KeyProblem`` unless ``keyring`` opens the canary; nothing to check before migration 6 wrote it."""
+    """``KeyProblem`` unless ``keyring`` opens the canary; nothing to check before migration 8 wrote it."""
     if "seal_canary" not in db.get_tables():
         return
     row = SealCanary.get_or_none()

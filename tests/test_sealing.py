@@ -1,5 +1,5 @@
 """Encryption at rest: sealed values and files open only where they were written and under the right key; a
-wrong or missing key stops the app and the command line with a clear message; migration 6 seals an older
+wrong or missing key stops the app and the command line with a clear message; migration 8 seals an older
 installation in place; ``keys rotate`` survives an interruption."""
 from __future__ import annotations
 
@@ -112,15 +112,15 @@ def test_a_new_installation_gets_a_key_file_of_its_own_readable_by_the_owner_onl
     assert made.extensions["sealing"].ids == [sealing.key_id(base64.b64decode(keys.read_text().strip()))]
 
 
-# --- migration 6 and the search ----------------------------------------------------------------------------------
+# --- migration 8 and the search ----------------------------------------------------------------------------------
 
-def test_migration_6_seals_an_older_installation_in_place(app, dbconn, counsellor):
+def test_migration_8_seals_an_older_installation_in_place(app, dbconn, counsellor):
     client = records.create_client(parse_facts(demo_facts("amina")), counsellor)
     plain = json.dumps(demo_facts("amina"), ensure_ascii=False)
     Client.update(facts_json=plain).where(Client.id == client.id).execute()
     FactsRevision.update(facts_json=plain).execute()
     SearchToken.delete().execute()
-    SchemaMigration.delete().where(SchemaMigration.version == 6).execute()
+    SchemaMigration.delete().where(SchemaMigration.version == 8).execute()
     sealing.SealCanary.delete().execute()
     assert migrate() == [6]
     stored = Client.get_by_id(client.id)

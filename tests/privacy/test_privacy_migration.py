@@ -1,4 +1,4 @@
-"""Migration 8: a database from before it gets the tombstone table and keeps its clients."""
+"""Migration 7: a database from before it gets the tombstone table and keeps its clients."""
 from __future__ import annotations
 
 from perspektive.clients.models import Client
@@ -13,8 +13,8 @@ from tests.conftest import demo_facts
 def test_upgrade_adds_the_tombstones_and_keeps_clients(dbconn, counsellor):
     client = create_client(parse_facts(demo_facts("amina")), counsellor)
     db.drop_tables([ErasedClient])
-    SchemaMigration.delete().where(SchemaMigration.version == 8).execute()
+    SchemaMigration.delete().where(SchemaMigration.version == 7).execute()
     assert "erased_client" not in db.get_tables()
-    assert migrate() == [8]
+    assert migrate() == [7]
     assert "erased_client" in db.get_tables() and ErasedClient.select().count() == 0
     assert Client.get_by_id(client.id).reference == client.reference
