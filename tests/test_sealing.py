@@ -122,7 +122,7 @@ def test_migration_8_seals_an_older_installation_in_place(app, dbconn, counsello
     SearchToken.delete().execute()
     SchemaMigration.delete().where(SchemaMigration.version == 8).execute()
     sealing.SealCanary.delete().execute()
-    assert migrate() == [6]
+    assert migrate() == [8]
     stored = Client.get_by_id(client.id)
     assert stored.facts_json.startswith("pk1:") and "Yousef" not in stored.facts_json
     assert all(r.facts_json.startswith("pk1:") for r in FactsRevision.select())

@@ -20,6 +20,7 @@ from perspektive.config import load_config
 from perspektive.db import connect_database, db, utcnow
 from perspektive.documents import letter_download, set_item_done, set_item_note
 from perspektive.followups.models import CalendarFeed
+from perspektive.privacy.erasure import erase
 from perspektive.law import parse_facts, today_in_germany
 from perspektive.referrals import record_consent
 from perspektive.referrals.models import Outbox
@@ -48,7 +49,8 @@ def write(path: Path, text: str) -> str:
 
 @pytest.fixture
 def filled(app, smtp, contact, counsellor, pinned):
-    """The demo clients, a case with its checklist, a consultation, a stored letter, a sent referral."""
+    """The demo clients, a case with its checklist, a consultation, a stored letter, a sent referral, an erased
+    client's tombstone."""
     with app.test_request_context(), db.connection_context():
         for path in sorted(DEMO.glob("*.json")):
             create_client(parse_facts(json.loads(path.read_text(encoding="utf-8"))), counsellor)
@@ -69,6 +71,9 @@ def filled(app, smtp, contact, counsellor, pinned):
         Outbox.create(referral=referral, note=None, next_attempt_at=utcnow())
         LoginAttempt.create(username="beraterin")
         CalendarFeed.create(user=counsellor, token_hash="0" * 64)
+        gone = create_client(parse_facts(json.loads(sorted(DEMO.glob("*.json"))[0].read_text(encoding="utf-8"))),
+                             counsellor)
+        erase(gone, gone.reference, counsellor)  # the tombstone an erasure leaves
     return app
 
 

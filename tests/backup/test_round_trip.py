@@ -39,6 +39,10 @@ def test_round_trip_restores_every_row_and_file(filled, target, backup_key, tmp_
     for table, rows in before.items():
         assert after[table] == rows, f"table {table} differs"
     source_dir, restored_dir = Path(app.config["DATA_DIR"]), Path(target["DATA_DIR"])
+    # The suite's data key comes from PERSPEKTIVE_DATA_KEY: the restore hands it over as a file to move.
+    handed_over = restored_dir / "restored-DATA_KEY"
+    assert handed_over.read_text() == app.config["DATA_KEY"] and handed_over.stat().st_mode & 0o777 == 0o600
+    handed_over.unlink()
     assert file_digests(restored_dir, LEFT_OUT) == file_digests(source_dir, LEFT_OUT)
     assert any(name.startswith("documents/") for name in file_digests(restored_dir))
     for key in ("WORKFLOWS_DIR", "LETTER_TEMPLATES_DIR"):
