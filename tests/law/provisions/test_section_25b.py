@@ -264,14 +264,21 @@ def test_new_law_opens_the_path_on_its_first_day(engine):
         ("eligible_from", D("2022-12-31"), "2020-01-01")
 
 
-def test_chancen_holder_counts_60b_periods_and_must_switch_by_30_06_2027(engine):
+def test_chancen_holder_counts_60b_periods_until_30_06_2027_and_keeps_the_104c_abs_2_route_after(engine):
+    """§ 25b Abs. 7 (§ 60b time counts for holders) ends on 30.06.2027; the permit, kept alive by a timely
+    application (§ 81 Abs. 4), can still only be extended as a § 25b permit (§ 104c Abs. 2 S. 1): after that day
+    the path is not closed but opens when six years without the § 60b time are complete (issue 16, error 4)."""
     history = [{"status": "duldung_ungeklaerte_identitaet", "from": "2019-11-21", "to": "2025-05-31"},
                {"status": "chancen_aufenthaltserlaubnis", "from": "2025-06-01", "to": None}]
-    facts = person(status_history=history)
+    facts = person(status_history=history, identity__passport_valid_until="2035-01-01")
     assert check(engine, facts, TODAY).verdict == "eligible"
     after = check(engine, facts, D("2027-07-02"))
-    assert after.verdict == "not_eligible" and after.rules_version == "2027-07-01"
-    assert criterion(after, "status").met is False
+    assert after.rules_version == "2027-07-01"
+    assert (after.verdict, after.earliest_date) == ("eligible_from", D("2031-06-01")), \
+        criterion(after, "status").explanation
+    status = criterion(after, "status")
+    assert status.met and "§ 104c Abs. 2 S. 1" in status.explanation and "UNVERIFIED" in status.explanation
+    assert "§ 104c Abs. 2" in status.hint and "§ 60b" in status.hint
     geduldet = person(status_history=[history[0], {"status": "duldung", "from": "2025-06-01", "to": None}],
                       identity__passport_valid_until="2035-01-01")
     result = check(engine, geduldet, TODAY)
@@ -309,3 +316,15 @@ def test_unverified_items_are_named(engine):
     result = check(engine, person(), TODAY)
     assert any("GEAS" in note for note in result.unverified)
     assert "UNVERIFIED" in criterion(result, "residence").explanation
+
+
+def test_chancen_holder_whose_six_years_end_after_30_06_2027_is_shown_the_104c_abs_2_route_and_its_date(engine):
+    """A § 104c holder assessed today whose six years complete only after the transition rules end: § 104c Abs. 2
+    S. 1 still lets the permit be extended as a § 25b permit, so the Perspektive shows the day the period completes
+    instead of a plain "not eligible" (issue 16, error 4)."""
+    history = [{"status": "gestattung", "from": "2022-01-01", "to": "2025-05-31"},
+               {"status": "chancen_aufenthaltserlaubnis", "from": "2025-06-01", "to": None}]
+    result = check(engine, person(status_history=history, identity__passport_valid_until="2035-01-01"), TODAY)
+    assert (result.verdict, result.earliest_date) == ("eligible_from", D("2028-01-01")), \
+        [c.explanation for c in result.criteria if c.met is not True]
+    assert "01.01.2028" in criterion(result, "residence").explanation
