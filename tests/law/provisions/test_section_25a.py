@@ -441,3 +441,14 @@ def test_unverified_items_are_named(engine):
     assert any("GEAS" in note for note in result.unverified)
     assert any("01.08.2015" in note for note in result.unverified)
     assert "UNVERIFIED" in criterion(result, "residence").explanation
+
+
+def test_conviction_hint_says_a_suspended_prison_sentence_of_six_months_counts_too(engine):
+    """§ 54 Abs. 2 Nr. 1 AufenthG applies with probation too; "ohne Bewährung" belongs to youth custody only
+    (Nr. 2) (issue 16, error 6)."""
+    conviction = [{"date": "2023-05-01", "intentional": True, "prison_months": 8, "suspended": True,
+                   "youth_custody": False}]
+    convictions = criterion(check(engine, person(convictions=conviction), TODAY), "convictions")
+    assert convictions.met is False
+    assert "auch wenn sie zur Bewährung ausgesetzt ist (§ 54 Abs. 2 Nr. 1)" in convictions.hint
+    assert "Jugendstrafe ab 1 Jahr ohne Bewährung ist die Erteilung" not in convictions.hint

@@ -328,3 +328,24 @@ def test_chancen_holder_whose_six_years_end_after_30_06_2027_is_shown_the_104c_a
     assert (result.verdict, result.earliest_date) == ("eligible_from", D("2028-01-01")), \
         [c.explanation for c in result.criteria if c.met is not True]
     assert "01.01.2028" in criterion(result, "residence").explanation
+
+
+def test_conviction_hint_says_a_suspended_prison_sentence_of_six_months_excludes_too(engine):
+    """§ 54 Abs. 2 Nr. 1 AufenthG applies to a prison sentence of six months with probation too; only for youth
+    custody (Nr. 2) does probation matter. The hint said "ohne Bewährung" for both (issue 16, error 6)."""
+    convictions = criterion(check(engine, person(convictions=prison(6, suspended=True)), TODAY), "convictions")
+    assert convictions.met is False
+    assert "auch wenn sie zur Bewährung ausgesetzt ist (§ 54 Abs. 2 Nr. 1)" in convictions.hint
+    assert "nicht zur Bewährung ausgesetzt ist (§ 54 Abs. 2 Nr. 2)" in convictions.hint
+    assert "Jugendstrafe ab 1 Jahr ohne Bewährung ist § 25b ausgeschlossen" not in convictions.hint
+
+
+def test_a_current_60b_duldung_stops_the_clock_instead_of_promising_a_date(engine):
+    """§ 60b Abs. 5 S. 1: time with a "Duldung für Personen mit ungeklärter Identität" is not counted; while the
+    person still holds one, time alone completes nothing – the path opens only once the duties are fulfilled
+    (§ 60b Abs. 4). Before, the Perspektive promised a date as if the clock ran on (issue 16, error 3)."""
+    history = [{"status": "gestattung", "from": "2021-01-01", "to": "2024-12-31"},
+               {"status": "duldung_ungeklaerte_identitaet", "from": "2025-01-01", "to": None}]
+    residence = criterion(check(engine, person(status_history=history), TODAY), "residence")
+    assert residence.met is False and residence.met_from is None, residence.explanation
+    assert "die Frist ruht" in residence.explanation and "§ 60b Abs. 4" in residence.explanation
