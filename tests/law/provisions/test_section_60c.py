@@ -303,3 +303,16 @@ def test_section_60c_abs_1_a_completed_training_is_not_eligible_and_names_the_ro
 def test_section_60c_a_training_completed_after_the_day_of_application_does_not_count_yet(engine):
     facts = completed()
     assert criterion(check(engine, facts, D("2026-07-14")), "application_window").met is True
+
+
+def test_section_60c_abs_2_nr_2_a_60b_period_pauses_the_three_months_instead_of_restarting_them(engine):
+    """§ 60b Abs. 5 S. 1: the § 60b time does not count, but the Duldung before it does (issue 16, error 3): 61 days
+    before and 52 after make the 90 days of three non-contiguous months (§ 191 BGB)."""
+    history = [{"status": "gestattung", "from": "2021-03-01", "to": "2025-09-30"},
+               {"status": "duldung", "from": "2025-10-01", "to": "2025-11-30"},
+               {"status": "duldung_ungeklaerte_identitaet", "from": "2025-12-01", "to": "2026-09-30"},
+               {"status": "duldung", "from": "2026-10-01", "to": None}]
+    result = check(engine, person(status_history=history), TODAY)
+    route = criterion(result, "route")
+    assert (result.verdict, route.met) == ("eligible", True), route.explanation
+    assert "seit 01.10.2025" in route.explanation and "§ 191 BGB" in route.explanation
