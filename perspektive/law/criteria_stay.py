@@ -57,6 +57,14 @@ def _later(chain: Stretch, day: dt.date) -> dt.date | None:
     return None if chain.paused else day
 
 
+def _at(chain: Stretch, day: dt.date, on: dt.date) -> str:
+    """``am <day>``; while the clock stands still, a day still to come is only the earliest, if it ran again
+    from the next day."""
+    if chain.paused and day > on:
+        return f"frühestens am {de(day)}, wenn die Frist ab morgen wieder läuft"
+    return f"am {de(day)}"
+
+
 def _children_minor_until(facts: CaseFacts) -> dt.date | None:
     """The day the youngest minor child in the household turns 18, or None without such a child."""
     children = facts.household.minor_children or ()
@@ -88,14 +96,14 @@ def evaluate_residence(params: ResidenceParams, facts: CaseFacts, on: dt.date) -
                  "Erfüllung der Mitwirkungspflichten (§ 60b Abs. 4) läuft sie weiter")
     if params.years_with_minor_child is None:
         if on >= full:
-            return Outcome(True, f"{params.years} Jahre erreicht am {de(full)}; {note}")
-        return Outcome(False, f"{params.years} Jahre erreicht am {de(full)}; {note}", met_from=_later(chain, full))
+            return Outcome(True, f"{params.years} Jahre erreicht {_at(chain, full, on)}; {note}")
+        return Outcome(False, f"{params.years} Jahre erreicht {_at(chain, full, on)}; {note}", met_from=_later(chain, full))
 
     short = chain.reached(years=params.years_with_minor_child)
     if on >= full:
-        return Outcome(True, f"{params.years} Jahre erreicht am {de(full)}; {note}")
-    both = (f"{params.years_with_minor_child} Jahre mit minderjährigem Kind im Haushalt (erreicht am {de(short)}), "
-            f"sonst {params.years} Jahre (erreicht am {de(full)})")
+        return Outcome(True, f"{params.years} Jahre erreicht {_at(chain, full, on)}; {note}")
+    both = (f"{params.years_with_minor_child} Jahre mit minderjährigem Kind im Haushalt (erreicht {_at(chain, short, on)}), "
+            f"sonst {params.years} Jahre (erreicht {_at(chain, full, on)})")
     if facts.household.minor_children is None:
         return Outcome(None, f"{both}; ob ein minderjähriges Kind im Haushalt lebt, ist unbekannt; {note}",
                        missing_facts=("household.minor_children",))
@@ -108,7 +116,7 @@ def evaluate_residence(params: ResidenceParams, facts: CaseFacts, on: dt.date) -
         return Outcome(False, f"{both}; {note}", met_from=_later(chain, short))
     if minor_until is not None:
         return Outcome(False, f"{both}; jüngstes Kind volljährig ab {de(minor_until)}; {note}", met_from=_later(chain, full))
-    return Outcome(False, f"{params.years} Jahre erreicht am {de(full)} (kein minderjähriges Kind im Haushalt); "
+    return Outcome(False, f"{params.years} Jahre erreicht {_at(chain, full, on)} (kein minderjähriges Kind im Haushalt); "
                    f"{note}", met_from=_later(chain, full))
 
 
@@ -129,7 +137,7 @@ def evaluate_status_duration(params: StatusDurationParams, facts: CaseFacts, on:
         return Outcome(False, f"am {de(on)} kein Status: " + ", ".join(STATUS_NAMES[s] for s in params.statuses))
     chain = stretch_until(periods, on, statuses=params.statuses, uncredited_statuses=params.uncredited_statuses)
     full = chain.reached(months=params.months)
-    detail = f"seit {de(chain.start)}; {params.months} Monate erreicht am {de(full)}"
+    detail = f"seit {de(chain.start)}; {params.months} Monate erreicht {_at(chain, full, on)}"
     if chain.all_uncredited_days:
         names = ", ".join(STATUS_NAMES[s] for s in uncredited(params.statuses, params.uncredited_statuses))
         detail += f" (nicht angerechnet: {chain.all_uncredited_days} Tage {names}; Fristende nach {chain.rule()})"

@@ -349,3 +349,4 @@ def test_a_current_60b_duldung_stops_the_clock_instead_of_promising_a_date(engin
     residence = criterion(check(engine, person(status_history=history), TODAY), "residence")
     assert residence.met is False and residence.met_from is None, residence.explanation
     assert "die Frist ruht" in residence.explanation and "§ 60b Abs. 4" in residence.explanation
+    assert "frühestens am" in residence.explanation
