@@ -5,11 +5,15 @@ livelihood at the BAföG needs and a passport; § 60c is only a Duldung and asks
 
 - § 16g open (eligible or eligible_from): say why it is usually the better choice, and what to watch;
 - § 60c open but § 16g closed or undecided only because of livelihood and/or passport: say so and name what is
-  missing, so the counsellor can decide between filling the gap and applying for § 60c.
+  missing, so the counsellor can decide between filling the gap and applying for § 60c;
+- the training completed: neither path is open any more (both serve a training taken up or continued), so name the
+  routes that follow it instead – § 19d Abs. 1a after an Ausbildungsduldung, § 16g Abs. 8 after a § 16g permit, and
+  the six months to look for work when the company does not keep the person on (§ 60c Abs. 6 S. 2, § 16g Abs. 5
+  S. 2) – with the state of the § 19d path.
 """
 from __future__ import annotations
 
-from perspektive.law import hookimpl
+from perspektive.law import de, hookimpl
 
 OPEN = ("eligible", "eligible_from")
 TITLE_ONLY = {"livelihood": "Lebensunterhalt in Höhe des BAföG-Bedarfs", "passport": "Pass (Passpflicht)"}
@@ -19,9 +23,36 @@ def _by_id(assessments):
     return {a.workflow: a for a in assessments}
 
 
+def _after_completion(facts, found) -> list[dict]:
+    """The routes after a completed training (issue 16, error 1), when a training path was assessed."""
+    paths = [found[w] for w in ("section_60c", "section_16g") if w in found]
+    completed = facts.training.completed_on
+    if not paths or completed is None or completed > paths[0].assessed_on:
+        return []
+    state = ""
+    d19 = found.get("section_19d")
+    if d19 is not None:
+        state = {"eligible": "möglich", "eligible_from": f"möglich ab {de(d19.earliest_date)}",
+                 "incomplete": "Angaben fehlen", "not_eligible": "derzeit nicht möglich"}.get(d19.verdict, "")
+        state = f" Stand § 19d: {state}." if state else ""
+    text = (f"Die Ausbildung ist seit {de(completed)} abgeschlossen: Ausbildungsduldung (§ 60c) und "
+            "Aufenthaltserlaubnis zur Berufsausbildung (§ 16g) gelten einer Ausbildung, die aufgenommen oder "
+            "fortgesetzt wird, und kommen nicht mehr in Frage. Es folgen: nach einer Ausbildungsduldung die "
+            "Aufenthaltserlaubnis nach § 19d Abs. 1a, nach einer Aufenthaltserlaubnis nach § 16g die nach § 16g "
+            "Abs. 8 (beide ein Anspruch für 2 Jahre; B1, ausreichender Wohnraum, keine Verurteilung über 50/90 "
+            "Tagessätze; bei § 16g Abs. 8 mit Zustimmung der Bundesagentur für Arbeit). Übernimmt der "
+            "Ausbildungsbetrieb die Person nicht, einmal 6 Monate zur Suche nach einer der Qualifikation "
+            f"entsprechenden Arbeit (§ 60c Abs. 6 S. 2 bzw. § 16g Abs. 5 S. 2).{state}")
+    return [{"text": text, "citation": "§ 19d Abs. 1a, § 16g Abs. 8, § 16g Abs. 5 S. 2, § 60c Abs. 6 S. 2 AufenthG",
+             "workflows": [a.workflow for a in paths] + (["section_19d"] if d19 is not None else [])}]
+
+
 @hookimpl
 def perspective_notes(facts, assessments):
     found = _by_id(assessments)
+    after = _after_completion(facts, found)
+    if after:
+        return after
     g16, c60 = found.get("section_16g"), found.get("section_60c")
     if g16 is None:
         return []

@@ -47,9 +47,15 @@ def _measures_or(params: IdentityParams, facts: CaseFacts, what: str, fact: str)
 
 class IdentityTier(Params):
     """For entries up to ``entered_until`` (None: any later entry), identity must be clarified by the application,
-    but no later than ``latest``; or within ``months_after_entry`` of the entry (a deadline to act by)."""
+    but no later than ``latest``; or within ``months_after_entry`` of the entry (a deadline to act by).
+
+    With ``employed_on``, the tier applies only if the person was (``employed`` true) or was not (false) in a
+    socially insured employment on that day: the old § 60d Abs. 1 Nr. 1 Buchst. a and b (2020–2024) set the
+    deadline for entries up to 31.12.2016 by whether an employment existed on 01.01.2020."""
 
     entered_until: dt.date | None = None
+    employed_on: dt.date | None = None
+    employed: bool = True
     by_application: bool = False
     latest: dt.date | None = None
     months_after_entry: int | None = None
@@ -71,15 +77,39 @@ def _identity_deadline(tier: IdentityTier, entry: dt.date, on: dt.date) -> tuple
     return on, "bis zur Antragstellung"
 
 
+def _employed_on(facts: CaseFacts, day: dt.date) -> bool | None:
+    """Whether a socially insured employment ran on ``day``; None if the employment or its kind is unknown."""
+    if facts.employment is None:
+        return None
+    running = [j for j in facts.employment if j.from_ <= day and (j.to is None or day <= j.to)]
+    if any(j.socially_insured is None for j in running):
+        return None
+    return any(j.socially_insured for j in running)
+
+
 def evaluate_identity_deadline(params: IdentityDeadlineParams, facts: CaseFacts, on: dt.date) -> Outcome:
     entry = facts.entry_date
     if entry is None:
         return unknown("entry_date")
-    tier = next((t for t in params.tiers if t.entered_until is None or entry <= t.entered_until), None)
+    tiers = [t for t in params.tiers if t.entered_until is None or entry <= t.entered_until]
+    tier, employment = None, ""
+    for candidate in tiers:
+        if candidate.employed_on is None:
+            tier = candidate
+            break
+        employed = _employed_on(facts, candidate.employed_on)
+        if employed is None:
+            return Outcome(None, f"Einreise am {de(entry)}: die Frist hängt davon ab, ob am "
+                           f"{de(candidate.employed_on)} ein sozialversicherungspflichtiges Beschäftigungsverhältnis "
+                           "bestand – unbekannt", missing_facts=("employment",))
+        if employed == candidate.employed:
+            tier = candidate
+            employment = f", am {de(candidate.employed_on)} {'' if employed else 'nicht '}beschäftigt"
+            break
     if tier is None:
         return Outcome(False, f"Einreise am {de(entry)}: keine Frist für diese Einreise vorgesehen")
     deadline, rule = _identity_deadline(tier, entry, on)
-    rule = f"Einreise am {de(entry)}, Frist zur Identitätsklärung {rule}"
+    rule = f"Einreise am {de(entry)}{employment}, Frist zur Identitätsklärung {rule}"
     ident = facts.identity
     if ident.clarified_on is not None and ident.clarified_on <= min(deadline, on):
         return Outcome(True, f"{rule}; Identität geklärt am {de(ident.clarified_on)}")

@@ -3,13 +3,13 @@ and how long a status has been held."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import get_args
 
 from .criteria import Outcome, Params, unknown
 from .fact_labels import VALUE_LABELS
 from .facts import CaseFacts, Status
-from .periods import birthday, de, describe_days, reached_on
+from .periods import birthday, de, describe_days
+from .stretches import SECTION_60B_CITATION, SECTION_60B_STATUSES, Stretch, stretch_until, uncredited
 
 # --- status on the day ----------------------------------------------------------------------------------
 
@@ -37,53 +37,32 @@ class ResidenceParams(Params):
     years: int
     years_with_minor_child: int | None = None
     statuses: list[Status]
-    uncredited_statuses: list[Status] = []
+    uncredited_statuses: list[Status] = list(SECTION_60B_STATUSES)  # § 60b Abs. 5 S. 1, see stretches.py
     credit_uncredited_if_status_on_day: list[Status] = []
     tolerated_gap_days: int = 0
     tolerated_gaps: int = 0
     key_date: dt.date | None = None  # the period must be complete on this fixed day (§ 104c: 31.10.2022)
 
 
-@dataclass(frozen=True)
-class _Chain:
-    start: dt.date
-    uncredited_days: int
-    gaps: int
+def _chain_until(facts: CaseFacts, on: dt.date, params: ResidenceParams, credit_all: bool) -> Stretch | None:
+    """The uninterrupted stretch of counting statuses that ends on ``on`` (``stretches.stretch_until``)."""
+    return stretch_until(facts.status_history or (), on, statuses=params.statuses,
+                         uncredited_statuses=params.uncredited_statuses,
+                         tolerated_gap_days=params.tolerated_gap_days, tolerated_gaps=params.tolerated_gaps,
+                         credit_all=credit_all)
 
 
-def _chain_until(facts: CaseFacts, on: dt.date, params: ResidenceParams, credit_all: bool) -> _Chain | None:
-    """The uninterrupted stretch of counting statuses that ends on ``on``, walking back through the history.
+def _later(chain: Stretch, day: dt.date) -> dt.date | None:
+    """The day time alone completes the period – none while the clock stands still (§ 60b, see stretches.py)."""
+    return None if chain.paused else day
 
-    Periods with an uncredited status (§ 60b) do not break the stretch but do not count; a gap or a status that
-    does not count ends it, except for tolerated short gaps, whose days do not count either.
-    """
-    counting = set(params.statuses) | set(params.uncredited_statuses)
-    periods = [p for p in facts.status_history or () if p.from_ <= on]
-    if not periods:
-        return None
-    current = periods[-1]
-    if (current.to is not None and current.to < on) or current.status not in counting:
-        return None
-    start, uncredited, gaps = current.from_, 0, 0
 
-    def uncredited_days(period, until):
-        if period.status in params.uncredited_statuses and not credit_all:
-            return (until - period.from_).days + 1
-        return 0
-
-    uncredited += uncredited_days(current, on)
-    for period in reversed(periods[:-1]):
-        gap = (start - period.to).days - 1
-        if period.status not in counting:
-            break
-        if gap > 0:
-            if gap > params.tolerated_gap_days or gaps >= params.tolerated_gaps:
-                break
-            gaps += 1
-            uncredited += gap
-        uncredited += uncredited_days(period, period.to)
-        start = period.from_
-    return _Chain(start, uncredited, gaps)
+def _at(chain: Stretch, day: dt.date, on: dt.date) -> str:
+    """``am <day>``; while the clock stands still, a day still to come is only the earliest, if it ran again
+    from the next day."""
+    if chain.paused and day > on:
+        return f"frühestens am {de(day)}, wenn die Frist ab morgen wieder läuft"
+    return f"am {de(day)}"
 
 
 def _children_minor_until(facts: CaseFacts) -> dt.date | None:
@@ -105,23 +84,26 @@ def evaluate_residence(params: ResidenceParams, facts: CaseFacts, on: dt.date) -
     chain = _chain_until(facts, on, params, credit_all)
     if chain is None:
         return Outcome(False, f"kein ununterbrochener anrechenbarer Aufenthalt am {de(on)}")
-    credited = (on - chain.start).days + 1 - chain.uncredited_days
-    effective_start = chain.start + dt.timedelta(days=chain.uncredited_days)
-    full = reached_on(effective_start, years=params.years)
+    credited = chain.credited_days(on)
+    full = chain.reached(years=params.years)
     note = f"anrechenbar seit {de(chain.start)}: {describe_days(credited)}"
-    if chain.uncredited_days:
-        note += f" (nicht angerechnet: {chain.uncredited_days} Tage"
-        note += ", § 60b-Zeiten oder Unterbrechungen)" if not credit_all else ", Unterbrechungen)"
+    if chain.all_uncredited_days:
+        note += f" (nicht angerechnet: {chain.all_uncredited_days} Tage"
+        note += ", § 60b-Zeiten oder Unterbrechungen" if not credit_all else ", Unterbrechungen"
+        note += f"; Fristende nach {chain.rule()})"
+    if chain.paused:
+        note += (f"; die Frist ruht, solange die Duldung nach § 60b besteht ({SECTION_60B_CITATION}): erst nach "
+                 "Erfüllung der Mitwirkungspflichten (§ 60b Abs. 4) läuft sie weiter")
     if params.years_with_minor_child is None:
         if on >= full:
-            return Outcome(True, f"{params.years} Jahre erreicht am {de(full)}; {note}")
-        return Outcome(False, f"{params.years} Jahre erreicht am {de(full)}; {note}", met_from=full)
+            return Outcome(True, f"{params.years} Jahre erreicht {_at(chain, full, on)}; {note}")
+        return Outcome(False, f"{params.years} Jahre erreicht {_at(chain, full, on)}; {note}", met_from=_later(chain, full))
 
-    short = reached_on(effective_start, years=params.years_with_minor_child)
+    short = chain.reached(years=params.years_with_minor_child)
     if on >= full:
-        return Outcome(True, f"{params.years} Jahre erreicht am {de(full)}; {note}")
-    both = (f"{params.years_with_minor_child} Jahre mit minderjährigem Kind im Haushalt (erreicht am {de(short)}), "
-            f"sonst {params.years} Jahre (erreicht am {de(full)})")
+        return Outcome(True, f"{params.years} Jahre erreicht {_at(chain, full, on)}; {note}")
+    both = (f"{params.years_with_minor_child} Jahre mit minderjährigem Kind im Haushalt (erreicht {_at(chain, short, on)}), "
+            f"sonst {params.years} Jahre (erreicht {_at(chain, full, on)})")
     if facts.household.minor_children is None:
         return Outcome(None, f"{both}; ob ein minderjähriges Kind im Haushalt lebt, ist unbekannt; {note}",
                        missing_facts=("household.minor_children",))
@@ -131,38 +113,32 @@ def evaluate_residence(params: ResidenceParams, facts: CaseFacts, on: dt.date) -
         return Outcome(True, f"{params.years_with_minor_child} Jahre mit minderjährigem Kind im Haushalt erreicht "
                        f"am {de(short)}; {note}")
     if minor_until is not None and on < short < minor_until:
-        return Outcome(False, f"{both}; {note}", met_from=short)
+        return Outcome(False, f"{both}; {note}", met_from=_later(chain, short))
     if minor_until is not None:
-        return Outcome(False, f"{both}; jüngstes Kind volljährig ab {de(minor_until)}; {note}", met_from=full)
-    return Outcome(False, f"{params.years} Jahre erreicht am {de(full)} (kein minderjähriges Kind im Haushalt); "
-                   f"{note}", met_from=full)
+        return Outcome(False, f"{both}; jüngstes Kind volljährig ab {de(minor_until)}; {note}", met_from=_later(chain, full))
+    return Outcome(False, f"{params.years} Jahre erreicht {_at(chain, full, on)} (kein minderjähriges Kind im Haushalt); "
+                   f"{note}", met_from=_later(chain, full))
 
 
 class StatusDurationParams(Params):
     statuses: list[Status]
     months: int
-    uncredited_statuses: list[Status] = []  # held in between, they neither count nor break the chain (§ 60b Abs. 5)
+    # held in between, they neither count nor break the chain (§ 60b Abs. 5 S. 1, see stretches.py)
+    uncredited_statuses: list[Status] = list(SECTION_60B_STATUSES)
 
 
 def evaluate_status_duration(params: StatusDurationParams, facts: CaseFacts, on: dt.date) -> Outcome:
-    """Holding one of ``statuses`` without a break for ``months`` up to the day."""
+    """Holding one of ``statuses`` without a break for ``months`` up to the day (uncredited time in between
+    pauses the clock; with such time the months are counted as 30 days each, § 191 BGB)."""
     if facts.status_history is None:
         return unknown("status_history")
     periods = [p for p in facts.status_history if p.from_ <= on]
     if not periods or periods[-1].status not in params.statuses or (periods[-1].to and periods[-1].to < on):
         return Outcome(False, f"am {de(on)} kein Status: " + ", ".join(STATUS_NAMES[s] for s in params.statuses))
-    chain = set(params.statuses) | set(params.uncredited_statuses)
-    start, uncredited = periods[-1].from_, 0
-    for period in reversed(periods[:-1]):
-        if period.status not in chain or (start - period.to).days > 1:
-            break
-        if period.status in params.uncredited_statuses:
-            uncredited += (period.to - period.from_).days + 1
-        start = period.from_
-    full = reached_on(start + dt.timedelta(days=uncredited), months=params.months)
-    detail = f"seit {de(start)}; {params.months} Monate erreicht am {de(full)}"
-    if uncredited:
-        detail += f" (nicht angerechnet: {uncredited} Tage {', '.join(STATUS_NAMES[s] for s in params.uncredited_statuses)})"
+    chain = stretch_until(periods, on, statuses=params.statuses, uncredited_statuses=params.uncredited_statuses)
+    full = chain.reached(months=params.months)
+    detail = f"seit {de(chain.start)}; {params.months} Monate erreicht {_at(chain, full, on)}"
+    if chain.all_uncredited_days:
+        names = ", ".join(STATUS_NAMES[s] for s in uncredited(params.statuses, params.uncredited_statuses))
+        detail += f" (nicht angerechnet: {chain.all_uncredited_days} Tage {names}; Fristende nach {chain.rule()})"
     return Outcome(True, detail) if on >= full else Outcome(False, detail, met_from=full)
-
-

@@ -126,12 +126,20 @@ def euro(amount: float) -> str:
 class TrainingWindowParams(Params):
     apply_months_before_start: int = 7
     grant_months_before_start: int | None = 6
+    after_completion: str = ""  # the routes that follow a completed training, named when it is completed
 
 
 def evaluate_training_window(params: TrainingWindowParams, facts: CaseFacts, on: dt.date) -> Outcome:
-    """An application for a training no earlier than ``apply_months_before_start`` before it starts, and not after
-    it has ended. A training that already runs may still be the basis (the person continues it)."""
+    """An application for a training no earlier than ``apply_months_before_start`` before it starts, and neither
+    after it has ended nor after it was completed. A training that already runs may still be the basis (the person
+    continues it); a completed one may not: the statute speaks of a training taken up or continued (§ 60c Abs. 1,
+    § 16g Abs. 1), and after completion other routes follow (``after_completion``)."""
     start, end = facts.training.start_date, facts.training.end_date
+    completed = facts.training.completed_on
+    if completed is not None and completed <= on:
+        detail = f"die Ausbildung wurde am {de(completed)} abgeschlossen: sie wird nicht mehr aufgenommen oder " \
+                 "fortgesetzt"
+        return Outcome(False, f"{detail}; {params.after_completion}" if params.after_completion else detail)
     if start is None:
         return unknown("training.start_date")
     opens = add_months(start, -params.apply_months_before_start)
@@ -143,5 +151,3 @@ def evaluate_training_window(params: TrainingWindowParams, facts: CaseFacts, on:
     if on < opens:
         return Outcome(False, detail, met_from=opens)
     return Outcome(True, detail)
-
-

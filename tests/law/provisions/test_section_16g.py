@@ -269,3 +269,35 @@ def test_waived_passport_after_ou_rejection_is_flagged(engine):
     notes = notes_for(engine, facts)
     assert len(notes) == 1
     assert "§ 16g Abs. 10 S. 5" in notes[0]["text"] and "§ 10 Abs. 3 S. 3" in notes[0]["text"]
+
+
+# --- Abs. 1: a training taken up or continued – not one already completed (issue 16, errors 1 and 6) ------------
+def completed_training(**changes) -> dict:
+    """Training since 01.09.2025, passed early on 15.11.2026 while the contract runs until 31.08.2027."""
+    return person(training__start_date="2025-09-01", training__end_date="2027-08-31",
+                  training__completed_on="2026-11-15", **changes)
+
+
+def test_section_16g_abs_1_a_completed_training_is_not_eligible_and_names_abs_8(engine):
+    """§ 16g Abs. 1 speaks of a training taken up or continued; after completion § 16g Abs. 8 (or § 19d Abs. 1a)
+    follows, and without continued employment the six months of § 16g Abs. 5 S. 2."""
+    result = check(engine, completed_training(), TODAY)
+    window = criterion(result, "application_window")
+    assert (result.verdict, window.met, window.met_from) == ("not_eligible", False, None), window.explanation
+    assert "erfüllt" not in window.state.replace("nicht erfüllt", "")
+    for route in ("§ 16g Abs. 8", "§ 19d Abs. 1a", "§ 16g Abs. 5 S. 2"):
+        assert route in window.explanation
+    assert "§ 16g Abs. 8" in window.hint
+
+
+def test_after_a_completed_training_the_perspektiven_name_the_routes_that_follow(engine):
+    """Instead of "§ 16g is usually better than § 60c", the note names § 19d Abs. 1a, § 16g Abs. 8 and § 60c Abs. 6
+    S. 2, with the state of the § 19d path (issue 16, error 1)."""
+    notes = notes_for(engine, completed_training())
+    assert len(notes) == 1, notes
+    text = notes[0]["text"]
+    assert "seit 15.11.2026 abgeschlossen" in text and "kommen nicht mehr in Frage" in text
+    for route in ("§ 19d Abs. 1a", "§ 16g Abs. 8", "§ 60c Abs. 6 S. 2"):
+        assert route in text and route in notes[0]["citation"]
+    assert "Stand § 19d:" in text and "section_19d" in notes[0]["workflows"]
+    assert "meist der bessere Weg" not in text

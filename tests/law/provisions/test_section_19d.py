@@ -235,3 +235,13 @@ def test_checklist(engine):
     items = engine.checklist(workflow, facts, engine.assess(facts, TODAY, WORKFLOW)[0])
     assert {"certificate", "employment_contract", "german_b1", "rent_contract", "passport"} <= {i.id for i in items}
     assert all(i.why.startswith("für §") for i in items)
+
+
+def test_status_hint_extends_the_ausbildungsduldung_only_without_continued_employment(engine):
+    """§ 60c Abs. 6 S. 2 AufenthG: the six months to look for work follow only when the training company does not
+    keep the person on; the hint said the Duldung is extended after every training (issue 16, error 6)."""
+    status = criterion(check(engine, person(status_history=[{"status": "aufenthaltserlaubnis", "from": "2020-01-01",
+                                                              "to": None}]), TODAY), "status")
+    assert status.met is False
+    assert "nicht" in status.hint.split("§ 60c Abs. 6 S. 2")[0] and "Übernimmt der Ausbildungsbetrieb" in status.hint
+    assert "Nach der Ausbildung wird die Ausbildungsduldung für 6 Monate" not in status.hint

@@ -366,17 +366,22 @@ def test_before_31_12_2022_any_duldung_on_the_day_was_enough(engine):
     expect(result, "eligible_from", "2023-06-01", "status")
 
 
-def test_chancen_holder_must_apply_by_30_06_2027(engine):
+def test_chancen_holder_loses_the_60b_credit_on_01_07_2027_but_keeps_the_104c_abs_2_route(engine):
+    """After 30.06.2027 § 60b time no longer counts (Abs. 5 repealed), but a permit kept alive by a timely
+    application can still be extended as a § 25a permit (§ 104c Abs. 2 S. 1): the path opens when three years
+    without the § 60b time are complete (issue 16, error 4)."""
     periods = history(("duldung_ungeklaerte_identitaet", "2016-09-01", "2026-05-31"),
                       ("chancen_aufenthaltserlaubnis", "2026-06-01", None))
     facts = person(status_history=periods, person__date_of_birth="2004-01-01")
     before = check(engine, facts, D("2027-06-30"))
     assert before.verdict == "eligible" and criterion(before, "residence").met
     after = check(engine, facts, D("2027-07-01"))
-    assert (after.verdict, after.rules_version) == ("not_eligible", "2027-07-01")
-    assert criterion(after, "status").met is False
-    assert "UNVERIFIED" in criterion(after, "status").explanation
+    assert after.rules_version == "2027-07-01"
+    status = criterion(after, "status")
+    assert status.met and "§ 104c Abs. 2 S. 1" in status.explanation and "UNVERIFIED" in status.explanation
     assert criterion(after, "residence").met is False  # § 60b time no longer counts without Abs. 5
+    assert (after.verdict, after.earliest_date) == ("eligible_from", D("2029-06-01")), \
+        criterion(after, "residence").explanation
 
 
 # --- Family members (Abs. 2) and the checklist --------------------------------------------------------------------
@@ -436,3 +441,14 @@ def test_unverified_items_are_named(engine):
     assert any("GEAS" in note for note in result.unverified)
     assert any("01.08.2015" in note for note in result.unverified)
     assert "UNVERIFIED" in criterion(result, "residence").explanation
+
+
+def test_conviction_hint_says_a_suspended_prison_sentence_of_six_months_counts_too(engine):
+    """§ 54 Abs. 2 Nr. 1 AufenthG applies with probation too; "ohne Bewährung" belongs to youth custody only
+    (Nr. 2) (issue 16, error 6)."""
+    conviction = [{"date": "2023-05-01", "intentional": True, "prison_months": 8, "suspended": True,
+                   "youth_custody": False}]
+    convictions = criterion(check(engine, person(convictions=conviction), TODAY), "convictions")
+    assert convictions.met is False
+    assert "auch wenn sie zur Bewährung ausgesetzt ist (§ 54 Abs. 2 Nr. 1)" in convictions.hint
+    assert "Jugendstrafe ab 1 Jahr ohne Bewährung ist die Erteilung" not in convictions.hint

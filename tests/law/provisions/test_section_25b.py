@@ -66,25 +66,25 @@ RESIDENCE = [
      dict(status_history=duldung_since("2024-01-01", {"status": "gestattung", "from": "2020-11-21",
                                                       "to": "2023-12-31"})),
      "2026-11-21", "eligible", None),
-    ("§ 60b Duldung does not count: the period moves by its 366 days",
+    ("§ 60b Duldung does not count: the period moves by its 366 days, a year of 365 days (§ 191 BGB)",
      dict(status_history=duldung_since("2021-01-01",
                                        {"status": "duldung", "from": "2019-11-21", "to": "2019-12-31"},
                                        {"status": "duldung_ungeklaerte_identitaet", "from": "2020-01-01",
                                         "to": "2020-12-31"})),
-     "2026-11-20", "eligible_from", "2026-11-21"),
-    ("one gap of up to three months is harmless but its 90 days are not counted",
+     "2026-11-19", "eligible_from", "2026-11-20"),
+    ("one gap of up to three months is harmless but its 90 days are not counted (§ 191 BGB: 6 × 365 + 90 days)",
      dict(status_history=duldung_since("2021-03-01",
                                        {"status": "duldung", "from": "2020-09-01", "to": "2020-11-30"})),
-     "2026-11-21", "eligible_from", "2026-11-30"),
+     "2026-11-21", "eligible_from", "2026-11-29"),
     ("a gap of more than three months (106 days) restarts the period",
      dict(status_history=duldung_since("2021-04-01",
                                        {"status": "duldung", "from": "2019-01-01", "to": "2020-12-15"})),
      "2026-11-21", "eligible_from", "2027-04-01"),
-    ("a second short gap ends the stretch: it counts from after the earlier gap",
+    ("a second short gap ends the stretch: it counts from after the earlier gap (§ 191 BGB: 6 × 365 + 59 days)",
      dict(status_history=duldung_since("2021-03-01",
                                        {"status": "duldung", "from": "2019-06-01", "to": "2020-01-31"},
                                        {"status": "duldung", "from": "2020-03-01", "to": "2020-12-31"})),
-     "2026-01-01", "eligible_from", "2026-04-29"),
+     "2026-01-01", "eligible_from", "2026-04-28"),
 ]
 
 
@@ -264,14 +264,21 @@ def test_new_law_opens_the_path_on_its_first_day(engine):
         ("eligible_from", D("2022-12-31"), "2020-01-01")
 
 
-def test_chancen_holder_counts_60b_periods_and_must_switch_by_30_06_2027(engine):
+def test_chancen_holder_counts_60b_periods_until_30_06_2027_and_keeps_the_104c_abs_2_route_after(engine):
+    """§ 25b Abs. 7 (§ 60b time counts for holders) ends on 30.06.2027; the permit, kept alive by a timely
+    application (§ 81 Abs. 4), can still only be extended as a § 25b permit (§ 104c Abs. 2 S. 1): after that day
+    the path is not closed but opens when six years without the § 60b time are complete (issue 16, error 4)."""
     history = [{"status": "duldung_ungeklaerte_identitaet", "from": "2019-11-21", "to": "2025-05-31"},
                {"status": "chancen_aufenthaltserlaubnis", "from": "2025-06-01", "to": None}]
-    facts = person(status_history=history)
+    facts = person(status_history=history, identity__passport_valid_until="2035-01-01")
     assert check(engine, facts, TODAY).verdict == "eligible"
     after = check(engine, facts, D("2027-07-02"))
-    assert after.verdict == "not_eligible" and after.rules_version == "2027-07-01"
-    assert criterion(after, "status").met is False
+    assert after.rules_version == "2027-07-01"
+    assert (after.verdict, after.earliest_date) == ("eligible_from", D("2031-06-01")), \
+        criterion(after, "status").explanation
+    status = criterion(after, "status")
+    assert status.met and "§ 104c Abs. 2 S. 1" in status.explanation and "UNVERIFIED" in status.explanation
+    assert "§ 104c Abs. 2" in status.hint and "§ 60b" in status.hint
     geduldet = person(status_history=[history[0], {"status": "duldung", "from": "2025-06-01", "to": None}],
                       identity__passport_valid_until="2035-01-01")
     result = check(engine, geduldet, TODAY)
@@ -309,3 +316,37 @@ def test_unverified_items_are_named(engine):
     result = check(engine, person(), TODAY)
     assert any("GEAS" in note for note in result.unverified)
     assert "UNVERIFIED" in criterion(result, "residence").explanation
+
+
+def test_chancen_holder_whose_six_years_end_after_30_06_2027_is_shown_the_104c_abs_2_route_and_its_date(engine):
+    """A § 104c holder assessed today whose six years complete only after the transition rules end: § 104c Abs. 2
+    S. 1 still lets the permit be extended as a § 25b permit, so the Perspektive shows the day the period completes
+    instead of a plain "not eligible" (issue 16, error 4)."""
+    history = [{"status": "gestattung", "from": "2022-01-01", "to": "2025-05-31"},
+               {"status": "chancen_aufenthaltserlaubnis", "from": "2025-06-01", "to": None}]
+    result = check(engine, person(status_history=history, identity__passport_valid_until="2035-01-01"), TODAY)
+    assert (result.verdict, result.earliest_date) == ("eligible_from", D("2028-01-01")), \
+        [c.explanation for c in result.criteria if c.met is not True]
+    assert "01.01.2028" in criterion(result, "residence").explanation
+
+
+def test_conviction_hint_says_a_suspended_prison_sentence_of_six_months_excludes_too(engine):
+    """§ 54 Abs. 2 Nr. 1 AufenthG applies to a prison sentence of six months with probation too; only for youth
+    custody (Nr. 2) does probation matter. The hint said "ohne Bewährung" for both (issue 16, error 6)."""
+    convictions = criterion(check(engine, person(convictions=prison(6, suspended=True)), TODAY), "convictions")
+    assert convictions.met is False
+    assert "auch wenn sie zur Bewährung ausgesetzt ist (§ 54 Abs. 2 Nr. 1)" in convictions.hint
+    assert "nicht zur Bewährung ausgesetzt ist (§ 54 Abs. 2 Nr. 2)" in convictions.hint
+    assert "Jugendstrafe ab 1 Jahr ohne Bewährung ist § 25b ausgeschlossen" not in convictions.hint
+
+
+def test_a_current_60b_duldung_stops_the_clock_instead_of_promising_a_date(engine):
+    """§ 60b Abs. 5 S. 1: time with a "Duldung für Personen mit ungeklärter Identität" is not counted; while the
+    person still holds one, time alone completes nothing – the path opens only once the duties are fulfilled
+    (§ 60b Abs. 4). Before, the Perspektive promised a date as if the clock ran on (issue 16, error 3)."""
+    history = [{"status": "gestattung", "from": "2021-01-01", "to": "2024-12-31"},
+               {"status": "duldung_ungeklaerte_identitaet", "from": "2025-01-01", "to": None}]
+    residence = criterion(check(engine, person(status_history=history), TODAY), "residence")
+    assert residence.met is False and residence.met_from is None, residence.explanation
+    assert "die Frist ruht" in residence.explanation and "§ 60b Abs. 4" in residence.explanation
+    assert "frühestens am" in residence.explanation

@@ -277,3 +277,42 @@ def test_a_juvenile_court_measure_is_left_to_the_authority(engine):
     convictions = criterion(result, "convictions")
     assert convictions.state == "erfüllt (im Ermessen der Behörde)"
     assert "jugendrechtliche Maßnahme" in convictions.explanation and "rechtlich nicht geklärt" in convictions.explanation
+
+
+# --- Abs. 1 S. 1: a training taken up or continued – not one already completed (issue 16, errors 1 and 6) --------
+def completed(on: str = "2026-07-15", contract_end: str | None = "2026-12-31") -> dict:
+    """Training since 01.09.2023 under an Ausbildungsduldung, passed early on ``on`` (the contract runs on)."""
+    return person(status_history=[{"status": "gestattung", "from": "2021-03-01", "to": "2023-08-31"},
+                                  {"status": "ausbildungsduldung", "from": "2023-09-01", "to": None}],
+                  training__start_date="2023-09-01", training__end_date=contract_end, training__completed_on=on)
+
+
+@pytest.mark.parametrize("contract_end", ["2026-12-31", None], ids=["contract still running", "end not recorded"])
+def test_section_60c_abs_1_a_completed_training_is_not_eligible_and_names_the_routes_after_it(engine, contract_end):
+    """§ 60c Abs. 1 S. 1 speaks of a training taken up or continued: after completion the Ausbildungsduldung is no
+    longer the path, § 19d Abs. 1a and § 60c Abs. 6 S. 2 are – even while the contract has not yet ended."""
+    result = check(engine, completed(contract_end=contract_end), TODAY)
+    window = criterion(result, "application_window")
+    assert (result.verdict, window.met, window.met_from) == ("not_eligible", False, None), window.explanation
+    assert window.state == "nicht erfüllt" and "abgeschlossen" in window.label
+    assert "am 15.07.2026 abgeschlossen" in window.explanation
+    assert "§ 19d Abs. 1a" in window.explanation and "§ 60c Abs. 6 S. 2" in window.explanation
+    assert "§ 19d Abs. 1a" in window.hint and "§ 60c Abs. 1 S. 1" in window.citation
+
+
+def test_section_60c_a_training_completed_after_the_day_of_application_does_not_count_yet(engine):
+    facts = completed()
+    assert criterion(check(engine, facts, D("2026-07-14")), "application_window").met is True
+
+
+def test_section_60c_abs_2_nr_2_a_60b_period_pauses_the_three_months_instead_of_restarting_them(engine):
+    """§ 60b Abs. 5 S. 1: the § 60b time does not count, but the Duldung before it does (issue 16, error 3): 61 days
+    before and 52 after make the 90 days of three non-contiguous months (§ 191 BGB)."""
+    history = [{"status": "gestattung", "from": "2021-03-01", "to": "2025-09-30"},
+               {"status": "duldung", "from": "2025-10-01", "to": "2025-11-30"},
+               {"status": "duldung_ungeklaerte_identitaet", "from": "2025-12-01", "to": "2026-09-30"},
+               {"status": "duldung", "from": "2026-10-01", "to": None}]
+    result = check(engine, person(status_history=history), TODAY)
+    route = criterion(result, "route")
+    assert (result.verdict, route.met) == ("eligible", True), route.explanation
+    assert "seit 01.10.2025" in route.explanation and "§ 191 BGB" in route.explanation

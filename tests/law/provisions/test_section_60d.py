@@ -103,12 +103,12 @@ DULDUNG = [
                                                       "from": "2025-06-01", "to": "2025-12-31"})),
      "2026-11-21", "eligible_from", "2027-01-01"),
     # the 122 uncredited days move the start day by day, as for the residence periods
-    ("§ 60b Duldung in between does not break the chain: the months before it count",
+    ("§ 60b Duldung in between pauses the clock: the months before it count, a month is 30 days (§ 191 BGB)",
      dict(status_history=duldung_since("2026-10-01",
                                        {"status": "duldung", "from": "2025-10-01", "to": "2026-05-31"},
                                        {"status": "duldung_ungeklaerte_identitaet", "from": "2026-06-01",
                                         "to": "2026-09-30"})),
-     "2026-11-21", "eligible_from", "2027-01-31"),
+     "2026-11-21", "eligible_from", "2027-01-26"),
     ("a current § 60b Duldung is no Duldung for Nr. 2",
      dict(status_history=[{"status": "duldung_ungeklaerte_identitaet", "from": "2020-03-01", "to": None}]),
      "2026-11-21", "not_eligible", None),
@@ -428,3 +428,47 @@ def test_unverified_items_are_named(engine):
     assert any("GEAS" in note for note in result.unverified)
     assert any("27.02.2024" in note for note in result.unverified)
     assert any("Ehegatten" in note for note in result.unverified)
+
+
+# --- old Abs. 1 Nr. 1 Buchst. a and b (01.01.2020 – 26.02.2024): entry by 2016, employed on 01.01.2020 or not -------
+OLD_ENTRY_2016 = [
+    # (name, job start, identity clarified on, verdict, identity met, named)
+    ("Buchst. a: employed on 01.01.2020, identity by the application", "2019-06-01", "2023-11-30",
+     "eligible", True, "am 01.01.2020 beschäftigt"),
+    ("Buchst. b: not employed on 01.01.2020, identity by 30.06.2020", "2022-01-01", "2020-06-30",
+     "eligible", True, "spätestens 30.06.2020"),
+    ("Buchst. b: not employed on 01.01.2020, identity on 01.07.2020 is late; the version of 27.02.2024 asks only the "
+     "application", "2022-01-01", "2020-07-01", "eligible_from", False, "am 01.01.2020 nicht beschäftigt"),
+]
+
+
+@pytest.mark.parametrize("name,job_start,clarified,verdict,met,named", OLD_ENTRY_2016,
+                         ids=[r[0] for r in OLD_ENTRY_2016])
+def test_old_section_60d_abs_1_nr_1_b_identity_by_30_06_2020_without_employment_on_01_01_2020(
+        engine, name, job_start, clarified, verdict, met, named):
+    """§ 60d Abs. 1 Nr. 1 Buchst. b a. F.: entry by 31.12.2016 and no employment on 01.01.2020 – identity had to be
+    clarified by 30.06.2020, not only by the application (issue 16, error 2)."""
+    facts = person(entry_date="2016-05-01", identity=identity(clarified, False), employment=job(job_start))
+    result = check(engine, facts, OLD)
+    ident = criterion(result, "identity_deadline")
+    assert result.verdict == verdict, ident.explanation
+    assert ident.met is met and named in ident.explanation
+    if verdict == "eligible_from":
+        assert result.earliest_date == D("2024-02-27")
+        assert "Buchst. a bis c" in ident.citation
+
+
+def test_old_section_60d_identity_deadline_unknown_without_knowing_the_employment_on_01_01_2020(engine):
+    facts = person(entry_date="2016-05-01", identity=identity("2020-07-01", False),
+                   employment=[{"from": "2019-06-01", "to": None, "hours_per_week": 40, "socially_insured": None}])
+    ident = criterion(check(engine, facts, OLD), "identity_deadline")
+    assert ident.met is None and "employment" in ident.missing_facts and "01.01.2020" in ident.explanation
+
+
+def test_section_60d_livelihood_hint_speaks_of_the_persons_own_livelihood(engine):
+    """§ 60d Abs. 1 Nr. 4 and 5 ask for the livelihood "des ausreisepflichtigen Ausländers", secured by his own
+    employment – not the household's (issue 16, error 6)."""
+    livelihood = criterion(check(engine, person(livelihood={"secured": False}), TODAY), "livelihood")
+    assert livelihood.met is False
+    assert "eigene Lebensunterhalt" in livelihood.hint and "nicht der des ganzen Haushalts" in livelihood.hint
+    assert "Bedarfsberechnung für den Haushalt" not in livelihood.hint
