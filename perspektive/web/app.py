@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
-from perspektive import accounts, admin, clients, documents, followups, referrals, tasks
+from perspektive import accounts, admin, clients, documents, followups, referrals, shipped, tasks
 from perspektive.config import load_config
 from perspektive.db import db, init_database
 from perspektive.law import Engine
@@ -40,6 +40,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.json.ensure_ascii = False
     init_database(config["DATABASE_URL"])
+    shipped.install_provisions("workflows", Path(config["WORKFLOWS_DIR"]))
+    shipped.install_provisions("letter_templates", Path(config["LETTER_TEMPLATES_DIR"]))
     app.extensions["perspektive"] = Engine(config["WORKFLOWS_DIR"], config["LETTER_TEMPLATES_DIR"],
                                            config["PLUGINS_DIR"], builtin_plugins=followups.PLUGINS)
     tasks.huey.immediate = config["HUEY_IMMEDIATE"]
