@@ -12,6 +12,7 @@ from .contacts import (
     expiring_keys,
     import_key,
     key_problem,
+    keyring,
     remove_key,
     responsible_for,
     set_active,
@@ -27,7 +28,7 @@ __all__ = [
     "COMMANDS", "DOCUMENT_KINDS", "DOCUMENT_NAMES", "MAX_KEY_LENGTH", "ConsentError", "ContactError",
     "KeyPolicyError", "ReferralError", "acknowledge", "add_contact", "canonical_text", "confirm_fingerprint",
     "consents_of", "contacts_for_workflow", "deliver", "expiring_keys", "group_fingerprint", "import_key",
-    "init_app", "key_problem", "proposed_workflow", "queue_referral", "record_consent", "referrals_of",
+    "init_app", "key_problem", "keyring", "proposed_workflow", "queue_referral", "record_consent", "referrals_of",
     "remove_key", "responsible_for", "set_active", "sweep", "update_contact", "wire_message", "withdraw_consent",
 ]
 

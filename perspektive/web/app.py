@@ -18,7 +18,7 @@ from perspektive.config import load_config
 from perspektive.db import db, init_database
 from perspektive.law import Engine
 
-from . import api, case_page, cli, client_list, client_page, filters, i18n, pages  # noqa: F401 - their routes go on the ``web`` blueprint of ``pages``
+from . import api, case_page, cli, client_list, client_page, filters, health, i18n, pages  # noqa: F401 - their routes go on the ``web`` blueprint of ``pages``
 from .csrf import csrf
 
 log = logging.getLogger("perspektive")
@@ -49,6 +49,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     @app.before_request
     def _connect():
+        if request.endpoint == health.ENDPOINT:
+            return  # the probe connects itself, and answers 503 rather than fail when the database is down
         # One connection per worker thread, kept open: opening SQLite with its pragmas costs more than most
         # requests (stack-notes: ~0.7 ms); peewee keeps connections per thread, so threads never share one.
         db.connect(reuse_if_open=True)
@@ -77,7 +79,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     filters.init_app(app)
     for capability in (accounts, clients, documents, followups, referrals, admin):
         capability.init_app(app)
-    for blueprint in (pages.bp, api.bp, case_page.bp):
+    for blueprint in (pages.bp, api.bp, case_page.bp, health.bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     _register_error_pages(app)
