@@ -86,9 +86,12 @@ def own_database():
 
 def test_the_wheel_installs_and_serves_outside_the_checkout(wheel, own_database, tmp_path):
     venv = tmp_path / "venv"
-    run(sys.executable, "-m", "venv", venv)
+    # The venv without its own pip: this pip installs into it (--python), with every dependency, from its cache;
+    # no byte-compiling. That saves half a minute and installs the same files.
+    run(sys.executable, "-m", "venv", "--without-pip", venv)
     extras = "[postgres,redis]" if PG_URL else ""
-    run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", f"{wheel}{extras}", cwd=tmp_path)
+    run(sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "--quiet", "--no-compile",
+        f"{wheel}{extras}", cwd=tmp_path)
     located = run(venv / "bin" / "python", "-c", "import perspektive; print(perspektive.__file__)", cwd=tmp_path)
     assert located.stdout.startswith(str(venv)), located.stdout  # the installed copy, not this checkout
 
