@@ -139,7 +139,7 @@ def test_the_wheel_installs_and_serves_outside_the_checkout(wheel, own_database,
     time.sleep(4)
     consumer.send_signal(signal.SIGINT)
     output, _ = consumer.communicate(timeout=30)
-    assert "perspektive.referrals.tasks.deliver" in output and "Traceback" not in output, output
+    assert "perspektive.referrals.tasks.deliver_referral" in output and "Traceback" not in output, output
 
 
 def _imported_distributions(folder: Path) -> dict[str, set[str]]:
