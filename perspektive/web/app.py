@@ -12,6 +12,7 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from perspektive import accounts, admin, clients, documents, followups, referrals, shipped, tasks
 from perspektive.config import load_config
@@ -39,6 +40,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         JSON_AS_ASCII=False, PROPAGATE_EXCEPTIONS=False,
     )
     app.json.ensure_ascii = False
+    if config["PROXY_HOPS"]:
+        hops = config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
     init_database(config["DATABASE_URL"])
     shipped.install_provisions("workflows", Path(config["WORKFLOWS_DIR"]))
     shipped.install_provisions("letter_templates", Path(config["LETTER_TEMPLATES_DIR"]))
