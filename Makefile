@@ -12,10 +12,6 @@ PO     := perspektive/web/translations/en/LC_MESSAGES/messages.po
 MO     := $(PO:.po=.mo)
 POT    := perspektive/web/translations/messages.pot
 
-# gunicorn's default access log has the request line with its query string (%(r)s); the calendar feed's secret
-# token is in the query string, so log the path without it (%(U)s).
-ACCESS_LOG := %(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"
-
 .PHONY: install run test bench check messages
 
 $(STAMP): pyproject.toml
@@ -45,12 +41,11 @@ run: $(STAMP) $(MO)
 	  $(BIN)/huey_consumer app.huey -w 2 -k thread -m 1 & consumer=$$!; \
 	  trap 'kill -INT $$consumer 2>/dev/null; kill $$mail 2>/dev/null; wait $$consumer $$mail' EXIT INT TERM; \
 	  echo "Perspektive: http://127.0.0.1:5000 (Ctrl-C beendet)"; \
-	  $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - --access-logformat '$(ACCESS_LOG)' \
-	    'app:app'; }
+	  PERSPEKTIVE_BIND=127.0.0.1:5000 $(BIN)/gunicorn -c deploy/gunicorn.conf.py; }
 
 test: $(STAMP) $(MO)
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/ruff check perspektive plugins tests bench letter_templates
+	$(BIN)/ruff check perspektive tests bench deploy
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) $(MO)

@@ -1,4 +1,8 @@
-"""Configuration: ``config/default.toml``, then an optional second file, then ``PERSPEKTIVE_*`` variables."""
+"""Configuration: ``perspektive/defaults/default.toml`` (shipped in the package), then an optional second file
+(``PERSPEKTIVE_CONFIG``), then ``PERSPEKTIVE_*`` variables.
+
+Relative paths (``PERSPEKTIVE_CONFIG``, ``DATA_DIR``, the provision folders) are taken from the current directory,
+as for any command: the package may live in a read-only site-packages, far from the installation's data."""
 from __future__ import annotations
 
 import logging
@@ -8,7 +12,8 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import shipped
+
 PREFIX = "PERSPEKTIVE_"
 log = logging.getLogger("perspektive.config")
 
@@ -26,11 +31,10 @@ def _coerce(raw: str, default):
 
 
 def load_config(overrides: dict | None = None, environ=os.environ) -> dict:
-    config = tomllib.loads((ROOT / "config" / "default.toml").read_text(encoding="utf-8"))
+    config = tomllib.loads(shipped.resource("default.toml").read_text(encoding="utf-8"))
     extra = environ.get(PREFIX + "CONFIG")
     if extra:
-        path = Path(extra) if Path(extra).is_absolute() else ROOT / extra
-        config.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        config.update(tomllib.loads(Path(extra).read_text(encoding="utf-8")))
     for key, default in list(config.items()):
         if PREFIX + key in environ:
             try:
@@ -38,9 +42,12 @@ def load_config(overrides: dict | None = None, environ=os.environ) -> dict:
             except ValueError as exc:
                 raise SystemExit(f"{PREFIX}{key}: {exc}") from None
     config.update(overrides or {})
-    for key in ("DATA_DIR", "WORKFLOWS_DIR", "LETTER_TEMPLATES_DIR", "PLUGINS_DIR"):
-        path = Path(config[key])
-        config[key] = str(path if path.is_absolute() else ROOT / path)
+    config["DATA_DIR"] = str(Path(config["DATA_DIR"]).absolute())
+    # Empty: uploads and the shipped provisions in the data directory; the shipped plugins where they ship.
+    for key, default in (("WORKFLOWS_DIR", Path(config["DATA_DIR"]) / "workflows"),
+                         ("LETTER_TEMPLATES_DIR", Path(config["DATA_DIR"]) / "letter_templates"),
+                         ("PLUGINS_DIR", shipped.resource("plugins"))):
+        config[key] = str(Path(config[key]).absolute() if config[key] else default)
     _check_writable(Path(config["DATA_DIR"]))
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = f"sqlite:///{Path(config['DATA_DIR']) / 'perspektive.db'}"

@@ -4,5 +4,5 @@ before any test module or conftest."""
 import os
 import tempfile
 
-os.environ.setdefault("PERSPEKTIVE_CONFIG", "config/test.toml")
+os.environ.setdefault("PERSPEKTIVE_CONFIG", os.path.join(os.path.dirname(__file__), "config.toml"))
 os.environ.setdefault("PERSPEKTIVE_DATA_DIR", tempfile.mkdtemp(prefix="perspektive-test-"))

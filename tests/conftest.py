@@ -25,6 +25,7 @@ from perspektive.referrals.openpgp import stop_agent
 pytest_plugins = ("tests.common.browser",)
 
 ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "perspektive" / "defaults"  # the configuration, provisions and plugins the package ships
 DEMO = ROOT / "perspektive" / "demo_data"
 PASSWORD = "korrekt-Pferd-Batterie-42"
 
@@ -36,7 +37,7 @@ os.environ.setdefault("PERSPEKTIVE_DATA_KEY", base64.b64encode(secrets.token_byt
 @pytest.fixture(scope="module")
 def engine():
     """The rules engine over the project's workflows, letter templates and plugins, once per module."""
-    return Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(ROOT / "plugins"))
+    return Engine(str(SHIPPED / "workflows"), str(SHIPPED / "letter_templates"), str(SHIPPED / "plugins"))
 
 
 def _drop_all(database) -> None:

@@ -12,6 +12,7 @@ from .contacts import (
     expiring_keys,
     import_key,
     key_problem,
+    keyring,
     remove_key,
     responsible_for,
     set_active,
@@ -33,9 +34,9 @@ from .tasks import deliver, queue_referral, sweep
 
 __all__ = [
     "COMMANDS", "DOCUMENT_KINDS", "DOCUMENT_NAMES", "MAX_KEY_LENGTH", "ConsentError", "ContactError",
-    "KeyPolicyError", "KeyUnusable", "Keyring", "ReferralError", "acknowledge", "add_contact",
+    "KeyPolicyError", "Keyring", "KeyUnusable", "ReferralError", "acknowledge", "add_contact",
     "canonical_text", "confirm_fingerprint", "consents_of", "contacts_for_workflow", "deliver",
-    "expiring_keys", "group_fingerprint", "import_key", "init_app", "inspect_armor", "key_problem",
+    "expiring_keys", "group_fingerprint", "import_key", "init_app", "inspect_armor", "key_problem", "keyring",
     "normalise_fingerprint", "proposed_workflow", "queue_referral", "record_consent", "referrals_of",
     "remove_key", "responsible_for", "set_active", "stop_agent", "sweep", "update_contact", "wire_message",
     "withdraw_consent",

@@ -13,13 +13,37 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from perspektive import accounts, admin, clients, documents, followups, privacy, referrals, sealing, tasks
+from perspektive import (
+    accounts,
+    admin,
+    clients,
+    documents,
+    followups,
+    privacy,
+    referrals,
+    sealing,
+    shipped,
+    tasks,
+)
 from perspektive.config import load_config
 from perspektive.db import db, init_database
 from perspektive.law import Engine
 
-from . import api, case_page, cli, client_list, client_page, filters, i18n, input_guard, pages, storage  # noqa: F401 - their routes go on the ``web`` blueprint of ``pages``
+from . import (  # noqa: F401 - their routes go on the ``web`` blueprint of ``pages``
+    api,
+    case_page,
+    cli,
+    client_list,
+    client_page,
+    filters,
+    health,
+    i18n,
+    input_guard,
+    pages,
+    storage,
+)
 from .api import MAX_BODY_MB
 from .csrf import csrf
 from .ids import IdConverter
@@ -43,7 +67,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         JSON_AS_ASCII=False, PROPAGATE_EXCEPTIONS=False,
     )
     app.json.ensure_ascii = False
+    if config["PROXY_HOPS"]:
+        hops = config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
     init_database(config["DATABASE_URL"])
+    shipped.install_provisions("workflows", Path(config["WORKFLOWS_DIR"]))
+    shipped.install_provisions("letter_templates", Path(config["LETTER_TEMPLATES_DIR"]))
     _install_data_key(app, config)
     app.extensions["perspektive"] = Engine(config["WORKFLOWS_DIR"], config["LETTER_TEMPLATES_DIR"],
                                            config["PLUGINS_DIR"], builtin_plugins=followups.PLUGINS)
@@ -52,6 +81,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     @app.before_request
     def _connect():
+        if request.endpoint == health.ENDPOINT:
+            return  # the probe connects itself, and answers 503 rather than fail when the database is down
         # One connection per worker thread, kept open: opening SQLite with its pragmas costs more than most
         # requests (stack-notes: ~0.7 ms); peewee keeps connections per thread, so threads never share one.
         db.connect(reuse_if_open=True)
@@ -81,7 +112,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     filters.init_app(app)
     for capability in (accounts, clients, documents, followups, referrals, privacy, admin):
         capability.init_app(app)
-    for blueprint in (pages.bp, api.bp, case_page.bp):
+    for blueprint in (pages.bp, api.bp, case_page.bp, health.bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     _register_error_pages(app)

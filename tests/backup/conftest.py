@@ -20,8 +20,8 @@ from perspektive.config import load_config
 from perspektive.db import connect_database, db, utcnow
 from perspektive.documents import letter_download, set_item_done, set_item_note
 from perspektive.followups.models import CalendarFeed
-from perspektive.privacy.erasure import erase
 from perspektive.law import parse_facts, today_in_germany
+from perspektive.privacy.erasure import erase
 from perspektive.referrals import record_consent
 from perspektive.referrals.models import Outbox
 from tests.conftest import DEMO

@@ -12,6 +12,7 @@ from docx import Document
 from perspektive.law import current_engine
 
 ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = ROOT / "perspektive" / "defaults"
 
 # About 10**8 empty iterations for Amina (tens of seconds), none for anyone else.
 LOOPS_FOR_AMINA = ('{% if person.given_name == "Amina" %}{% for i in range(100000) %}{% for j in range(1000) %}'
@@ -34,7 +35,7 @@ def use_letter(monkeypatch, tmp_path: Path, workflow: str, letter: str, *paragra
     ``paragraphs``; the engine of the current app renders from the copy until the test ends."""
     letters = tmp_path / "letter_templates"
     if not letters.exists():
-        shutil.copytree(ROOT / "letter_templates", letters, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+        shutil.copytree(SHIPPED / "letter_templates", letters, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     (letters / workflow / f"{letter}.docx").write_bytes(docx_with(*paragraphs))
     monkeypatch.setattr(current_engine(), "letters_dir", letters)
     return letters

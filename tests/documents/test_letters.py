@@ -32,7 +32,7 @@ from perspektive.documents.letters import (
 from perspektive.law.engine import Engine, current_engine
 from perspektive.law.facts import parse_facts, read_stored
 from perspektive.law.workflows import LETTERS
-from tests.conftest import ROOT, demo_facts
+from tests.conftest import SHIPPED, demo_facts
 
 ON = dt.date(2026, 11, 21)
 XML_ILLEGAL = "".join(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]))
@@ -161,7 +161,7 @@ def test_checkliste_speaks_the_clients_language_when_the_workflow_file_does(tmp_
     (tmp_path / "workflows").mkdir()
     (tmp_path / "workflows" / "section_99y.toml").write_text(CHECKLIST_IN_ARABIC, encoding="utf-8")
     (tmp_path / "letters" / "section_99y").mkdir(parents=True)
-    shutil.copy(ROOT / "letter_templates" / "section_25b" / "checkliste.docx", tmp_path / "letters" / "section_99y")
+    shutil.copy(SHIPPED / "letter_templates" / "section_25b" / "checkliste.docx", tmp_path / "letters" / "section_99y")
     engine = Engine(str(tmp_path / "workflows"), str(tmp_path / "letters"), None)
     workflow = engine.workflow("section_99y")
     facts = parse_facts({"person": {"given_name": "Lina", "language": language}, "fdgo_declaration": True})

@@ -13,11 +13,11 @@ from pypdf import PdfReader
 from perspektive.documents.letters import render_letter
 from perspektive.law.engine import current_engine
 from perspektive.law.facts import parse_facts
-from tests.conftest import ROOT, demo_facts
+from tests.conftest import ROOT, SHIPPED, demo_facts
 from tests.documents.test_letters import document_text
 
 ON = dt.date(2026, 11, 21)
-WORKFLOWS = sorted(p.stem for p in (ROOT / "workflows").glob("*.toml"))
+WORKFLOWS = sorted(p.stem for p in (SHIPPED / "workflows").glob("*.toml"))
 CLIENTS = sorted(p.stem for p in (ROOT / "perspektive" / "demo_data").glob("*.json"))
 
 
@@ -54,7 +54,7 @@ def test_antrag_and_checkliste_for_every_demo_client(app, workflow_id):
 
 @pytest.mark.parametrize("workflow_id", WORKFLOWS)
 def test_every_checklist_item_says_why_with_a_citation_and_speaks_english(workflow_id):
-    raw = tomllib.loads((ROOT / "workflows" / f"{workflow_id}.toml").read_text(encoding="utf-8"))
+    raw = tomllib.loads((SHIPPED / "workflows" / f"{workflow_id}.toml").read_text(encoding="utf-8"))
     for item in raw.get("checklist", []):
         assert item["why"].startswith("für §") and "AufenthG" in item["why"] or "AufenthV" in item["why"], item
         assert item["text"].get("en"), f"{workflow_id}: {item['id']} has no English text"
@@ -84,9 +84,9 @@ def test_every_antrag_opens_in_libreoffice(app, tmp_path):
 def test_committed_templates_are_what_the_build_script_makes(tmp_path):
     """The wording lives in letter_templates/build_templates.py: a .docx edited by hand, or a script change that
     was not rebuilt, would make the two disagree."""
-    spec = importlib.util.spec_from_file_location("build_templates", ROOT / "letter_templates" / "build_templates.py")
+    spec = importlib.util.spec_from_file_location("build_templates", SHIPPED / "letter_templates" / "build_templates.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     for built in module.build_all(tmp_path):
-        committed = ROOT / "letter_templates" / built.relative_to(tmp_path)
+        committed = SHIPPED / "letter_templates" / built.relative_to(tmp_path)
         assert built.read_bytes() == committed.read_bytes(), f"{committed} is out of date: run the build script"

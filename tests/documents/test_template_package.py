@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from perspektive.documents.template_checks import docx_problems
-from tests.conftest import ROOT, csrf_token
+from tests.conftest import SHIPPED, csrf_token
 from tests.documents.test_workflow_upload import (
     console_app,
     example,
@@ -26,7 +26,7 @@ from tests.documents.test_workflow_upload import (
     upload,
 )
 
-REAL = ROOT / "letter_templates" / "section_25b" / "antrag.docx"
+REAL = SHIPPED / "letter_templates" / "section_25b" / "antrag.docx"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -189,6 +189,6 @@ def test_a_new_workflow_with_an_external_template_is_refused(app, admin_http):
 def test_every_shipped_template_and_a_plain_rezip_pass(app, admin_http):
     """Probe finding 3, checklist rows 6-9: the checks refuse what could act outside the letter, not what Word and
     LibreOffice write."""
-    for path in sorted((ROOT / "letter_templates").glob("*/*.docx")):
+    for path in sorted((SHIPPED / "letter_templates").glob("*/*.docx")):
         assert docx_problems(path.stem, path.read_bytes()) == [], path
     assert send(admin_http, rewritten()).status_code == 303

@@ -24,17 +24,17 @@ from perspektive.documents import upload as workflow_upload
 from perspektive.law.facts import parse_facts
 from perspektive.migrations import migrate
 from perspektive.referrals.openpgp import stop_agent
-from tests.conftest import ROOT, _drop_all, csrf_token, demo_facts, login
+from tests.conftest import ROOT, SHIPPED, _drop_all, csrf_token, demo_facts, login
 
 DOC = ROOT / "docs" / "adding-a-provision.md"
-GENERIC = ROOT / "letter_templates" / "section_19d"  # the generic Antrag and Checkliste the doc recommends
+GENERIC = SHIPPED / "letter_templates" / "section_19d"  # the generic Antrag and Checkliste the doc recommends
 
 
 def console_app(tmp_path: Path):
     """An app like conftest's, on copies of the workflows and the letter templates."""
     workflows, letters = tmp_path / "workflows", tmp_path / "letter_templates"
-    shutil.copytree(ROOT / "workflows", workflows)
-    shutil.copytree(ROOT / "letter_templates", letters, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    shutil.copytree(SHIPPED / "workflows", workflows)
+    shutil.copytree(SHIPPED / "letter_templates", letters, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     overrides = {"DATA_DIR": str(tmp_path / "data"), "WORKFLOWS_DIR": str(workflows),
                  "LETTER_TEMPLATES_DIR": str(letters)}
     if not os.environ.get("PERSPEKTIVE_DATABASE_URL"):
@@ -292,7 +292,7 @@ def test_oversized_empty_and_non_utf8_files_are_refused(app, admin_http):
 # --- replacing ------------------------------------------------------------------------------------------------
 
 def test_an_existing_id_needs_replace_and_the_old_file_is_archived(app, admin_http, counsellor):
-    taken = upload(admin_http, "section_25b.toml", (ROOT / "workflows" / "section_25b.toml").read_text("utf-8"))
+    taken = upload(admin_http, "section_25b.toml", (SHIPPED / "workflows" / "section_25b.toml").read_text("utf-8"))
     assert taken.status_code == 422 and "Einen Workflow section_25b gibt es schon" in text(taken)
 
     name, toml = example()

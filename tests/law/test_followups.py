@@ -7,7 +7,7 @@ import pytest
 
 from perspektive.law.engine import Engine
 from perspektive.law.facts import parse_facts
-from tests.conftest import ROOT, demo_facts
+from tests.conftest import SHIPPED, demo_facts
 
 D = dt.date.fromisoformat
 ON = D("2026-11-21")
@@ -15,7 +15,7 @@ ON = D("2026-11-21")
 
 @pytest.fixture(scope="module")
 def engine():
-    return Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(ROOT / "plugins"))
+    return Engine(str(SHIPPED / "workflows"), str(SHIPPED / "letter_templates"), str(SHIPPED / "plugins"))
 
 
 def due(engine, facts: dict, on: dt.date = ON, workflow: str | None = None) -> dict:
@@ -101,6 +101,6 @@ def test_follow_up_mistakes_are_named(tmp_path):
          "followups[0].when: unbekannter Fakt 'kinder'"),
     ]:
         (workflows / "section_99y.toml").write_text(head + body, encoding="utf-8")
-        engine = Engine(str(workflows), str(ROOT / "letter_templates"), None)
+        engine = Engine(str(workflows), str(SHIPPED / "letter_templates"), None)
         [message] = engine.catalogue.errors.values()
         assert message.startswith(f"section_99y.toml: {error}"), message

@@ -13,7 +13,7 @@ from perspektive.law import hookspecs
 from perspektive.law.engine import Engine
 from perspektive.law.facts import parse_facts
 from perspektive.law.plugins import build_plugin_manager
-from tests.conftest import ROOT, demo_facts
+from tests.conftest import ROOT, SHIPPED, demo_facts
 
 TEST_PLUGINS = ROOT / "tests" / "plugins"
 HOOKS = sorted(name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction)
@@ -25,10 +25,10 @@ def engine(tmp_path):
     """The project's plugins plus the test plugin in one directory, as an administrator would drop them in."""
     plugins = tmp_path / "plugins"
     plugins.mkdir()
-    for source in [*(ROOT / "plugins").glob("*.py"), TEST_PLUGINS / "extra_provision.py"]:
+    for source in [*(SHIPPED / "plugins").glob("*.py"), TEST_PLUGINS / "extra_provision.py"]:
         (plugins / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     shutil.copytree(TEST_PLUGINS / "workflows", plugins / "workflows")
-    return Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(plugins))
+    return Engine(str(SHIPPED / "workflows"), str(SHIPPED / "letter_templates"), str(plugins))
 
 
 def test_every_hook_is_documented_with_its_signature():
@@ -59,7 +59,7 @@ def test_criterion_type_registered_twice_names_both_plugins(tmp_path):
         "from perspektive import hookimpl\nfrom perspektive.law.builtin_criteria import BUILTIN_TYPES\n\n"
         "@hookimpl\ndef register_criterion_types():\n    return {'facts': BUILTIN_TYPES[0]}\n")
     with pytest.raises(RuntimeError, match="perspektive.law.builtin_criteria.*plugins/dup.py|plugins/dup.py.*perspektive.law.builtin_criteria"):
-        Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(tmp_path))
+        Engine(str(SHIPPED / "workflows"), str(SHIPPED / "letter_templates"), str(tmp_path))
 
 
 def test_hook_register_criterion_types(engine):
@@ -73,7 +73,7 @@ def test_hook_register_criterion_types(engine):
 def test_hook_register_workflow_dirs(engine):
     assert "section_99x" in engine.workflows
     assert engine.workflows["section_99x"].source.parent.name == "workflows"
-    assert engine.workflows["section_99x"].source.parent != ROOT / "workflows"
+    assert engine.workflows["section_99x"].source.parent != SHIPPED / "workflows"
     older = parse_facts({"person": {"date_of_birth": "1990-01-01"}})
     assert engine.assess(older, dt.date(2026, 11, 21), "section_99x")[0].verdict == "not_eligible"
 
@@ -124,7 +124,7 @@ def test_hook_followups(engine, tmp_path):
         "from perspektive import hookimpl\n\n@hookimpl\ndef followups(facts, on):\n"
         "    return [{'id': 'broken', 'workflow': '', 'due': '2027-01-01', 'text': 't', 'citation': 'c',"
         " 'basis': 'b'}]\n")
-    broken = Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(tmp_path))
+    broken = Engine(str(SHIPPED / "workflows"), str(SHIPPED / "letter_templates"), str(tmp_path))
     with pytest.raises(ValueError, match="Plugin-Frist 'broken': 'due' muss ein Datum sein"):
         broken.followups(facts, on)
 
@@ -143,7 +143,7 @@ def test_a_plugin_follow_up_with_mistakes_names_every_one(tmp_path, entry, messa
     (tmp_path / "sloppy.py").write_text(
         f"import datetime as dt\nfrom perspektive import hookimpl\n\n@hookimpl\ndef followups():\n"
         f"    return [{entry}]\n")
-    sloppy = Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(tmp_path))
+    sloppy = Engine(str(SHIPPED / "workflows"), str(SHIPPED / "letter_templates"), str(tmp_path))
     with pytest.raises(ValueError) as refused:
         sloppy.followups(parse_facts({}), dt.date(2026, 11, 21))
     assert str(refused.value) == message

@@ -7,14 +7,14 @@ import pytest
 
 from perspektive.law.engine import Engine
 from perspektive.law.facts import parse_facts
-from tests.conftest import ROOT
+from tests.conftest import SHIPPED
 
 D = dt.date.fromisoformat
 
 
 @pytest.fixture(scope="module")
 def engine():
-    return Engine(str(ROOT / "workflows"), str(ROOT / "letter_templates"), str(ROOT / "plugins"))
+    return Engine(str(SHIPPED / "workflows"), str(SHIPPED / "letter_templates"), str(SHIPPED / "plugins"))
 
 
 def chancen_holder(**permit) -> dict:

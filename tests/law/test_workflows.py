@@ -7,7 +7,7 @@ import pytest
 
 from perspektive.law.engine import Engine
 from perspektive.law.facts import parse_facts
-from tests.conftest import ROOT
+from tests.conftest import SHIPPED
 
 HEAD = 'id = "section_99y"\nprovision = "§ 99y AufenthG"\ntitle = "Test"\nin_force_from = 2020-01-01\n' \
        'request = "Erteilung"\nletters = []\n'
@@ -17,7 +17,7 @@ def load(tmp_path, body: str) -> Engine:
     workflows = tmp_path / "workflows"
     workflows.mkdir(exist_ok=True)
     (workflows / "section_99y.toml").write_text(HEAD + body, encoding="utf-8")
-    return Engine(str(workflows), str(ROOT / "letter_templates"), None)
+    return Engine(str(workflows), str(SHIPPED / "letter_templates"), None)
 
 
 def criterion(fact_test: str, extra: str = "") -> str:

@@ -13,7 +13,7 @@ from perspektive import create_app
 from perspektive.audit import AuditEvent
 from perspektive.clients.models import Client
 from perspektive.db import db
-from tests.conftest import DEMO, PASSWORD, ROOT
+from tests.conftest import DEMO, PASSWORD, ROOT, SHIPPED
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_clients_import_needs_a_counsellor_when_there_are_several(runner, counse
 def test_workflows_check_lists_ok_and_errors(tmp_path):
     workflows = tmp_path / "workflows"
     workflows.mkdir()
-    (workflows / "section_25b.toml").write_text((ROOT / "workflows" / "section_25b.toml").read_text())
+    (workflows / "section_25b.toml").write_text((SHIPPED / "workflows" / "section_25b.toml").read_text())
     (workflows / "section_25c.toml").write_text(
         'id = "section_25c"\nprovision = "§ 25c AufenthG"\ntitle = "x"\nin_force_from = 2030-01-01\nrequest = "x"\n'
         '[[criteria]]\nid = "a"\ntype = "facts"\nlabel = "A"\ncitation = "§ 25c AufenthG"\nvalid_from = "2030-01-01"\n')

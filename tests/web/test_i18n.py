@@ -143,7 +143,9 @@ def test_no_text_is_written_in_both_languages():
     in the catalogue, never "Deutsch. (English.)". The law, letters, checklists and mails keep the German alone."""
     found = []
     package = ROOT / "perspektive"
-    for path in sorted(package.rglob("*.py")):
+    # The shipped provisions (perspektive/defaults: workflows and their plugins) carry checklist texts per language,
+    # like the workflow files; what is checked here is the code of the pages.
+    for path in sorted(p for p in package.rglob("*.py") if "defaults" not in p.relative_to(package).parts):
         found += [f"{path.relative_to(ROOT)}:{n}: {t!r}" for n, t in _python_texts(path) if _english_parenthesis(t)]
     for path in sorted(package.glob("**/templates/*.html")):
         found += [f"{path.relative_to(ROOT)}:{n}: {t.strip()!r}" for n, t in _template_texts(path)
