@@ -152,7 +152,7 @@ def current() -> Keyring:
     if has_app_context() and "sealing" in current_app.extensions:
         return current_app.extensions["sealing"]
     if _installed is None:
-        raise KeyProblem("no data key installed (create_app installs it)")
+        raise KeyProblem("kein Datenschlüssel geladen: create_app lädt ihn")
     return _installed
 
 

@@ -16,7 +16,7 @@ from perspektive import create_app
 from perspektive.accounts import totp
 from perspektive.accounts.models import User
 from perspektive.accounts.users import create_user
-from perspektive.db import db, is_postgres, utcnow
+from perspektive.db import connect_database, db, is_postgres, utcnow
 from perspektive.law.engine import Engine
 from perspektive.migrations import migrate
 from perspektive.referrals.openpgp import stop_agent
@@ -52,6 +52,10 @@ def app(tmp_path):
     overrides = {"DATA_DIR": str(tmp_path / "data")}
     if not os.environ.get("PERSPEKTIVE_DATABASE_URL"):
         overrides["DATABASE_URL"] = f"sqlite:///{tmp_path / 'test.db'}"
+    else:  # an earlier run's canary was sealed under that run's key: the tables go anyway, the canary first
+        leftover = connect_database(os.environ["PERSPEKTIVE_DATABASE_URL"])
+        with leftover.connection_context():
+            leftover.execute_sql('DROP TABLE IF EXISTS "seal_canary"')
     app = create_app(overrides)
     app.config["TESTING"] = True
     with app.app_context():
