@@ -50,4 +50,4 @@ def storage_failure(exc: BaseException | None) -> str | None:
 
 def log_failure(kind: str, method: str, endpoint: str | None) -> None:
     log.error("storage %s: a write was refused in %s %s; nothing was saved. Free space on the data directory's and "
-              "the database's disk (or make them writable) – reading pages keep working", kind, method, endpoint)
+              "the database's disk or make them writable; reading pages keep working", kind, method, endpoint)
