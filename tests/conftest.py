@@ -223,3 +223,14 @@ def contact(app, administrator, authority_user, pgp_key):
                            actor=administrator)
         confirm_fingerprint(made, key.fingerprint, administrator)
         return made
+
+
+@pytest.fixture
+def queue(app):
+    """Huey in immediate mode (tests/config.toml) on its in-memory storage, empty before and after."""
+    from perspektive.tasks import huey
+
+    assert huey.immediate
+    huey.flush()
+    yield huey
+    huey.flush()

@@ -65,15 +65,6 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def queue(app):
-    """Huey in immediate mode (config/test.toml) on its in-memory storage, empty before and after."""
-    assert huey.immediate
-    huey.flush()
-    yield huey
-    huey.flush()
-
-
-@pytest.fixture
 def mail(app, smtp, dbconn, clock, queue):
     """Everything a reminder needs: the SMTP sink, an open connection, the clock, the queue, the public URL."""
     app.config["PUBLIC_URL"] = PUBLIC_URL

@@ -50,15 +50,6 @@ def facts(born: dt.date, address: str) -> dict:
 
 
 @pytest.fixture
-def queue(app):
-    """Huey in immediate mode on its in-memory storage, empty before and after."""
-    assert huey.immediate
-    huey.flush()
-    yield huey
-    huey.flush()
-
-
-@pytest.fixture
 def full_client(app, smtp, contact, counsellor, queue) -> Full:
     today = today_in_germany()
     # The 27th birthday in 100 days: the § 25a follow-up, whose reminder 30 days before waits in the queue.
