@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from perspektive.accounts import me, role_required
 
 from . import fact_forms, records
-from .conflicts import Conflict
+from .conflicts import Conflict, carry_over
 from .fact_forms import FactsForm, FactsFormInvalid
 
 bp = Blueprint("facts", __name__, template_folder="templates")
@@ -82,8 +82,9 @@ def edit_group(client_id: int, group: str):
     except FactsFormInvalid:
         return _page(form, client, 422, revision=revision)
     except Conflict as conflict:
-        # What this person typed stays in the form, now on top of the stored revision: saving again is a decision
-        # made with the other person's changes in view.
+        # What this person typed stays in the form, now on top of the stored revision (an input they did not touch
+        # takes the other person's value): saving again is a decision made with the other changes in view.
+        form = carry_over(form, records.export_facts(own_client(me(), client_id)), conflict.changes)
         return _page(form, client, 409, revision=conflict.revision, conflict=conflict)
     flash(_("Fakten gespeichert, Fristen neu berechnet."), "info")
     return redirect(url_for("web.client", client_id=client.id, _anchor=f"fakten-{spec.id}"))
