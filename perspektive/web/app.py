@@ -9,6 +9,7 @@ import sys
 import traceback
 from pathlib import Path
 
+import peewee
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -129,6 +130,12 @@ def _install_data_key(app: Flask, config: dict) -> None:
         log.error("%s", problem)
         print(f"Fehler: {problem}", file=sys.stderr)
         raise SystemExit(2) from None
+    except peewee.OperationalError:
+        # The database is down at start: the worker still boots so that /healthz can say so, with the keys the
+        # configuration names, unchecked (AES-GCM refuses a value sealed under any other key, so nothing wrong is
+        # ever shown); no key is made while the database cannot say whether one exists.
+        log.error("database unreachable at start-up: the data key is not checked against it")
+        keyring = sealing.read_keyring(config)
     sealing.install(keyring, app)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html as markup
 import json
+import re
 
 import pytest
 
@@ -69,8 +70,10 @@ def cases_section(html: str) -> str:
 def save_facts(http, client, facts: dict):
     form = http.get(f"/clients/{client.id}/facts")
     assert form.status_code == 200
+    html = page(form)
+    revision = re.search(r'name="revision" value="(\d+)"', html).group(1)  # the revision the editor was read at
     return http.post(f"/clients/{client.id}/facts", data={
-        "csrf_token": csrf_token(page(form)), "facts_json": json.dumps(facts, ensure_ascii=False)})
+        "csrf_token": csrf_token(html), "revision": revision, "facts_json": json.dumps(facts, ensure_ascii=False)})
 
 
 def textarea(html: str) -> str:

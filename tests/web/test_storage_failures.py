@@ -122,7 +122,7 @@ def test_a_read_only_data_directory_stops_the_start_up_saying_which_and_what_to_
     try:
         drop = (["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"] if os.geteuid() == 0 else [])
         env = {**os.environ, "PERSPEKTIVE_DATA_DIR": str(data_dir), "PERSPEKTIVE_DATABASE_URL": "",
-               "PERSPEKTIVE_CONFIG": "config/test.toml"}
+               "PERSPEKTIVE_CONFIG": str(ROOT / "tests" / "config.toml")}
         result = subprocess.run([*drop, sys.executable, "-c", "from perspektive import create_app; create_app()"],
                                 cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     finally:
