@@ -80,8 +80,6 @@ def sealing_rows(app, facts, counsellor, token, make_client, timed) -> None:
 
 def rotation_rows(app, counsellor, demo: dict, shifted) -> None:
     """``keys rotate`` over ``BENCH_ROTATION_CLIENTS`` clients (default 10,000), in clients per second."""
-
-    from bench.__main__ import shifted
     from perspektive.clients.models import Client
     from perspektive.clients.records import create_client
     from perspektive.law.facts import parse_facts
