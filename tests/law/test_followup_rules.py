@@ -47,6 +47,7 @@ CATALOGUE = {
     "section_25_5": {"duldung_18_months"},
     "section_19d": set(),   # the step into § 19d Abs. 1a is § 60c's "training_ends"
     "section_104c": set(),  # no longer in force: the holder's dates are in section_25b.toml
+    "section_23a": {"hardship_petition"},
 }
 
 

@@ -47,6 +47,10 @@ REQUESTS = {
         "interim": _TOLERATION_OR_FICTION,
         "waiver": _WAIVER.format(basis="§ 5 Abs. 3 S. 2 AufenthG"),
     },
+    "section_23a": {
+        "interim": "Wir bitten, die Ausländerbehörde für die Dauer des Verfahrens um das Absehen von "
+                   "aufenthaltsbeendenden Maßnahmen zu ersuchen.",
+    },
     "section_104c": {
         "interim": "Zugleich beantragen wir, für die Dauer des Verfahrens die Duldung (§ 60a AufenthG) zu verlängern.",
     },
