@@ -1,7 +1,8 @@
 """Follow-up rules: the dates a workflow file declares in ``[[followups]]``, computed from a client's facts.
 
-A rule names a basis (a date fact, the start or end of a status, a fixed day, or ``earliest_date``: the day the
-assessment says the path opens), moves it by years, months and days, and says whether the result is a deadline
+A rule names a basis (a date fact, the start or end of a status, a fixed day, ``earliest_date``: the day the
+assessment says the path opens, or ``status_duration:<statuses>``: the stretch of those statuses that runs today,
+counted as every period criterion counts it, § 60b time paused, ``stretches``), moves it by years, months and days, and says whether the result is a deadline
 *to act by*. Only such a deadline is moved to the next working day
 under § 193 BGB (Saxon public holidays); an age limit or the day a period is complete never moves. The reminder
 itself (who, when, by which channel) is the job of the follow-up queue; here is only the arithmetic, so that the
@@ -20,8 +21,10 @@ from .criteria import Condition, check_condition
 from .fact_labels import VALUE_LABELS, label_of
 from .facts import CaseFacts, Status, date_fact_paths
 from .periods import add_months, de, describe_deadline, last_day_to_act, period_end
+from .stretches import SECTION_60B_CITATION, SECTION_60B_STATUSES, stretch_until
 
 _STATUS_BASIS = re.compile(r"^status_(start|end):([a-z_]+)$")
+_DURATION_BASIS = re.compile(r"^status_duration:([a-z_]+(?:,[a-z_]+)*)$")
 DATE_FACTS = date_fact_paths()
 EARLIEST_DATE = "earliest_date"
 BIRTH_DATES = tuple(path for path in DATE_FACTS if path.rpartition(".")[2] == "date_of_birth")
@@ -38,7 +41,8 @@ class FollowUpRule(BaseModel):
     id: str
     text: str
     citation: str
-    basis: str | None = None  # a date fact, "status_start:<status>", "status_end:<status>" or "earliest_date"
+    basis: str | None = None  # a date fact, "status_start:<status>", "status_end:<status>", "earliest_date" or
+    # "status_duration:<status>,<status>" (years/months are then counted along the stretch, § 60b time paused)
     on: dt.date | None = None  # a fixed day instead of a basis (30.06.2027)
     years: int = 0
     months: int = 0
@@ -58,8 +62,12 @@ class FollowUpRule(BaseModel):
         match = _STATUS_BASIS.match(basis)
         if match and match.group(2) in get_args(Status):
             return basis
+        match = _DURATION_BASIS.match(basis)
+        if match and set(match.group(1).split(",")) <= set(get_args(Status)):
+            return basis
         raise ValueError(f"unbekannte Grundlage {basis!r}: ein Datumsfakt ({', '.join(DATE_FACTS)}), "
-                         f"status_start:<status> / status_end:<status> oder {EARLIEST_DATE}")
+                         f"status_start:<status> / status_end:<status>, status_duration:<status>,<status> "
+                         f"oder {EARLIEST_DATE}")
 
     @model_validator(mode="after")
     def _one_basis(self):
@@ -132,6 +140,20 @@ def _basis_day(rule: FollowUpRule, facts: CaseFacts, assessment) -> tuple[dt.dat
     return (value, f"{label_of(rule.basis)} {de(value)}") if isinstance(value, dt.date) else None
 
 
+def _duration_end(statuses: list[str], months: int, facts: CaseFacts, on: dt.date) -> tuple[dt.date, str] | None:
+    """The day ``months`` of the stretch of ``statuses`` running on ``on`` are complete, as the period criteria
+    count it (§ 60b time paused, § 191 BGB when it is not contiguous). None while no such stretch runs, or while
+    the person holds a § 60b Duldung: then the clock stands still and no day can be named."""
+    stretch = stretch_until(facts.status_history or (), on, statuses=statuses, uncredited_statuses=SECTION_60B_STATUSES)
+    if stretch is None or stretch.paused:
+        return None
+    names = ", ".join(VALUE_LABELS.get(s, s) for s in statuses)
+    basis = f"{names} seit {de(stretch.start)}"
+    if not stretch.contiguous:
+        basis += f", ohne {stretch.uncredited_days} Tage nach {SECTION_60B_CITATION} ({stretch.rule()})"
+    return stretch.reached(months=months), f"{basis} plus {months} Monate"
+
+
 def compute(workflow_id: str, rules: tuple[FollowUpRule, ...], facts: CaseFacts, on: dt.date,
             assessment=None) -> list[FollowUp]:
     """The follow-ups of one workflow for a client, as of ``on``; rules whose basis is unknown give none.
@@ -145,11 +167,15 @@ def compute(workflow_id: str, rules: tuple[FollowUpRule, ...], facts: CaseFacts,
             continue
         if rule.only_for_status and rule.only_for_status not in {p.status for p in facts.status_history or ()}:
             continue
-        found = _basis_day(rule, facts, assessment)
+        months = 12 * rule.years + rule.months
+        duration = _DURATION_BASIS.match(rule.basis or "")
+        found = _duration_end(duration.group(1).split(","), months, facts, on) if duration else \
+            _basis_day(rule, facts, assessment)
         if found is None:
             continue
         day, basis = found
-        months = 12 * rule.years + rule.months
+        if duration:
+            months = 0  # already counted along the stretch
         if rule.act_by and months:
             due = period_end(day, months=months) + dt.timedelta(days=rule.days)
         else:

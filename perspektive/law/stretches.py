@@ -42,6 +42,7 @@ class Stretch:
     gaps: int
     paused: bool
     leading_days: int = 0  # uncredited time before ``start``, in the same chain (named, never counted)
+    credited: tuple[tuple[dt.date, dt.date], ...] = ()  # the counting periods from ``start``, in order
 
     @property
     def all_uncredited_days(self) -> int:
@@ -57,13 +58,23 @@ class Stretch:
     def reached(self, *, years: int = 0, months: int = 0) -> dt.date:
         """The first day on which ``years`` and ``months`` of credited time are complete.
 
-        Contiguous: by the calendar (§ 188 Abs. 2 BGB). Otherwise § 191 BGB: the credited days must reach 365 a
-        year and 30 a month; the period is complete at the end of the day they do, and reached the day after.
+        Contiguous: by the calendar (§ 188 Abs. 2 BGB); so too when the period is complete before the first day that
+        does not count (a pause after it cannot make it non-contiguous). Otherwise § 191 BGB: the credited days must
+        reach 365 a year and 30 a month; the period is complete at the end of the day they do, and reached the day
+        after. Beyond the day the stretch was read, the running status is assumed to go on.
         """
-        if self.contiguous:
-            return reached_on(self.start, years=years, months=months)
+        calendar = reached_on(self.start, years=years, months=months)
+        if self.contiguous or (self.credited and calendar - dt.timedelta(days=1) <= self.credited[0][1]):
+            return calendar
         needed = DAYS_PER_YEAR * years + DAYS_PER_MONTH * months
-        return self.start + dt.timedelta(days=needed + self.uncredited_days)
+        if not self.credited:  # built by hand without its periods: all uncredited days lie before completion
+            return self.start + dt.timedelta(days=needed + self.uncredited_days)
+        for begin, end in self.credited:
+            length = (end - begin).days + 1
+            if needed <= length:
+                return begin + dt.timedelta(days=needed)
+            needed -= length
+        return self.credited[-1][1] + dt.timedelta(days=needed + 1)
 
     def rule(self) -> str:
         """How the end is counted, for the explanation."""
@@ -108,8 +119,16 @@ def stretch_until(history: Iterable[StatusPeriod], on: dt.date, *, statuses: Ite
     # Uncredited time before the first credited day lies outside the period: it starts with that day.
     first = next((p for p in chain if p.status not in skip), chain[0])
     start = first.from_
-    credited = sum((min(p.to or on, on) - p.from_).days + 1
-                   for p in chain if p.from_ >= start and p.status not in skip)
-    skipped = (on - start).days + 1 - credited
+    counted: list[tuple[dt.date, dt.date]] = []
+    for p in chain:
+        if p.from_ < start or p.status in skip:
+            continue
+        end = min(p.to or on, on)
+        if counted and p.from_ == counted[-1][1] + dt.timedelta(days=1):  # adjacent counting statuses: one block
+            counted[-1] = (counted[-1][0], end)
+        else:
+            counted.append((p.from_, end))
+    skipped = (on - start).days + 1 - sum((end - begin).days + 1 for begin, end in counted)
     leading = (start - chain[0].from_).days
-    return Stretch(start, skipped, gaps, paused=current.status in skip, leading_days=leading)
+    return Stretch(start, skipped, gaps, paused=current.status in skip, leading_days=leading,
+                   credited=tuple(counted))

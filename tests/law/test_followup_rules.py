@@ -229,7 +229,8 @@ def test_three_months_of_duldung_for_both_training_paths(engine):
     found = followups(engine, facts)
     assert found[("section_16g", "duldung_3_months")].due == D("2027-01-01")
     assert found[("section_60c", "duldung_3_months")].due == D("2027-01-01")
-    assert found[("section_16g", "duldung_3_months")].citation == "§ 16g Abs. 1 S. 1 Nr. 2, Abs. 2 Nr. 2 AufenthG"
+    assert found[("section_16g", "duldung_3_months")].citation == \
+        "§ 16g Abs. 1 S. 1 Nr. 2, Abs. 2 Nr. 2, § 60b Abs. 5 S. 1 AufenthG"
 
 
 # --- every title: the expiry of the current Aufenthaltserlaubnis ---------------------------------------------------
@@ -288,3 +289,40 @@ def test_chancen_dates_end_with_the_transition(engine):
     assert followups(engine, late, D("2027-06-30"))[("section_25b", "chancen_permit_expires")].due == D("2027-05-31")
     after = followups(engine, late, D("2027-07-01"))
     assert not [key for key in after if key[1].startswith("chancen")]
+
+
+# --- § 60b Abs. 5 S. 1 AufenthG: the Duldung follow-ups count as the criteria do ------------------------------------
+def _with_section_60b_stretch(current: str = "duldung") -> dict:
+    """Duldung in the first half of 2025, a § 60b Duldung in the second half, then ``current`` from 2026."""
+    return {"status_history": [
+        {"status": "gestattung", "from": "2019-01-01", "to": "2024-12-31"},
+        {"status": "duldung", "from": "2025-01-01", "to": "2025-06-30"},
+        {"status": "duldung_ungeklaerte_identitaet", "from": "2025-07-01", "to": "2025-12-31"},
+        {"status": current, "from": "2026-01-01", "to": None},
+    ]}
+
+
+def test_18_months_of_duldung_pause_during_a_section_60b_duldung_as_the_criterion_does(engine):
+    """§ 25 Abs. 5 S. 2 with § 60b Abs. 5 S. 1 AufenthG: the § 60b half-year neither counts nor restarts the 18
+    months. The reminder names the same day as the criterion's explanation (§ 191 BGB: 540 credited days), not
+    18 months from the last Duldung's start (01.07.2027, which the rule gave before)."""
+    facts = _with_section_60b_stretch()
+    found = followups(engine, facts, on=D("2026-03-01"))[("section_25_5", "duldung_18_months")]
+    assert found.due == D("2025-01-01") + dt.timedelta(days=540 + 184)
+    assert "§ 60b Abs. 5 S. 1 AufenthG" in found.basis and "184 Tage" in found.basis
+    [assessment] = engine.assess(parse_facts(facts, today=D("2026-03-01")), D("2026-03-01"), "section_25_5")
+    rule = next(c for c in assessment.criteria if c.id == "discretion_or_rule")
+    assert found.due.strftime("%d.%m.%Y") in rule.explanation
+
+
+def test_no_duldung_reminder_while_the_clock_stands_still_in_a_section_60b_duldung(engine):
+    """§ 60b Abs. 4, 5 AufenthG: while the person holds the Duldung for unclarified identity, time completes
+    nothing, so no day can be promised."""
+    found = followups(engine, _with_section_60b_stretch("duldung_ungeklaerte_identitaet"), on=D("2026-03-01"))
+    assert not {key for key in found if key[1] in ("duldung_18_months", "duldung_3_months")}
+
+
+def test_three_months_of_duldung_count_from_the_earlier_duldung_across_a_section_60b_pause(engine):
+    """§ 60c Abs. 2 Nr. 2, § 60b Abs. 5 S. 1 AufenthG: three months were complete in 2025 already."""
+    found = followups(engine, _with_section_60b_stretch(), on=D("2026-03-01"))
+    assert found[("section_60c", "duldung_3_months")].due == D("2025-04-01")

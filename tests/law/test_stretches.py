@@ -3,6 +3,8 @@ period-based criterion, and a period with uncredited days ends by § 191 BGB (a 
 a contiguous one by the calendar (§§ 187 Abs. 2, 188 Abs. 2 BGB)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from perspektive.law.facts import parse_facts
@@ -90,3 +92,19 @@ def test_section_25_5_treats_60b_time_as_a_pause_not_an_interruption(engine):
 def test_every_period_criterion_names_the_same_181_paused_days(engine, workflow, ident):
     result = criterion(assess_on(engine, workflow, {"status_history": PAUSED}, TODAY), ident)
     assert "nicht angerechnet: 181 Tage" in result.explanation, result.explanation
+
+
+def test_a_period_complete_before_a_later_pause_runs_by_the_calendar():
+    """§§ 187, 188 BGB: three months of Duldung from 01.01.2025 are complete on 31.03.2025, whatever § 60b time
+    follows later (it cannot reach back); § 191 BGB only counts a period that the pause actually splits."""
+    history = parse_facts({"status_history": [
+        {"status": "duldung", "from": "2025-01-01", "to": "2025-02-14"},
+        {"status": "ausbildungsduldung", "from": "2025-02-15", "to": "2025-06-30"},
+        {"status": "duldung_ungeklaerte_identitaet", "from": "2025-07-01", "to": "2025-12-31"},
+        {"status": "duldung", "from": "2026-01-01", "to": None},
+    ]}).status_history
+    stretch = stretch_until(history, D("2026-03-01"), statuses=["duldung", "ausbildungsduldung"],
+                            uncredited_statuses=SECTION_60B_STATUSES)
+    assert stretch.reached(months=3) == D("2025-04-01")
+    # 18 months need the time after the pause: 181 days before it, 359 after it (§ 191 BGB, 540 days)
+    assert stretch.reached(months=18) == D("2026-01-01") + dt.timedelta(days=540 - 181)
