@@ -17,6 +17,7 @@ from perspektive.db import BaseModel, db, utcnow, write_transaction
 from perspektive.documents.models import ChecklistTick, Document
 from perspektive.followups.models import CalendarFeed, FollowUpRecord
 from perspektive.privacy.models import ErasedClient
+from perspektive.procedure_stats.models import ProcedureFigure, ProcedureReport
 from perspektive.referrals.models import AuthorityContact, Consent, Outbox, Referral
 
 
@@ -96,7 +97,7 @@ def _sealing(database):
 def _conferences(database):
     """Case conferences (meetings, invitations, agenda items with sealed texts) and the authority's procedure
     statistics (aggregate tables, linked to no case)."""
-    database.create_tables([Meeting, Invitation, AgendaItem])
+    database.create_tables([Meeting, Invitation, AgendaItem, ProcedureReport, ProcedureFigure])
 
 
 MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry),
