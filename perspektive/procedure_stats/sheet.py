@@ -157,11 +157,14 @@ def check(raw: dict[str, object], where: dict[str, str], errors: list[str] | Non
     errors = list(errors or [])
     figures: dict[str, object] = {}
     for key, label, group in ROWS:
-        name = where.get(key) or f"{label} {group}".strip()
+        name = where.get(key)
         value = raw.get(key)
+        if name is None:
+            errors.append(_("Es fehlt die Zeile „%(label)s – %(group)s“.", label=label, group=group) if group
+                          else _("Es fehlt die Zeile „%(label)s“.", label=label))
+            continue
         if value is None or (isinstance(value, str) and not value.strip()):
-            errors.append(_("%(where)s: es fehlt der Wert für „%(label)s %(group)s“.", where=name, label=label,
-                            group=group))
+            errors.append(_("%(where)s: es fehlt der Wert.", where=name))
             continue
         if key == "reference_day":
             day = _day(value)

@@ -104,7 +104,7 @@ def test_every_bad_cell_is_named(dbconn):
 def test_missing_row_duplicate_and_limits(dbconn):
     rows = good_rows(values("2026-09-30"))
     missing = [r for r in rows if r[1] != "§ 60d"]
-    with pytest.raises(SheetError, match="es fehlt der Wert für „Duldungen erteilt § 60d“"):
+    with pytest.raises(SheetError, match="Es fehlt die Zeile „Duldungen erteilt – § 60d“"):
         read_upload("q.csv", csv_bytes(missing))
     with pytest.raises(SheetError, match="Zeile 3, Spalte A .*doppelt"):
         read_upload("q.csv", csv_bytes(rows[:2] + rows[1:]))
