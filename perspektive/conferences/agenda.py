@@ -153,7 +153,7 @@ def _by_id(item_id) -> AgendaItem | None:
 
 def item_for_counsellor(user: User, item_id) -> AgendaItem:
     item = _by_id(item_id)
-    if item is None or item.counsellor_id != user.id or item.client.counsellor_id != user.id:
+    if item is None or item.client.counsellor_id != user.id:  # the client's counsellor now (after a hand-over too)
         audit.record(user, "agenda.access_denied", "agenda_item", item_id)
         raise NotFound(item_id)
     return item
@@ -186,8 +186,8 @@ def item_for_contact(user: User, item_id) -> tuple[AgendaItem, AuthorityContact]
 
 def items_of(meeting: Meeting, counsellor: User | None = None) -> list[AgendaItem]:
     query = AgendaItem.select().where(AgendaItem.meeting == meeting)
-    if counsellor is not None:
-        query = query.where(AgendaItem.counsellor == counsellor)
+    if counsellor is not None:  # the items of the counsellor's clients, whoever put them on the agenda
+        query = query.join(Client).where(Client.counsellor == counsellor)
     return list(query.order_by(AgendaItem.id))
 
 

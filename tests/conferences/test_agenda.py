@@ -176,3 +176,24 @@ def test_counsellor_puts_case_on_agenda_and_downloads(app, amina, meeting, couns
     assert item.number in page and QUESTION in page
     sheet = http.get(f"/conferences/items/{item.id}/sheet.docx")
     assert sheet.status_code == 200 and QUESTION in docx_text(sheet.data)
+
+
+def test_the_art_15_export_holds_the_conference_and_erasure_removes_it(item, amina, counsellor, dbconn):
+    import json
+
+    from perspektive.clients import erase_record
+    from perspektive.db import write_transaction
+    from perspektive.privacy.export import export_client
+
+    conferences.record_outcome(item, counsellor, view="Pass fehlt", recommendation="Passbeschaffung belegen",
+                               next_steps="Botschaftstermin", responsible="client", due_on=None)
+    with zipfile.ZipFile(io.BytesIO(export_client(amina[0]))) as archive:
+        name = next(n for n in archive.namelist() if n.endswith("/fallbesprechungen.json"))
+        exported = json.loads(archive.read(name))
+        assert "fallbesprechungen.json" in archive.read(next(n for n in archive.namelist()
+                                                             if n.endswith("README.txt"))).decode()
+    assert exported[0]["number"] == item.number and exported[0]["question"] == QUESTION
+    assert exported[0]["recommendation"] == "Passbeschaffung belegen"
+    with write_transaction():
+        erase_record(amina[0])
+    assert AgendaItem.select().count() == 0
