@@ -26,8 +26,9 @@ DULDUNG_KINDS = {"duldung": "§ 60a", "duldung_ungeklaerte_identitaet": "§ 60b"
                  "ausbildungsduldung": "§ 60c", "beschaeftigungsduldung": "§ 60d"}
 DURATION_CLASSES = ((3, "unter 3 Jahren"), (6, "3 bis unter 6 Jahre"), (8, "6 bis unter 8 Jahre"),
                     (None, "8 Jahre und länger"))
-# Fines tolerated for every path that speaks of them (§ 25b Abs. 1 S. 2 Nr. 1, § 60d, § 104c): 50 daily rates,
-# 90 for offences only foreigners can commit. Above that, or any prison sentence, counts as "above the threshold".
+# The "50/90 Tagessätze" formula (§ 104c Abs. 1 S. 1 Nr. 3, § 19d Abs. 1 Nr. 7, § 25a Abs. 3): fines up to 50 daily
+# rates, 90 for offences only foreigners can commit, are disregarded; above that, or any prison sentence, the sheet
+# says "yes". A coarse flag for the discussion only: what excludes the case's own path is listed as an obstacle.
 FINE_LIMIT, FOREIGNER_FINE_LIMIT = 50, 90
 YES_NO = {True: "ja", False: "nein", None: "unbekannt"}
 
