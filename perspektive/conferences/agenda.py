@@ -191,10 +191,13 @@ def items_of(meeting: Meeting, counsellor: User | None = None) -> list[AgendaIte
     return list(query.order_by(AgendaItem.id))
 
 
-def earlier_items(meeting: Meeting) -> list[AgendaItem]:
-    """The cases of earlier meetings, for the status list on this meeting's agenda (numbers only)."""
-    return list(AgendaItem.select(AgendaItem, Meeting).join(Meeting)
-                .where(Meeting.held_on < meeting.held_on).order_by(Meeting.held_on.desc(), AgendaItem.id))
+def earlier_items(meeting: Meeting, among: list[Meeting] | None = None) -> list[AgendaItem]:
+    """The cases of earlier meetings (only those in ``among``, when given: an authority contact sees the meetings
+    they were invited to), for the status list on this meeting's agenda (numbers only)."""
+    query = AgendaItem.select(AgendaItem, Meeting).join(Meeting).where(Meeting.held_on < meeting.held_on)
+    if among is not None:
+        query = query.where(Meeting.id.in_([m.id for m in among] or [0]))
+    return list(query.order_by(Meeting.held_on.desc(), AgendaItem.id))
 
 
 def agenda_of_client(client: Client) -> list[AgendaItem]:

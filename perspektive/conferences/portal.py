@@ -26,8 +26,8 @@ def _readable(item_id: int):
 @bp.get("/")
 @role_required("authority_contact")
 def index():
-    rows = [(meeting, agenda.items_of(meeting), agenda.earlier_items(meeting))
-            for meeting in agenda.meetings_for_contact(me())]
+    invited = agenda.meetings_for_contact(me())
+    rows = [(meeting, agenda.items_of(meeting), agenda.earlier_items(meeting, invited)) for meeting in invited]
     return render_template("portal_meetings.html", rows=rows, provisions=current_engine().provisions(),
                            responsible=agenda.RESPONSIBLE_NAMES)
 

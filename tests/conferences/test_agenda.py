@@ -197,3 +197,27 @@ def test_the_art_15_export_holds_the_conference_and_erasure_removes_it(item, ami
     with write_transaction():
         erase_record(amina[0])
     assert AgendaItem.select().count() == 0
+
+
+def test_the_next_agenda_lists_earlier_cases_to_those_invited_then(app, item, amina, counsellor, contact,
+                                                                   authority_user, make_user, administrator,
+                                                                   pgp_key):
+    from perspektive.referrals.contacts import add_contact
+
+    with db.connection_context():
+        conferences.record_outcome(item, counsellor, view="", recommendation="Antrag stellen", next_steps="x",
+                                   responsible="authority", due_on=today_in_germany() + dt.timedelta(days=60))
+        user = make_user("abh-neu", role="authority_contact", email="neu@abh.example")
+        newcomer = add_contact(name="Nora Neu", email="neu@abh.example", workflows="section_25b",
+                               armor=pgp_key("brainpoolP256r1", "neu@abh.example").public, user=user,
+                               actor=administrator)
+        later = agenda.create_meeting(item.meeting.held_on + dt.timedelta(days=90), [contact, newcomer],
+                                      counsellor)
+    meier = browser(app, authority_user.username).get("/portal/meetings/").get_data(as_text=True)
+    section = meier[meier.index(f'id="treffen-{later.id}"'):]
+    assert item.number in section and "besprochen" in section and "nicht besprochen" not in section
+    assert "Ausländerbehörde, bis" in section  # who takes the next step, and by when
+    neu = browser(app, "abh-neu").get("/portal/meetings/").get_data(as_text=True)
+    assert item.number not in neu  # not invited to the meeting that discussed it
+    own = browser(app, counsellor.username).get(f"/conferences/meetings/{later.id}").get_data(as_text=True)
+    assert item.number in own[own.index('id="fruehere-faelle"'):]
