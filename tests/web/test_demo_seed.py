@@ -35,3 +35,12 @@ def test_seed_makes_varied_sealed_clients_with_consultations(app, counsellor, ma
 def test_seed_needs_a_counsellor(app):
     result = app.test_cli_runner().invoke(args=["demo", "seed", "--clients", "1"])
     assert result.exit_code != 0 and "zuerst" in result.output
+
+
+def test_the_demo_has_an_upcoming_meeting_with_the_demo_authority(app):
+    from perspektive.conferences.agenda import invited, upcoming
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    with db.connection_context():
+        meetings = upcoming()
+        assert len(meetings) == 1 and [c.email for c in invited(meetings[0])] == ["behoerde@abh.example"]
