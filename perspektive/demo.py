@@ -3,6 +3,7 @@ on the spot (its secret key stays in DATA_DIR/demo-authority-gnupg for decryptin
 production."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -12,7 +13,8 @@ from pathlib import Path
 from perspektive.accounts import create_user
 from perspektive.accounts.models import User
 from perspektive.clients import create_client
-from perspektive.law import parse_facts
+from perspektive.conferences import create_meeting
+from perspektive.law import parse_facts, today_in_germany
 from perspektive.referrals import add_contact, confirm_fingerprint
 
 DEMO_DIR = Path(__file__).parent / "demo_data"
@@ -36,6 +38,7 @@ def load_demo(config) -> bool:
                           workflows="section_25a,section_25b,section_60d", user=users["behoerde"],
                           armor=_demo_authority_key(Path(config["DATA_DIR"]) / "demo-authority-gnupg"), actor="demo")
     confirm_fingerprint(contact, contact.fingerprint, "demo")
+    create_meeting(today_in_germany() + dt.timedelta(days=30), [contact], users["beraterin"])
     return True
 
 

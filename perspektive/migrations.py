@@ -12,10 +12,12 @@ from perspektive import resealing, sealing
 from perspektive.accounts.models import LoginAttempt, User
 from perspektive.audit import AuditEvent
 from perspektive.clients.models import Case, Client, Consultation, FactsRevision, SearchToken
+from perspektive.conferences.models import AgendaItem, Invitation, Meeting
 from perspektive.db import BaseModel, db, utcnow, write_transaction
 from perspektive.documents.models import ChecklistTick, Document
 from perspektive.followups.models import CalendarFeed, FollowUpRecord
 from perspektive.privacy.models import ErasedClient
+from perspektive.procedure_stats.models import ProcedureFigure, ProcedureReport
 from perspektive.referrals.models import AuthorityContact, Consent, Outbox, Referral
 
 
@@ -92,8 +94,15 @@ def _sealing(database):
     sealing.write_canary(keyring)
 
 
+def _conferences(database):
+    """Case conferences (meetings, invitations, agenda items with sealed texts) and the authority's procedure
+    statistics (aggregate tables, linked to no case)."""
+    database.create_tables([Meeting, Invitation, AgendaItem, ProcedureReport, ProcedureFigure])
+
+
 MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry),
-              (6, _facts_revision), (7, _erased_clients), (8, _sealing)]
+              (6, _facts_revision), (7, _erased_clients), (8, _sealing),
+              (10, _conferences)]
 
 
 def migrate(database=db) -> list[int]:

@@ -16,7 +16,8 @@ import peewee as pw
 from perspektive import sealing
 from perspektive.clients import write_search_tokens
 from perspektive.clients.models import Client, FactsRevision
-from perspektive.db import write_transaction
+from perspektive.conferences.models import AgendaItem
+from perspektive.db import db, write_transaction
 from perspektive.documents import checklist_note_row_id, document_path, reseal_document
 from perspektive.documents.models import ChecklistTick, Document
 from perspektive.followups.models import FollowUpRecord
@@ -57,12 +58,20 @@ SEALED_COLUMNS = (
     SealedColumn(ChecklistTick, "note", lambda row: checklist_note_row_id(row.case_id, row.item)),
     SealedColumn(Outbox, "note", lambda row: row.referral_id),
     SealedColumn(FollowUpRecord, "state_note", lambda row: row.seal_id),
+    SealedColumn(AgendaItem, "question", lambda row: row.number),
+    SealedColumn(AgendaItem, "outcome", lambda row: row.number),
 )
+
+
+def present_columns() -> list[SealedColumn]:
+    """The sealed columns whose table exists: migration 8 reseals before a later migration has made its tables."""
+    tables = set(db.get_tables())
+    return [spec for spec in SEALED_COLUMNS if spec.table in tables]
 
 
 def pending_count(keyring: sealing.Keyring) -> int:
     """Values and documents not yet under the newest key."""
-    values = sum(spec.pending(keyring.newest_id).count() for spec in SEALED_COLUMNS)
+    values = sum(spec.pending(keyring.newest_id).count() for spec in present_columns())
     return values + sum(1 for doc in Document.select() if _document_pending(doc, keyring))
 
 
@@ -80,7 +89,7 @@ def reseal_batch(keyring: sealing.Keyring, size: int) -> int:
     nothing left)."""
     done = 0
     with write_transaction():
-        for spec in SEALED_COLUMNS:
+        for spec in present_columns():
             for row in spec.pending(keyring.newest_id).limit(size - done):
                 value = getattr(row, spec.column)
                 row_id = spec.row_id(row)
@@ -117,7 +126,7 @@ def reseal_all(keyring: sealing.Keyring, size: int = 500, progress: Callable[[in
 def keys_in_use(keyring: sealing.Keyring) -> set[str]:
     """The key ids that some value, document or the canary is sealed under."""
     used = set()
-    for spec in SEALED_COLUMNS:
+    for spec in present_columns():
         col = spec.field()
         for kid in keyring.ids:
             if spec.model.select().where(col.startswith(f"pk1:{kid}:")).exists():

@@ -106,7 +106,8 @@ def sync_client(client: Client, facts=None, why: str = "Fakten geändert") -> li
     changed: list[int] = []
     with write_transaction():
         cases = _case_per_workflow(client)
-        rows = {(r.workflow, r.kind): r for r in FollowUpRecord.select().where(FollowUpRecord.client == client)}
+        rows = {(r.workflow, r.kind): r for r in FollowUpRecord.select().where(FollowUpRecord.client == client)
+                if not r.kind.startswith(AGREED)}  # agreed by people, not computed: the rules leave them be
         for key in rows.keys() | computed.keys():
             row, followup = rows.get(key), computed.get(key)
             case = cases.get(key[0])
@@ -170,6 +171,31 @@ def set_state(record: FollowUpRecord, state: str, user: User, note: str = "") ->
         record.save()
         audit.record(user, f"followup.{state}", "followup", record.id, f"{record.workflow}/{record.kind}")
     return [record.id] if reschedule else []
+
+
+AGREED = "agreed:"
+
+
+def add_agreed(client: Client, key: str, due: dt.date, text: str, citation: str, actor: User) -> list[int]:
+    """A follow-up people agreed on (a case conference's next step), not computed from the facts: kind
+    ``agreed:<key>``, so ``sync_client`` keeps it. Recording it again for the same key moves its date. ``text``
+    goes into reminder mails: no personal data. Returns the rows to schedule (``tasks.schedule``)."""
+    today = today_in_germany()
+    kind = (AGREED + key)[:80]
+    with write_transaction():
+        row = FollowUpRecord.get_or_none((FollowUpRecord.client == client) & (FollowUpRecord.workflow == "")
+                                         & (FollowUpRecord.kind == kind))
+        if row is None:
+            row = FollowUpRecord(client=client, workflow="", kind=kind, due=due, remind_days_before="7,1",
+                                 text=text[:500], citation=citation[:200], basis=text[:500])
+        elif row.due != due:
+            row.previous_due, row.due, row.reminded_on, row.changed_at = row.due, due, None, utcnow()
+            row.change_note = f"Datum geändert von {de(row.previous_due)} auf {de(due)}"[:500]
+            row.text = text[:500]
+        reschedule = refresh_reminder(row, today)
+        row.save()
+        audit.record(actor, "followup.agreed", "followup", row.id, kind)
+    return [row.id] if reschedule else []
 
 
 def sync_all(batch: int = 500) -> tuple[int, list[int]]:

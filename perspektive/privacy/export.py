@@ -17,6 +17,8 @@ from pathlib import Path
 from perspektive.audit import AuditEvent
 from perspektive.clients import export_facts, facts_history
 from perspektive.clients.models import Case, Client, Consultation
+from perspektive.conferences import agenda_of_client
+from perspektive.conferences.models import AgendaItem
 from perspektive.documents import open_checklist_note, read_document
 from perspektive.documents.models import ChecklistTick, Document
 from perspektive.followups.models import FollowUpRecord
@@ -88,6 +90,13 @@ def _followups(client: Client) -> list[dict]:
             for f in FollowUpRecord.select().where(FollowUpRecord.client == client).order_by(FollowUpRecord.id)]
 
 
+def _conferences(client: Client) -> list[dict]:
+    return [{"number": item.number, "meeting": item.meeting.title, "meeting_on": _iso(item.meeting.held_on),
+             "workflow": item.workflow, "question": item.question_text, "status": item.status,
+             **item.outcome_data, "responsible": item.responsible, "due_on": _iso(item.due_on),
+             "recommendation_followed": item.followed} for item in agenda_of_client(client)]
+
+
 def object_ids(client: Client) -> dict[str, set[str]]:
     """Every id under which the audit trail can name this person's records."""
     def ids(query) -> set[str]:
@@ -101,6 +110,7 @@ def object_ids(client: Client) -> dict[str, set[str]]:
         "consent": ids(Consent.select(Consent.id).where(Consent.client == client)),
         "referral": ids(Referral.select(Referral.id).where(Referral.client == client)),
         "followup": ids(FollowUpRecord.select(FollowUpRecord.id).where(FollowUpRecord.client == client)),
+        "agenda_item": ids(AgendaItem.select(AgendaItem.id).where(AgendaItem.client == client)),
     }
 
 
@@ -146,6 +156,7 @@ def export_client(client: Client) -> bytes:
         "schweigepflichtentbindungen.json": _json(consents),
         "weiterleitungen.json": _json(referrals),
         "fristen.json": _json(_followups(client)),
+        "fallbesprechungen.json": _json(_conferences(client)),
         "protokoll.json": _json(_audit(client)),
         **files,
     }

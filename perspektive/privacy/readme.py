@@ -51,6 +51,11 @@ fristen.json
     Fristen und Termine, die wir für Sie im Blick behalten, und wann wir Ihre
     Beraterin oder Ihren Berater daran erinnern.
 
+fallbesprechungen.json
+    Wenn wir Ihren Fall im Quartalstreffen mit der Ausländerbehörde besprochen
+    haben: unter welcher Fallnummer (die Behörde sah Ihren Namen nicht), unsere
+    Frage, die Einschätzung und Empfehlung der Behörde und was vereinbart wurde.
+
 protokoll.json
     Das Protokoll: wer wann etwas an Ihren Daten getan hat (angelegt,
     geändert, angesehen, weitergeleitet). Es enthält keine Inhalte, nur was

@@ -20,9 +20,11 @@ from perspektive import (
     accounts,
     admin,
     clients,
+    conferences,
     documents,
     followups,
     privacy,
+    procedure_stats,
     referrals,
     sealing,
     shipped,
@@ -111,7 +113,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     filters.init_app(app)
-    for capability in (accounts, clients, documents, followups, referrals, privacy, admin):
+    for capability in (accounts, clients, documents, followups, referrals, conferences, procedure_stats, privacy,
+                       admin):
         capability.init_app(app)
     for blueprint in (pages.bp, api.bp, case_page.bp, health.bp):
         app.register_blueprint(blueprint)

@@ -12,10 +12,12 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from perspektive import accounts, backup, clients, documents, followups, privacy, referrals
+from perspektive.accounts.models import User
 from perspektive.clients import read_facts_file
 from perspektive.commandline import IsoDate, fail
 from perspektive.db import db
 from perspektive.demo import load_demo
+from perspektive.demo_seed import seed
 from perspektive.law import (
     UnknownWorkflow,
     assessment_document,
@@ -69,11 +71,37 @@ def migrate_command():
     click.echo(f"Migrationen angewendet: {applied}" if applied else "Datenbank ist aktuell.")
 
 
-@click.command("demo", help="Demo-Konten und zwei Demo-Mandantinnen/-Mandanten anlegen (nur einmal).")
-def demo_command():
+@click.group("demo", invoke_without_command=True,
+             help="Demo-Konten und Demo-Mandantinnen/-Mandanten anlegen (nur einmal); `demo seed`: viele "
+                  "erfundene Mandantinnen/Mandanten.")
+@click.pass_context
+def demo_command(context):
+    if context.invoked_subcommand is not None:
+        return
     with db.connection_context():
         created = load_demo(current_app.config)
     click.echo("Demo-Daten angelegt." if created else "Demo-Daten sind schon vorhanden.")
+
+
+@demo_command.command("seed", help="Erfundene Mandantinnen/Mandanten mit Fällen und Beratungen anlegen (nur Demo).")
+@click.option("--clients", "clients_count", type=click.IntRange(0, 100_000), default=100, show_default=True)
+@click.option("--consultations", type=click.IntRange(0, 1_000_000), default=300, show_default=True)
+@click.option("--counsellor", "usernames", multiple=True, help="Beraterin/Berater (mehrfach möglich; Standard: alle)")
+@click.option("--random-seed", type=int, default=None, help="für wiederholbare Daten")
+def demo_seed_command(clients_count, consultations, usernames, random_seed):
+    import random
+
+    with db.connection_context():
+        query = User.select().where((User.role == "counsellor") & User.active)
+        if usernames:
+            query = query.where(User.username.in_(list(usernames)))
+        counsellors = list(query.order_by(User.id))
+        if not counsellors:
+            fail("keine aktive Beraterin / kein aktiver Berater: zuerst `flask --app app demo` ausführen")
+        with click.progressbar(length=clients_count + consultations, label="Demo-Daten") as bar:
+            made = seed(clients_count, consultations, counsellors, bar.update, random.Random(random_seed))
+    click.echo(f"{made['clients']} Mandantinnen/Mandanten, {made['cases']} Fälle, "
+               f"{made['consultations']} Beratungen angelegt.")
 
 
 def init_app(app) -> None:
