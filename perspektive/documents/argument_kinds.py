@@ -1,4 +1,5 @@
-"""The kinds of argument an Antrag makes: one function per kind of fact, each writing full German sentences.
+"""The kinds of argument an Antrag makes about the person and the stay: one function per kind of fact, each
+writing full German sentences (school, training, work and family: ``argument_work``).
 
 A function returns its sentences, an empty list where the facts it needs are not recorded, or ``None`` where the
 requirement has nothing to argue for this client (no child of school age): then the letter leaves it out.
@@ -13,11 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable
 
-from perspektive.law import ARGUMENT_KINDS, LEVELS, CaseFacts, CriterionResult, de
+from perspektive.law import LEVELS, CaseFacts, CriterionResult, de
 
-from .wording import Client, at_employer, full_years, money, number, on_day, since, training_as
+from .wording import Client, full_years, on_day, since
 
 TOLERATED = ("duldung", "duldung_ungeklaerte_identitaet", "ausbildungsduldung", "beschaeftigungsduldung")
 # The status as a sentence says it: "ist seit dem … geduldet" / "ist seit dem … im Besitz einer …".
@@ -32,6 +32,10 @@ _HOLDS = {
 _STAY_WORDS = {"gestattung": "gestattet", "aufenthaltserlaubnis": "erlaubt",
                "chancen_aufenthaltserlaubnis": "nach § 104c AufenthG erlaubt",
                **{status: "geduldet" for status in TOLERATED}}
+
+
+_NUMBER_WORDS = dict(zip(map(str, range(1, 13)), ("ein", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht",
+                                                   "neun", "zehn", "elf", "zwölf")))
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,10 @@ def duldung_duration(case: Case) -> list[str]:
     start = _current_run(case.facts, case.on, TOLERATED)
     if start is None:
         return []
-    return [f"{case.client.name} ist {since(start)} ununterbrochen geduldet."]
+    months = (case.on.year - start.year) * 12 + case.on.month - start.month - (case.on.day < start.day)
+    length = f"seit über {months // 12} Jahren" if months >= 24 else f"seit {months} Monaten"
+    return [f"Die Abschiebung von {case.client.dative} ist {since(start)} ununterbrochen ausgesetzt, inzwischen "
+            f"{length}."]
 
 
 def entry(case: Case) -> list[str]:
@@ -233,42 +240,26 @@ def integration_course(case: Case) -> list[str]:
     return []
 
 
+def certificates(case: Case) -> list[str]:
+    """Language certificates, the test "Leben in Deutschland" and the integration course: achievements."""
+    c, text = case.client, []
+    for cert in _certificates(case, "language_certificate"):
+        exam = cert.name or (f"Deutschprüfung auf dem Niveau {cert.level}" if cert.level else "Deutschprüfung")
+        text.append(f"{c.name} hat{' ' + on_day(cert.date) if cert.date else ''} die Prüfung {exam} bestanden.")
+    for cert in _certificates(case, "life_in_germany_test"):
+        text.append(f"{c.name} hat{' ' + on_day(cert.date) if cert.date else ''} den Test „Leben in Deutschland“ "
+                    "bestanden.")
+    if case.facts.integration_course_completed or _certificates(case, "integration_course"):
+        text.append(f"{c.name} hat den Integrationskurs erfolgreich abgeschlossen.")
+    return text
+
+
 def integration(case: Case) -> list[str]:
-    c = case.client
     text = []
     if case.facts.integration_prognosis_positive:
-        text.append(f"Es ist gewährleistet, dass sich {c.name} aufgrund der bisherigen Ausbildung und "
+        text.append(f"Es ist gewährleistet, dass sich {case.client.name} aufgrund der bisherigen Ausbildung und "
                     "Lebensverhältnisse in die Lebensverhältnisse der Bundesrepublik Deutschland einfügen kann.")
-    for cert in _certificates(case, "language_certificate"):
-        when = f" {on_day(cert.date)}" if cert.date else ""
-        text.append(f"{c.Pronoun if text else c.name} hat{when} die Prüfung "
-                    f"{cert.name or 'Deutsch ' + (cert.level or '')} bestanden.".replace("  ", " "))
-    return text
-
-
-def school(case: Case) -> list[str]:
-    s, c = case.facts.school, case.client
-    text = []
-    if s.name:
-        where = f"die {s.name}" + (f" in {s.place}" if s.place else "")
-        if s.from_year and s.to_year and s.to_year < case.on.year:
-            text.append(f"{c.name} hat von {s.from_year} bis {s.to_year} {where} besucht.")
-        elif s.from_year:
-            text.append(f"{c.name} besucht seit {s.from_year} {where}.")
-        else:
-            text.append(f"{c.name} besucht {where}." if s.to_year is None else f"{c.name} hat {where} besucht.")
-    if s.successful_years_in_germany:
-        years = number(s.successful_years_in_germany)
-        text.append(f"{c.Pronoun if text else c.name} hat {years} Jahr{'e' if years != '1' else ''} erfolgreich "
-                    "eine Schule im Bundesgebiet besucht.")
-    for cert in _certificates(case, "school_certificate"):
-        if cert.name:
-            what = f"den {cert.name}" if cert.name.lower().endswith("abschluss") else f"den Abschluss „{cert.name}“"
-            text.append(f"{c.Pronoun if text else c.name} hat{' ' + on_day(cert.date) if cert.date else ''} {what} "
-                        "erworben.")
-    if s.qualification_in_germany and not _certificates(case, "school_certificate"):
-        text.append(f"{c.name} hat im Bundesgebiet einen anerkannten Schul- oder Berufsabschluss erworben.")
-    return text
+    return text + certificates(case)
 
 
 def age(case: Case) -> list[str]:
@@ -277,159 +268,6 @@ def age(case: Case) -> list[str]:
         return []
     return [f"{case.client.name} ist {on_day(born)} geboren und damit {full_years(born, case.on)} Jahre alt; "
             f"die Altersgrenze des {case.criterion.citation} ist gewahrt."]
-
-
-def training(case: Case) -> list[str]:
-    t, c = case.facts.training, case.client
-    if not t.title and not t.start_date and not t.completed_on:
-        return []
-    what = training_as(t.title, c) if t.title else "eine Berufsausbildung"
-    if t.school_based and t.company:
-        what = what.replace("eine Ausbildung", "eine schulische Ausbildung", 1)
-    at = f" {at_employer(t.company, t.company_place)}" if t.company else ""
-    if t.completed_on and t.completed_on <= case.on:
-        done = what.replace("eine ", "die ", 1)
-        return [f"{c.name} hat {on_day(t.completed_on)} {done}{at} erfolgreich abgeschlossen."]
-    if t.start_date and t.start_date > case.on:
-        return [f"{c.name} wird {on_day(t.start_date)} {what}{at} beginnen."]
-    start = f" {since(t.start_date)}" if t.start_date else ""
-    text = [f"{c.name} absolviert{start} {what}{at}."]
-    if t.end_date and t.end_date >= case.on:
-        text.append(f"Die Ausbildung endet planmäßig {on_day(t.end_date)}.")
-    return text
-
-
-def training_kind(case: Case) -> list[str]:
-    kind = case.facts.training.kind
-    text = training(case)
-    if kind == "qualified":
-        text.append("Es handelt sich um eine qualifizierte Berufsausbildung in einem staatlich anerkannten oder "
-                    "vergleichbar geregelten Ausbildungsberuf.")
-    elif kind == "assistant_with_followup":
-        text.append("Es handelt sich um eine Assistenz- oder Helferausbildung, an die eine qualifizierte "
-                    "Berufsausbildung in einem Engpassberuf anschließen soll; die Ausbildungsplatzzusage liegt vor.")
-    return text
-
-
-def registration(case: Case) -> list[str]:
-    t = case.facts.training
-    if t.school_based:
-        return ["Der Ausbildungsvertrag ist mit der Berufsfachschule geschlossen."]
-    if t.registration_applied:
-        return ["Die Eintragung des Ausbildungsvertrags in das Verzeichnis der Berufsausbildungsverhältnisse bei "
-                "der zuständigen Stelle ist beantragt."]
-    return []
-
-
-def application_window(case: Case) -> list[str]:
-    start = case.facts.training.start_date
-    if start is None:
-        return []
-    if start <= case.on:
-        return [f"Die Berufsausbildung hat {on_day(start)} begonnen; der Antrag wird während der laufenden "
-                "Ausbildung gestellt."]
-    return [f"Die Berufsausbildung beginnt {on_day(start)}; der Antrag wird innerhalb der gesetzlichen Frist vor "
-            "ihrem Beginn gestellt."]
-
-
-def qualification(case: Case) -> list[str]:
-    if case.facts.training.completed_on:
-        return training(case)
-    return employment(case)
-
-
-def employment(case: Case) -> list[str]:
-    c, text = case.client, []
-    jobs = [j for j in case.facts.employment or () if j.from_ <= case.on]
-    current = [j for j in jobs if j.to is None or j.to >= case.on]
-    for job in current:
-        who = c.name if not text else c.Pronoun
-        role = f" als {job.occupation}" if job.occupation else ""
-        at = f" {at_employer(job.employer, job.employer_place)}" if job.employer else ""
-        kind = " sozialversicherungspflichtig" if job.socially_insured else ""
-        hours = f", mit {number(job.hours_per_week)} Stunden wöchentlich" if job.hours_per_week else ""
-        text.append(f"{who} ist {since(job.from_)}{role}{at}{kind} beschäftigt{hours}.")
-        if job.matches_qualification:
-            text.append("Die Tätigkeit entspricht der beruflichen Qualifikation.")
-    for job in [j for j in jobs if j not in current and j.employer][-2:]:
-        role = f" als {job.occupation}" if job.occupation else ""
-        lead = f"Zuvor war {c.pronoun}" if text else f"{c.name} war"
-        text.append(f"{lead} vom {de(job.from_)} bis zum {de(job.to)}{role} "
-                    f"{at_employer(job.employer, job.employer_place)} beschäftigt.")
-    return text
-
-
-def livelihood(case: Case) -> list[str]:
-    lh, c = case.facts.livelihood, case.client
-    if lh.secured:
-        text = [f"Der Lebensunterhalt von {c.dative} ist ohne Inanspruchnahme öffentlicher Mittel gesichert."]
-    elif lh.predominantly_secured:
-        text = [f"Der Lebensunterhalt von {c.dative} ist überwiegend durch Erwerbstätigkeit gesichert."]
-    elif lh.positive_prognosis:
-        text = [f"Es ist zu erwarten, dass {c.name} den Lebensunterhalt künftig eigenständig sichern wird."]
-    elif lh.monthly_means_eur:
-        text = []
-    elif case.facts.prevented_by_illness_disability_or_age:
-        return [f"{c.name} kann diese Voraussetzung wegen Krankheit, Behinderung oder Alters nicht erfüllen; "
-                "von ihr ist daher abzusehen."]
-    else:
-        return []
-    if lh.monthly_means_eur:
-        text.append(f"{c.name if not text else c.Pronoun} verfügt über monatliche Mittel in Höhe von "
-                    f"{money(lh.monthly_means_eur)}.")
-    return text
-
-
-def housing(case: Case) -> list[str]:
-    if not case.facts.housing_sufficient:
-        return []
-    return [f"{case.client.name} verfügt über ausreichenden Wohnraum."]
-
-
-def children_school(case: Case) -> list[str] | None:
-    school_age = [k for k in case.facts.household.minor_children or ()
-                  if 6 <= full_years(k.date_of_birth, case.on) < 18]
-    if not school_age:
-        return None  # no child of school age: nothing to argue, the requirement is left out
-    children = [k for k in school_age if k.school_attendance_proven]
-    if not children:
-        return []
-    if len(children) == 1:
-        return [f"Das im Haushalt lebende Kind im schulpflichtigen Alter, geboren {on_day(children[0].date_of_birth)}, "
-                "besucht die Schule."]
-    return ["Die im Haushalt lebenden Kinder im schulpflichtigen Alter besuchen die Schule."]
-
-
-def family(case: Case) -> list[str]:
-    h, c = case.facts.household, case.client
-    children = len(h.minor_children or ())
-    if not h.spouse_or_partner and not children:
-        return []
-    with_whom = f"mit {c.possessive}r Familie" if h.spouse_or_partner else (
-        "mit dem minderjährigen Kind" if children == 1 else f"mit {children} minderjährigen Kindern")
-    text = f"{c.name} lebt {with_whom} in familiärer Lebensgemeinschaft im Bundesgebiet"
-    if h.spouse_or_partner and children:
-        text += "; dazu gehört ein minderjähriges Kind" if children == 1 else \
-            f"; dazu gehören {children} minderjährige Kinder"
-    return [text + "."]
-
-
-def volunteering(case: Case) -> list[str]:
-    c, text = case.client, []
-    for work in case.facts.voluntary_work or ():
-        if work.from_ and work.from_ > case.on:
-            continue
-        what = f" in der {work.activity}" if work.activity else ""
-        hours = f" (etwa {number(work.hours_per_week)} Stunden pro Woche)" if work.hours_per_week else ""
-        who = c.name if not text else c.Pronoun
-        org = at_employer(work.organisation)
-        if work.to is None or work.to >= case.on:
-            text.append(f"{who} engagiert sich{' ' + since(work.from_) if work.from_ else ''} ehrenamtlich {org}"
-                        f"{what}{hours}.")
-        else:
-            span = f" vom {de(work.from_)} bis zum {de(work.to)}" if work.from_ else f" bis zum {de(work.to)}"
-            text.append(f"{who} hat sich{span} ehrenamtlich {org}{what} engagiert{hours}.")
-    return text
 
 
 def departure(case: Case) -> list[str]:
@@ -450,16 +288,3 @@ def not_at_fault(case: Case) -> list[str]:
 def exclusion(case: Case) -> list[str]:
     """Grounds of refusal that do not apply: gathered into one closing sentence by ``arguments``."""
     return []
-
-
-KINDS: dict[str, Callable[[Case], list[str] | None]] = {
-    "status": status, "stay": stay, "entry": entry, "route": route, "duldung_duration": duldung_duration,
-    "identity": identity, "identity_deadline": identity_deadline, "passport": passport,
-    "language_a2": language_a2, "language_b1": language_b1, "fdgo": fdgo, "basic_knowledge": basic_knowledge,
-    "integration": integration, "integration_course": integration_course, "school": school, "age": age,
-    "training": training, "training_kind": training_kind, "registration": registration,
-    "application_window": application_window, "qualification": qualification, "employment": employment,
-    "livelihood": livelihood, "housing": housing, "children_school": children_school, "family": family,
-    "volunteering": volunteering, "departure": departure, "not_at_fault": not_at_fault, "exclusion": exclusion,
-}
-assert set(KINDS) == ARGUMENT_KINDS, set(KINDS) ^ ARGUMENT_KINDS

@@ -12,13 +12,31 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Callable
 
-from perspektive.law import Assessment, CaseFacts, CriterionResult, Workflow
+from perspektive.law import ARGUMENT_KINDS, Assessment, CaseFacts, CriterionResult, Workflow
 
-from .argument_kinds import KINDS, Case
+from . import argument_kinds as person
+from . import argument_work as work
+from .argument_kinds import Case
 from .wording import client_of
 
 EXCLUSION = "exclusion"
+KINDS: dict[str, Callable[[Case], list[str] | None]] = {
+    "status": person.status, "stay": person.stay, "entry": person.entry, "route": person.route,
+    "duldung_duration": person.duldung_duration, "identity": person.identity,
+    "identity_deadline": person.identity_deadline, "passport": person.passport, "language_a2": person.language_a2,
+    "language_b1": person.language_b1, "fdgo": person.fdgo, "basic_knowledge": person.basic_knowledge,
+    "certificates": person.certificates, "integration": person.integration,
+    "integration_course": person.integration_course, "age": person.age, "departure": person.departure,
+    "not_at_fault": person.not_at_fault, "exclusion": person.exclusion,
+    "school": work.school, "training": work.training, "training_kind": work.training_kind,
+    "registration": work.registration, "application_window": work.application_window,
+    "qualification": work.qualification, "employment": work.employment, "livelihood": work.livelihood,
+    "means": work.means, "housing": work.housing, "children_school": work.children_school, "family": work.family,
+    "volunteering": work.volunteering,
+}
+assert set(KINDS) == ARGUMENT_KINDS, set(KINDS) ^ ARGUMENT_KINDS
 
 
 def _with_citation(text: str, citation: str) -> str:
@@ -92,7 +110,7 @@ def begruendung(workflow: Workflow, facts: CaseFacts, on: dt.date, assessment: A
             continue
         if criterion.discretionary:
             discretion_needed = True
-            paragraph += f" Wir bitten, das Ermessen insoweit zugunsten von {client.dative} auszuüben."
+            paragraph += f" Wir bitten, das insoweit eröffnete Ermessen zugunsten von {client.dative} auszuüben."
         requirements.append({"id": criterion.id, "citation": criterion.citation, "paragraphs": [paragraph]})
     return {
         "requirements": requirements,

@@ -27,12 +27,13 @@ WORKFLOW_ID = re.compile(r"^section_[0-9]+[a-z]?(_[0-9]+)?$")
 LETTERS = ("antrag", "checkliste")
 LETTER_NAMES = {"antrag": "Antrag", "checkliste": "Checkliste"}  # as the pages name them
 # The kinds of argument an Antrag can make from the facts (``[letter]`` of a workflow file); each is one function
-# of perspektive/documents/argument_kinds.py, which checks at import that it writes exactly these.
+# of perspektive/documents/argument_kinds.py or argument_work.py; documents/arguments.py checks at import that its
+# registry holds exactly these.
 ARGUMENT_KINDS = frozenset({
     "status", "stay", "entry", "route", "duldung_duration", "identity", "identity_deadline", "passport",
     "language_a2", "language_b1", "fdgo", "basic_knowledge", "integration", "integration_course", "school", "age",
     "training", "training_kind", "registration", "application_window", "qualification", "employment", "livelihood",
-    "housing", "children_school", "family", "volunteering", "departure", "not_at_fault", "exclusion",
+    "means", "certificates", "housing", "children_school", "family", "volunteering", "departure", "not_at_fault", "exclusion",
 })
 
 
