@@ -22,6 +22,8 @@ from .argument_kinds import Case
 from .wording import client_of
 
 EXCLUSION = "exclusion"
+# "§ 25b Abs. 1 S. 2 Nr. 4" never breaks between the sign or abbreviation and its number (no-break spaces).
+_NO_BREAK = re.compile(r"(§|Abs\.|S\.|Nr\.|Buchst\.) (?=[0-9])")
 KINDS: dict[str, Callable[[Case], list[str] | None]] = {
     "status": person.status, "stay": person.stay, "entry": person.entry, "route": person.route,
     "duldung_duration": person.duldung_duration, "identity": person.identity,
@@ -114,8 +116,8 @@ def begruendung(workflow: Workflow, facts: CaseFacts, on: dt.date, assessment: A
         requirements.append({"id": criterion.id, "citation": criterion.citation, "paragraphs": [paragraph]})
     return {
         "requirements": requirements,
-        "exclusions": (f"Gründe, die der Erteilung entgegenstehen, liegen nicht vor ({'; '.join(exclusions)})."
-                       if exclusions else ""),
+        "exclusions": _no_break(f"Gründe, die der Erteilung entgegenstehen, liegen nicht vor "
+                                f"({'; '.join(exclusions)}).") if exclusions else "",
         "discretion": _discretion(facts, on, client, plan.discretion, said) if discretion_needed else [],
     }
 
@@ -128,7 +130,11 @@ def _paragraph(case: Case, kinds: tuple[str, ...], said: set[str]) -> str | None
     sentences = _pronouns(sentences, case.client)
     if not sentences:  # a workflow without a letter plan for this criterion, or facts the kinds cannot word
         sentences = [f"Die Voraussetzung „{case.criterion.label}“ liegt vor."]
-    return _with_citation(" ".join(sentences), case.criterion.citation)
+    return _no_break(_with_citation(" ".join(sentences), case.criterion.citation))
+
+
+def _no_break(text: str) -> str:
+    return _NO_BREAK.sub("\\1\u00a0", text)
 
 
 def _discretion(facts: CaseFacts, on: dt.date, client, kinds: tuple[str, ...], said: set[str]) -> list[str]:

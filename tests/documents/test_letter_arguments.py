@@ -17,7 +17,7 @@ from perspektive.law import WorkflowError, current_engine, parse_facts, parse_wo
 from perspektive.law.periods import GERMANY
 from tests.conftest import SHIPPED
 from tests.documents.argument_clients import ON, ahmad
-from tests.documents.test_letters import document_text
+from tests.documents.test_letters import plain_text
 
 WORKFLOWS = sorted(p.stem for p in (SHIPPED / "workflows").glob("*.toml"))
 # What no letter to the authority may say: the engine's states and notes, doubts, the 16g letter's old self-harm.
@@ -110,7 +110,7 @@ def antrag(workflow_id: str, **changes) -> tuple[str, object, object]:
     facts = parse_facts(ahmad(workflow_id, **changes), today=ON)
     on = day_for(workflow)
     [assessment] = current_engine().assess(facts, on, workflow_id)
-    return " ".join(document_text(render_letter(workflow_id, facts, on, "antrag")).split()), workflow, assessment
+    return " ".join(plain_text(render_letter(workflow_id, facts, on, "antrag")).split()), workflow, assessment
 
 
 def begruendung(text: str) -> str:

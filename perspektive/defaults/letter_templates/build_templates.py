@@ -50,7 +50,6 @@ REQUESTS = {
 }
 
 LEFT, RIGHT, CENTER = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.CENTER
-JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
 class Bold(str):
@@ -215,12 +214,12 @@ def build_antrag(out: Path, requests: dict) -> Path:
     para(doc, "Zur Begründung tragen wir Folgendes vor:", after=8)
     tag(doc, "{%p for r in requirements %}")
     tag(doc, "{%p for text in r.paragraphs %}")
-    para(doc, "{{ text }}", after=8, align=JUSTIFY)
+    para(doc, "{{ text }}", after=8)
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
-    optional(doc, "exclusions", "{{ exclusions }}", after=8, align=JUSTIFY)
+    optional(doc, "exclusions", "{{ exclusions }}", after=8)
     tag(doc, "{%p for text in discretion %}")
-    para(doc, "{{ text }}", after=8, align=JUSTIFY)
+    para(doc, "{{ text }}", after=8)
     tag(doc, "{%p endfor %}")
 
     para(doc, "Wir bitten, dem Antrag zu entsprechen und uns den Eingang kurz zu bestätigen. Sollten aus Ihrer "
