@@ -118,6 +118,7 @@ def employment(case: Case) -> list[str]:
 
 
 def livelihood(case: Case) -> list[str]:
+    """What secures the livelihood; the monthly means only where they support it (a low amount is not named)."""
     lh, c = case.facts.livelihood, case.client
     if lh.secured:
         text = [f"Der Lebensunterhalt von {c.dative} ist ohne Inanspruchnahme öffentlicher Mittel gesichert."]
@@ -125,16 +126,15 @@ def livelihood(case: Case) -> list[str]:
         text = [f"Der Lebensunterhalt von {c.dative} ist überwiegend durch Erwerbstätigkeit gesichert."]
     elif lh.positive_prognosis:
         text = [f"Es ist zu erwarten, dass {c.name} den Lebensunterhalt künftig eigenständig sichern wird."]
-    elif lh.monthly_means_eur:
-        text = []
+    elif case.facts.in_education:
+        return [f"{c.name} befindet sich derzeit in Schule, Ausbildung oder Studium."]
     elif case.facts.prevented_by_illness_disability_or_age:
         return [f"{c.name} kann diese Voraussetzung wegen Krankheit, Behinderung oder Alters nicht erfüllen; "
                 "von ihr ist daher abzusehen."]
     else:
         return []
     if lh.monthly_means_eur:
-        text.append(f"{c.name if not text else c.Pronoun} verfügt über monatliche Mittel in Höhe von "
-                    f"{money(lh.monthly_means_eur)}.")
+        text.append(f"{c.Pronoun} verfügt über monatliche Mittel in Höhe von {money(lh.monthly_means_eur)}.")
     return text
 
 
