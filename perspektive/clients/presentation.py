@@ -54,9 +54,15 @@ SECTIONS: tuple[Section, ...] = (
     Section("language", N_("Sprache & Integration"), (
         "german.oral", "german.written", "basic_knowledge_of_order", "fdgo_declaration",
         "integration_prognosis_positive", "integration_course_obliged", "integration_course_completed",
-        "school.successful_years_in_germany", "school.qualification_in_germany", "in_education")),
+        "school.successful_years_in_germany", "school.qualification_in_germany", "school.name", "school.place",
+        "school.from_year", "school.to_year", "in_education",
+        Table("certificates", (("Art", "kind"), ("Bezeichnung", "name"), ("Niveau", "level"), ("Datum", "date"),
+                               ("ausgestellt von", "issuer"))),
+        Table("voluntary_work", (("Organisation", "organisation"), ("Tätigkeit", "activity"), ("von", "from_"),
+                                 ("bis", "to"), ("Stunden/Woche", "hours_per_week"))))),
     Section("work", N_("Arbeit & Lebensunterhalt"), (
-        Table("employment", (("von", "from_"), ("bis", "to"), ("Stunden/Woche", "hours_per_week"),
+        Table("employment", (("von", "from_"), ("bis", "to"), ("Arbeitgeber", "employer"), ("Ort", "employer_place"),
+                             ("Tätigkeit", "occupation"), ("Stunden/Woche", "hours_per_week"),
                              ("sozialversicherungspflichtig", "socially_insured"),
                              ("entspricht der Qualifikation", "matches_qualification"))),
         "employment_ban_60a_6", "livelihood.secured", "livelihood.predominantly_secured",
@@ -74,7 +80,7 @@ SECTIONS: tuple[Section, ...] = (
                               ("andere jugendrechtliche Sanktion", "juvenile_sanction"))),
         "extremism_indications")),
     Section("training", N_("Ausbildung"), (
-        "training.kind", "training.start_date", "training.end_date", "training.registration_applied",
+        "training.kind", "training.title", "training.company", "training.company_place", "training.start_date", "training.end_date", "training.registration_applied",
         "training.school_based", "training.started_during_asylum", "training.completed_on")),
 )
 

@@ -1,5 +1,6 @@
 """Documents: the letters and checklists rendered in the sandbox, their PDF, the case summary, a case's checklist
 state, the store of generated documents, and the checked upload of workflows and letter templates."""
+from .arguments import unargued as unargued_requirements
 from .case_summary import FILENAME as SUMMARY_FILENAME
 from .case_summary import render_summary
 from .checklists import ChecklistError, UnknownItem, checklist_of
@@ -33,6 +34,7 @@ __all__ = [
     "install_workflow", "letter_download", "letter_filename", "pdf_available", "pdf_download", "read_document",
     "render_letter", "render_summary", "reseal_document", "set_item_done", "set_item_expiry",
     "set_item_note", "store_document", "template_overview",
+    "unargued_requirements",
 ]
 
 

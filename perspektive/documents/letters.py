@@ -32,7 +32,9 @@ from perspektive.law import (
 )
 
 from . import isolation
+from .arguments import begruendung
 from .sandbox import LetterError
+from .wording import client_of
 
 __all__ = ["LETTERS", "LetterError", "letter_context", "letter_filename", "render_letter", "render_template_file"]
 
@@ -105,6 +107,7 @@ def _person(facts: CaseFacts) -> dict:
         "salutation": SALUTATION.get(p.gender or "", ""),
         # Ready for "für …" / "von …": "Frau Amina Yousef", "Herrn Max Muster", or the name alone.
         "name_with_salutation": f"{oblique} {full_name}" if oblique else full_name,
+        "name_in_sentence": client_of(facts).name,  # "Herr Qureshi": how the Begründung names the client
         "date_of_birth": p.date_of_birth,
         "nationality": COUNTRY_NAMES.get(p.nationality or "", p.nationality or ""),
         "nationality_code": p.nationality or "",
@@ -164,6 +167,10 @@ def letter_context(workflow: Workflow, facts: CaseFacts, on: dt.date, assessment
         "checklist": [{"text": e.text_in("de"), "text_en": e.text_in("en"), "text_client": e.text_in(lang),
                        "why": e.why} for e in checklist],
         "enclosures": [e.text_in("de") for e in checklist],
+        # The Begründung (``arguments``): requirements argued from the facts, grounds of refusal, discretion.
+        **begruendung(workflow, facts, on, assessment),
+        # The Anlagen after the Vollmacht; the checklist's items until the items ticked as received are known.
+        "anlagen": [e.text_in("de") for e in checklist],
     }
     for key, value in (extras or {}).items():
         context.setdefault(key, value)

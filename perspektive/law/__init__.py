@@ -32,10 +32,19 @@ from .periods import (
 )
 from .plugins import hookimpl
 from .rules import Assessment, CriterionResult, assess, assessment_document, in_order_of_use
-from .workflows import LETTER_NAMES, LETTERS, WORKFLOW_ID, Workflow, WorkflowError, parse_workflow
+from .workflows import (
+    ARGUMENT_KINDS,
+    LETTER_NAMES,
+    LETTERS,
+    WORKFLOW_ID,
+    LetterPlan,
+    Workflow,
+    WorkflowError,
+    parse_workflow,
+)
 
 __all__ = [
-    "COUNTRY_NAMES", "GERMANY", "LANGUAGE_NAMES", "LETTERS", "LETTER_NAMES", "LEVELS", "STATUS_NAMES",
+    "ARGUMENT_KINDS", "LetterPlan", "COUNTRY_NAMES", "GERMANY", "LANGUAGE_NAMES", "LETTERS", "LETTER_NAMES", "LEVELS", "STATUS_NAMES",
     "VALUE_LABELS", "WORKFLOW_ID", "Assessment", "CaseFacts", "ChecklistEntry", "CriterionResult", "CriterionType",
     "EmploymentParams", "EmploymentPeriodParams", "Engine", "FactsError", "FollowUp", "Outcome", "Params",
     "Person", "Status", "StatusDurationParams", "UnknownWorkflow", "Workflow", "WorkflowError", "add_months",

@@ -54,6 +54,15 @@ FACT_LABELS = {
     "training.completed_on": "Ausbildung erfolgreich abgeschlossen am",
     "housing_sufficient": "ausreichender Wohnraum",
     "household.lives_with_parents": "lebt bei den Eltern",
+    "training.title": "Ausbildungsberuf",
+    "training.company": "Ausbildungsbetrieb bzw. Berufsfachschule",
+    "training.company_place": "Ort des Ausbildungsbetriebs",
+    "school.name": "Schule in Deutschland",
+    "school.place": "Ort der Schule",
+    "school.from_year": "Schulbesuch seit (Jahr)",
+    "school.to_year": "Schulbesuch bis (Jahr)",
+    "certificates": "Zeugnisse und Zertifikate",
+    "voluntary_work": "Ehrenamtliches Engagement",
 }
 
 VALUE_LABELS = {
@@ -68,6 +77,12 @@ VALUE_LABELS = {
     "female": "weiblich", "male": "männlich", "diverse": "divers", "unknown": "unbekannt",
     "qualified": "qualifizierte Berufsausbildung",
     "assistant_with_followup": "Assistenz- oder Helferausbildung mit Anschlusszusage",
+    "language_certificate": "Sprachzertifikat",
+    "school_certificate": "Schulabschluss",
+    "integration_course": "Integrationskurs",
+    "life_in_germany_test": "Test „Leben in Deutschland“",
+    "vocational_certificate": "Berufsabschluss",
+    "other": "sonstiges",
 }
 
 

@@ -6,18 +6,17 @@ a misspelt key silently ignored would turn a known fact into an unknown one.
 Limits, so that no input can make a page huge or a stored value unreadable (probe finding 9): a text holds at most
 ``MAX_TEXT_LENGTH`` characters and no control character that a letter cannot hold (NUL and the other C0 controls
 but tab and line breaks, U+FFFE/U+FFFF), no bidi embedding, override or isolate (U+202A-U+202E, U+2066-U+2069,
-which turn a name around on the screen) and no lone surrogate (not storable as UTF-8); a list (status periods, jobs, children, convictions) holds at most ``MAX_LIST_ITEMS`` rows; a
+which turn a name around on the screen) and no lone surrogate (not storable as UTF-8); a list (status periods, jobs, children, convictions, certificates, voluntary work) holds at most ``MAX_LIST_ITEMS`` rows; a
 number must be finite (no ``Infinity``, ``NaN`` or ``1e309``); a date is a text (``0`` is not 01.01.1970).
 """
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .fact_model import MAX_LIST_ITEMS, MAX_TEXT_LENGTH, STORED, _Model  # noqa: F401 - the limits are read here
 from .periods import today_in_germany
 
 Status = Literal[
@@ -26,45 +25,6 @@ Status = Literal[
 ]
 LanguageLevel = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
 LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
-
-
-MAX_TEXT_LENGTH = 300
-MAX_LIST_ITEMS = 50
-# C0 controls that XML cannot hold (tab and line breaks can be held), U+FFFE/U+FFFF, and the bidi embeddings,
-# overrides and isolates; lone surrogates apart, since they are not text at all.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-STORED = {"stored": True}  # the validation context of facts read back from the database (``read_stored``)
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _within_limits(cls, value, info):
-        """The limits of the module docstring, on input only: facts stored before a limit existed still load (the
-        letters refuse what they cannot hold, naming the field), and the next save of their form names them."""
-        if info.context == STORED:
-            return value
-        if isinstance(value, str):
-            if _SURROGATE.search(value):
-                raise ValueError("ungültige Zeichen (kein gültiges Unicode)")
-            if _CONTROL.search(value):
-                raise ValueError("enthält Steuerzeichen (z. B. NUL oder Schreibrichtungswechsel)")
-            if len(value) > MAX_TEXT_LENGTH:
-                raise ValueError(f"zu lang (höchstens {MAX_TEXT_LENGTH} Zeichen)")
-        elif isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
-            raise ValueError(f"zu viele Einträge (höchstens {MAX_LIST_ITEMS})")
-        elif isinstance(value, float) and not math.isfinite(value):
-            raise ValueError("erwartet eine endliche Zahl (nicht Infinity oder NaN)")
-        elif value is not None and not isinstance(value, dt.date) and _is_date(cls.model_fields[info.field_name]):
-            raise ValueError("kein gültiges Datum (JJJJ-MM-TT)")
-        return value
-
-
-def _is_date(info) -> bool:
-    return info.annotation in (dt.date, dt.date | None)
 
 
 class Person(_Model):
@@ -107,6 +67,16 @@ class German(_Model):
 class School(_Model):
     successful_years_in_germany: float | None = Field(None, ge=0, le=30)
     qualification_in_germany: bool | None = None
+    name: str | None = None  # the school in Germany most recently attended ("Oberschule Dresden-Cotta")
+    place: str | None = None
+    from_year: int | None = Field(None, ge=1950, le=2100)
+    to_year: int | None = Field(None, ge=1950, le=2100)  # null: still attending
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.from_year is not None and self.to_year is not None and self.to_year < self.from_year:
+            raise ValueError("'to_year' liegt vor 'from_year'")
+        return self
 
 
 class Employment(_Model):
@@ -115,6 +85,9 @@ class Employment(_Model):
     hours_per_week: float | None = Field(None, gt=0, le=80)
     socially_insured: bool | None = None
     matches_qualification: bool | None = None
+    employer: str | None = None
+    employer_place: str | None = None
+    occupation: str | None = None  # as the contract names it ("Helfer in der Lagerlogistik")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -162,6 +135,40 @@ class Training(_Model):
     school_based: bool | None = None
     started_during_asylum: bool | None = None
     completed_on: dt.date | None = None
+    title: str | None = None  # the occupation trained for, as the contract names it ("Pflegefachhelfer")
+    company: str | None = None  # the training company, or the school of a school-based training
+    company_place: str | None = None
+
+
+CertificateKind = Literal["language_certificate", "school_certificate", "integration_course",
+                          "life_in_germany_test", "vocational_certificate", "other"]
+
+
+class Certificate(_Model):
+    """A certificate the person holds: a language test ("telc Deutsch B1"), a school leaving certificate, the
+    integration course or the test "Leben in Deutschland", a vocational qualification."""
+
+    kind: CertificateKind
+    name: str | None = None  # as printed on it: "telc Deutsch B1", "Hauptschulabschluss"
+    level: LanguageLevel | None = None  # language certificates: the level of the certificate
+    date: dt.date | None = None  # the day of the examination or of issue
+    issuer: str | None = None  # "telc gGmbH", "Oberschule Dresden-Cotta"
+
+
+class VoluntaryWork(_Model):
+    organisation: str
+    activity: str | None = None
+    from_: dt.date | None = Field(None, alias="from")
+    to: dt.date | None = None  # null: still active
+    hours_per_week: float | None = Field(None, gt=0, le=80)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.to is not None and self.from_ is not None and self.to < self.from_:
+            raise ValueError("'to' liegt vor 'from'")
+        return self
 
 
 class DepartureImpossible(_Model):
@@ -192,6 +199,8 @@ class CaseFacts(_Model):
     household: Household = Household()
     convictions: list[Conviction] | None = None
     training: Training = Training()
+    certificates: list[Certificate] | None = None
+    voluntary_work: list[VoluntaryWork] | None = None
     housing_sufficient: bool | None = None
     prevented_by_illness_disability_or_age: bool | None = None
     concrete_removal_measures: bool | None = None
@@ -320,6 +329,12 @@ def _check_dates(facts: CaseFacts, today: dt.date) -> None:
     for i, conviction in enumerate(facts.convictions or ()):
         if conviction.date > today:
             errors.append({"field": f"convictions.{i}.date", "reason": "Datum liegt in der Zukunft"})
+    for i, certificate in enumerate(facts.certificates or ()):
+        if certificate.date is not None and certificate.date > today:
+            errors.append({"field": f"certificates.{i}.date", "reason": "Datum liegt in der Zukunft"})
+    for i, work in enumerate(facts.voluntary_work or ()):
+        if work.from_ is not None and work.from_ > today:
+            errors.append({"field": f"voluntary_work.{i}.from", "reason": "Datum liegt in der Zukunft"})
     for i, child in enumerate(facts.household.minor_children or ()):
         if child.date_of_birth > today:
             errors.append({"field": f"household.minor_children.{i}.date_of_birth",

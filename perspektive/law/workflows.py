@@ -26,6 +26,25 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 WORKFLOW_ID = re.compile(r"^section_[0-9]+[a-z]?(_[0-9]+)?$")
 LETTERS = ("antrag", "checkliste")
 LETTER_NAMES = {"antrag": "Antrag", "checkliste": "Checkliste"}  # as the pages name them
+# The kinds of argument an Antrag can make from the facts (``[letter]`` of a workflow file); each is one function
+# of perspektive/documents/argument_kinds.py or argument_work.py; documents/arguments.py checks at import that its
+# registry holds exactly these.
+ARGUMENT_KINDS = frozenset({
+    "status", "stay", "entry", "route", "duldung_duration", "identity", "identity_deadline", "passport",
+    "language_a2", "language_b1", "fdgo", "basic_knowledge", "integration", "integration_course", "school", "age",
+    "training", "training_kind", "registration", "application_window", "qualification", "employment", "livelihood",
+    "means", "certificates", "housing", "children_school", "family", "volunteering", "departure", "not_at_fault", "exclusion",
+})
+
+
+@dataclass(frozen=True)
+class LetterPlan:
+    """How the Antrag argues (``[letter]``): for each criterion id, the kinds of argument that show it is met
+    (``exclusion``: one closing sentence for all grounds of refusal that do not apply), and the kinds that give
+    reasons to exercise discretion favourably where a criterion is met only in the authority's discretion."""
+
+    arguments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    discretion: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +90,7 @@ class Workflow:
     source: Path
     letters: tuple[str, ...] = field(default=LETTERS)
     followups: tuple[FollowUpRule, ...] = ()
+    letter: LetterPlan = field(default_factory=LetterPlan)
 
     def in_force(self, on: dt.date) -> bool:
         return self.in_force_from <= on and (self.in_force_until is None or on <= self.in_force_until)
@@ -251,12 +271,40 @@ def parse_workflow(source: Path, types: Mapping[str, CriterionType], letters_roo
         criteria=specs, checklist=checklist, request=_text(raw, "request", source, "workflow"),
         unverified=tuple(raw.get("unverified", [])), source=source, letters=_letters(raw, source),
         followups=tuple(_followup(f, f"followups[{i}]", source) for i, f in enumerate(raw.get("followups", []))),
+        letter=_letter_plan(raw.get("letter", {}), source, {c.id for c in specs}),
     )
     if letters_root is not None:
         for letter in workflow.letters:
             if not (letters_root / ident / f"{letter}.docx").is_file():
                 raise WorkflowError(source, "letters", f"Vorlage fehlt: letter_templates/{ident}/{letter}.docx")
     return workflow
+
+
+def _kinds(value: Any, source: Path, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(kind, str) for kind in value):
+        raise WorkflowError(source, key, "erwartet eine Liste von Argumentarten")
+    for kind in value:
+        if kind not in ARGUMENT_KINDS:
+            raise WorkflowError(source, key, f"unbekannte Argumentart {kind!r} (bekannt: "
+                                f"{', '.join(sorted(ARGUMENT_KINDS))})")
+    return tuple(value)
+
+
+def _letter_plan(raw: Any, source: Path, criterion_ids: set[str]) -> LetterPlan:
+    if not isinstance(raw, dict):
+        raise WorkflowError(source, "letter", "erwartet eine Tabelle")
+    for key in raw:
+        if key not in ("arguments", "discretion"):
+            raise WorkflowError(source, f"letter.{key}", "unbekannter Schlüssel")
+    arguments = raw.get("arguments", {})
+    if not isinstance(arguments, dict):
+        raise WorkflowError(source, "letter.arguments", "erwartet eine Tabelle: Kriterium = [Argumentarten]")
+    for ident in arguments:
+        if ident not in criterion_ids:
+            raise WorkflowError(source, f"letter.arguments.{ident}", "kein Kriterium dieses Verfahrens")
+    return LetterPlan(arguments={ident: _kinds(kinds, source, f"letter.arguments.{ident}")
+                                 for ident, kinds in arguments.items()},
+                      discretion=_kinds(raw.get("discretion", []), source, "letter.discretion"))
 
 
 def _followup(raw: Any, where: str, source: Path) -> FollowUpRule:

@@ -37,6 +37,7 @@ from perspektive.documents import (
     set_item_done,
     set_item_expiry,
     set_item_note,
+    unargued_requirements,
 )
 from perspektive.followups import followups_of
 from perspektive.law import LETTER_NAMES, UnknownWorkflow, current_engine, today_in_germany
@@ -72,6 +73,8 @@ def _page(client, case, *, refused: dict | None = None, letter_error: str | None
         provision=workflow.provision if workflow else case.workflow, assessment=assessment,
         items=checklist_of(case, facts, assessment, on), refused=refused or {},
         letters=letters, letter_error=letter_error, pdf_available=pdf_available(),
+        # What the Antrag leaves out because it is not met or not known: the counsellor is told before downloading.
+        unargued=unargued_requirements(workflow, assessment) if "antrag" in dict(letters) else [],
         followups=list(followups_of(client, case.workflow)),
         referrals=referrals_of(client, case.workflow), provisions=engine.provisions(),
         states=CASE_STATE_NAMES, choices=CASE_STATES, closed=case.status in CLOSED_CASE_STATES)

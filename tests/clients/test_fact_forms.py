@@ -332,3 +332,35 @@ def test_the_json_import_stays_as_a_second_way(logged_in):
     values["facts_json"] = json.dumps(demo_facts("amina"))
     assert logged_in.post(form.action, data=values).status_code == 302
     assert Client.select().count() == 1
+
+
+def test_the_facts_a_letter_argues_from_are_typed_into_their_groups(logged_in, counsellor):
+    """Occupation and training company, employer, school, certificates and voluntary work (issue 14)."""
+    client = add_client(counsellor)
+    training = page(logged_in.get(f"/clients/{client.id}/facts/training"))
+    assert "Ausbildungsberuf" in training and "Ausbildungsbetrieb bzw. Berufsfachschule" in training
+    assert fill(logged_in, training, {"training.title": "Pflegefachhelfer",
+                                      "training.company": "Pflegedienst Elbtal GmbH",
+                                      "training.company_place": "Dresden"}).status_code == 302
+    language = page(logged_in.get(f"/clients/{client.id}/facts/language"))
+    assert '<option value="language_certificate">Sprachzertifikat</option>' in language
+    assert fill(logged_in, language, {
+        "school.name": "Oberschule Dresden-Cotta", "school.from_year": "2019", "school.to_year": "2022",
+        "certificates.0.kind": "language_certificate", "certificates.0.name": "telc Deutsch B1",
+        "certificates.0.level": "B1", "certificates.0.date": "12.03.2026", "certificates.0.issuer": "telc gGmbH",
+        "voluntary_work.0.organisation": "Tafel Dresden e. V.", "voluntary_work.0.activity": "Ausgabe",
+        "voluntary_work.0.from": "01.05.2024", "voluntary_work.0.hours_per_week": "3"}).status_code == 302
+    work = page(logged_in.get(f"/clients/{client.id}/facts/work"))
+    assert fill(logged_in, work, {"employment.0.employer": "Bäckerei Schmidt",
+                                  "employment.0.employer_place": "Pirna",
+                                  "employment.0.occupation": "Verkaufshilfe"}).status_code == 302
+    facts = stored(client)
+    assert facts["training"]["title"] == "Pflegefachhelfer" and facts["training"]["company_place"] == "Dresden"
+    assert facts["school"]["name"] == "Oberschule Dresden-Cotta" and facts["school"]["to_year"] == 2022
+    assert facts["certificates"] == [{"kind": "language_certificate", "name": "telc Deutsch B1", "level": "B1",
+                                      "date": "2026-03-12", "issuer": "telc gGmbH"}]
+    assert facts["voluntary_work"] == [{"organisation": "Tafel Dresden e. V.", "activity": "Ausgabe",
+                                        "from": "2024-05-01", "hours_per_week": 3.0}]
+    assert facts["employment"][0]["employer"] == "Bäckerei Schmidt"
+    html = page(logged_in.get(f"/clients/{client.id}"))
+    assert "telc Deutsch B1" in html and "Tafel Dresden e. V." in html and "Pflegedienst Elbtal GmbH" in html

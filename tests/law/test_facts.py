@@ -86,3 +86,64 @@ def test_json_schema_uses_the_contract_names():
     for key in ("person", "status_history", "identity", "german", "livelihood", "household", "convictions",
                 "training", "departure_impossible", "asylum_rejected_manifestly_unfounded"):
         assert key in schema["properties"]
+
+
+# --- The facts a letter argues from (issue 14): occupation, employer, school, certificates, voluntary work -------
+
+ACHIEVEMENTS = {
+    "training": {"kind": "qualified", "title": "Pflegefachhelfer", "company": "Pflegedienst Elbtal GmbH",
+                 "company_place": "Dresden", "start_date": "2025-09-01"},
+    "employment": [{"from": "2024-02-01", "to": None, "hours_per_week": 10, "employer": "Bäckerei Schmidt",
+                    "employer_place": "Pirna", "occupation": "Verkaufshilfe"}],
+    "school": {"name": "Oberschule Dresden-Cotta", "place": "Dresden", "from_year": 2019, "to_year": 2022,
+               "successful_years_in_germany": 3},
+    "certificates": [{"kind": "language_certificate", "name": "telc Deutsch B1", "level": "B1",
+                      "date": "2026-03-12", "issuer": "telc gGmbH"},
+                     {"kind": "life_in_germany_test", "date": "2025-06-20"}],
+    "voluntary_work": [{"organisation": "Tafel Dresden e. V.", "activity": "Lebensmittelausgabe",
+                        "from": "2024-05-01", "hours_per_week": 3}],
+}
+
+
+def test_new_facts_load_round_trip_and_keep_the_contract_names():
+    facts = parse_facts(ACHIEVEMENTS, today=TODAY)
+    assert facts.training.title == "Pflegefachhelfer" and facts.training.company_place == "Dresden"
+    assert facts.employment[0].employer == "Bäckerei Schmidt" and facts.employment[0].occupation == "Verkaufshilfe"
+    assert facts.school.name == "Oberschule Dresden-Cotta" and facts.school.to_year == 2022
+    assert facts.certificates[0].level == "B1" and facts.certificates[0].date == dt.date(2026, 3, 12)
+    assert facts.voluntary_work[0].from_ == dt.date(2024, 5, 1) and facts.voluntary_work[0].to is None
+    data = facts.to_json_dict()
+    assert data["voluntary_work"][0]["from"] == "2024-05-01"  # the contract's name, not from_
+    assert parse_facts(data, today=TODAY) == facts
+    schema = json_schema()
+    assert {"certificates", "voluntary_work"} <= set(schema["properties"])
+    assert {"title", "company", "company_place"} <= set(schema["$defs"]["Training"]["properties"])
+    assert {"employer", "employer_place", "occupation"} <= set(schema["$defs"]["Employment"]["properties"])
+    assert "from" in schema["$defs"]["VoluntaryWork"]["properties"]
+
+
+@pytest.mark.parametrize("data,field,reason", [
+    ({"certificates": [{"kind": "telc", "name": "telc Deutsch B1"}]}, "certificates.0.kind", "unzulässiger Wert"),
+    ({"certificates": [{"kind": "language_certificate", "level": "B3"}]}, "certificates.0.level",
+     "unzulässiger Wert"),
+    ({"certificates": [{"kind": "language_certificate", "date": "2026-11-22"}]}, "certificates.0.date",
+     "Datum liegt in der Zukunft"),
+    ({"certificates": [{"name": "telc Deutsch B1"}]}, "certificates.0.kind", "Pflichtangabe fehlt"),
+    ({"voluntary_work": [{"activity": "Ausgabe"}]}, "voluntary_work.0.organisation", "Pflichtangabe fehlt"),
+    ({"voluntary_work": [{"organisation": "Tafel", "from": "2025-01-01", "to": "2024-01-01"}]},
+     "voluntary_work.0", "'to' liegt vor 'from'"),
+    ({"voluntary_work": [{"organisation": "Tafel", "from": "2027-01-01"}]}, "voluntary_work.0.from",
+     "Datum liegt in der Zukunft"),
+    ({"voluntary_work": [{"organisation": "Tafel", "hours_per_week": 0}]}, "voluntary_work.0.hours_per_week",
+     "Wert zu klein"),
+    ({"school": {"from_year": 2022, "to_year": 2019}}, "school", "'to_year' liegt vor 'from_year'"),
+    ({"school": {"from_year": 1850}}, "school.from_year", "Wert zu klein"),
+    ({"training": {"title": "x" * 301}}, "training.title", "zu lang"),
+    ({"employment": [{"from": "2020-01-01", "employer": "A\u202eB"}]}, "employment.0.employer",
+     "enthält Steuerzeichen"),
+    ({"training": {"company_name": "Y GmbH"}}, "training.company_name", "unbekanntes Feld"),
+])
+def test_invalid_new_facts_name_field_and_reason(data, field, reason):
+    errors = errors_of(data)
+    assert field in errors, errors
+    assert errors[field].startswith(reason)

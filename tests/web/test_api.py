@@ -16,6 +16,7 @@ from perspektive.documents.models import Document
 from perspektive.law.facts import parse_facts
 from tests.common.hostile_letters import GROWS_FOR_AMINA, use_letter
 from tests.conftest import csrf_token, demo_facts
+from tests.documents.argument_clients import ahmad
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -410,3 +411,21 @@ def test_session_put_needs_the_csrf_header(logged_in, api, saturday):
                        headers={"X-CSRFToken": token, "If-Match": '"0"'})
     assert ok.status_code == 200 and ok.get_json()["facts"]["training"]["start_date"] == "2027-09-01"
     assert logged_in.get(f"/api/v1/clients/{client_id}/followups").status_code == 200
+
+
+def test_the_facts_a_letter_argues_from_round_trip_through_the_api(api, counsellor):
+    """Occupation, training company, employer, school, certificates and voluntary work (issue 14): accepted,
+    stored and exported under the contract's names; a wrong certificate kind is a 422 naming the field."""
+    facts = ahmad()
+    created = api.post("/clients", {"facts": facts})
+    assert created.status_code == 201
+    exported = api.get(f"/clients/{created.get_json()['id']}").get_json()["facts"]
+    assert exported["training"]["company"] == "Pflegedienst Elbtal GmbH" and exported["school"]["from_year"] == 2017
+    assert exported["certificates"][0] == {"kind": "language_certificate", "name": "telc Deutsch B1", "level": "B1",
+                                           "date": "2026-03-12", "issuer": "telc gGmbH"}
+    assert exported["voluntary_work"][0]["from"] == "2024-05-01"
+    assert exported["employment"][0]["employer"] == "Bäckerei Schmidt"
+    assert parse_facts(exported) == parse_facts(facts)
+    facts["certificates"] = [{"kind": "B1"}]
+    refused = api.post("/assessments", {"facts": facts})
+    assert refused.status_code == 422 and "unzulässiger Wert" in field_errors(refused)["certificates.0.kind"]

@@ -3,11 +3,12 @@
 The .docx files are generated rather than edited in Word for two reasons: every Jinja tag lands in one run
 (docxtpl cannot read a tag that Word has split across runs), and the wording can be reviewed here as text.
 Change the wording here, run the script, and keep the script and the .docx files together. The Antrag is one
-letter shape for every provision; what differs per provision (the interim request, the waiver of identity or
-passport, the timing statement) is in ``REQUESTS``. A provision added by an administrator brings its own .docx
-files and does not need this script.
+letter shape for every provision; what differs per provision is in ``REQUESTS`` (the interim request, and for an
+Eingabe that is no application to the Ausländerbehörde – § 23a – the addressee, subject, opening and closing), and
+the Begründung is written from the facts (``perspektive/documents/arguments.py``, chosen by the workflow's
+``[letter]``). A provision added by an administrator brings its own .docx files and does not need this script.
 
-The variables the templates use are described in ``perspektive/letters.py`` (``letter_context``).
+The variables the templates use are described in ``perspektive/documents/letters.py`` (``letter_context``).
 """
 from __future__ import annotations
 
@@ -25,66 +26,48 @@ from docx.shared import Cm, Pt
 
 HERE = Path(__file__).resolve().parent
 
-# Requests beyond the main one, in the letter's words. An interim status for the duration of the procedure:
+# Requests beyond the main one, in the letter's words: an interim status for the duration of the procedure. What
+# the Begründung says is built from the facts (perspektive/documents/arguments.py, the workflow's ``[letter]``).
 _TOLERATION_OR_FICTION = ("Zugleich beantragen wir, für die Dauer des Verfahrens die Duldung (§ 60a AufenthG) zu "
                           "verlängern oder – soweit der Antrag die Fiktionswirkung nach § 81 Abs. 4 AufenthG auslöst – "
                           "eine Fiktionsbescheinigung nach § 81 Abs. 5 AufenthG auszustellen.")
-_WAIVER = ("Soweit die Identität nicht geklärt oder die Passpflicht nicht erfüllt ist, beantragen wir hilfsweise, "
-           "hiervon nach {basis} abzusehen.")
 REQUESTS = {
-    "section_25a": {
-        "interim": _TOLERATION_OR_FICTION,
-        "waiver": _WAIVER.format(basis="§ 5 Abs. 3 S. 2 AufenthG (für Inhaber einer Aufenthaltserlaubnis nach "
-                                       "§ 104c AufenthG: § 25a Abs. 6 AufenthG)"),
-        "timing": "Der Antrag wird vor Vollendung des 27. Lebensjahres gestellt (§ 25a Abs. 1 S. 1 Nr. 3 AufenthG).",
-    },
-    "section_25b": {
-        "interim": _TOLERATION_OR_FICTION,
-        "waiver": _WAIVER.format(basis="§ 5 Abs. 3 S. 2 AufenthG (für Inhaber einer Aufenthaltserlaubnis nach "
-                                       "§ 104c AufenthG: § 25b Abs. 8 AufenthG)"),
-    },
-    "section_25_5": {
-        "interim": _TOLERATION_OR_FICTION,
-        "waiver": _WAIVER.format(basis="§ 5 Abs. 3 S. 2 AufenthG"),
-    },
+    "section_25a": {"interim": _TOLERATION_OR_FICTION},
+    "section_25b": {"interim": _TOLERATION_OR_FICTION},
+    "section_25_5": {"interim": _TOLERATION_OR_FICTION},
+    # An Eingabe, not an application to the authority: a member of the Sächsische Härtefallkommission brings it in
+    # (§ 23a Abs. 2 S. 3 AufenthG, Selbstbefassung); the letter goes to the commission's office.
     "section_23a": {
+        "addressee": ["Sächsische Härtefallkommission", "Geschäftsstelle beim Sächsischen Ausländerbeauftragten",
+                      "Bernhard-von-Lindenau-Platz 1", "01067 Dresden"],
+        "file_number": "Aktenzeichen der Ausländerbehörde",
+        "subject": "Eingabe an die Sächsische Härtefallkommission (§ 23a AufenthG)",
+        "opening": "namens und in Vollmacht von {{ person.name_with_salutation }} bitten wir um die "
+                   "{{ workflow.request }}. Die Eingabe wird von einem Mitglied der Kommission eingebracht "
+                   "(§ 23a Abs. 2 S. 3 AufenthG). Vollmacht und Einwilligung in die Verarbeitung der Daten durch "
+                   "die Mitglieder der Kommission liegen bei.",
         "interim": "Wir bitten, die Ausländerbehörde für die Dauer des Verfahrens um das Absehen von "
                    "aufenthaltsbeendenden Maßnahmen zu ersuchen.",
+        "closing": "Wir bitten die Kommission festzustellen, dass dringende humanitäre und persönliche Gründe die "
+                   "weitere Anwesenheit von {{ person.name_with_salutation }} im Bundesgebiet rechtfertigen, und "
+                   "das Sächsische Staatsministerium des Innern um die Erteilung einer Aufenthaltserlaubnis zu "
+                   "ersuchen (§ 23a Abs. 1 S. 1, Abs. 2 S. 5 AufenthG). Für Rückfragen und ein persönliches "
+                   "Gespräch stehen wir gern zur Verfügung.",
     },
     "section_104c": {
         "interim": "Zugleich beantragen wir, für die Dauer des Verfahrens die Duldung (§ 60a AufenthG) zu verlängern.",
     },
-    "section_16g": {
-        "interim": _TOLERATION_OR_FICTION,
-        "waiver": "Soweit die Identität nicht innerhalb der Fristen des § 16g Abs. 2 Nr. 3 AufenthG geklärt wurde, "
-                  "beantragen wir hilfsweise die Erteilung nach § 16g Abs. 6 AufenthG; alle erforderlichen und "
-                  "zumutbaren Maßnahmen zur Identitätsklärung wurden ergriffen.",
-        "timing": "Der Antrag wird frühestens sieben Monate vor Beginn der Berufsausbildung gestellt "
-                  "(§ 16g Abs. 3 AufenthG).",
-    },
-    "section_19d": {
-        "interim": _TOLERATION_OR_FICTION,
-    },
+    "section_16g": {"interim": _TOLERATION_OR_FICTION},
+    "section_19d": {"interim": _TOLERATION_OR_FICTION},
     "section_60c": {
         "interim": "Zugleich beantragen wir die Erteilung der Beschäftigungserlaubnis für die Berufsausbildung, "
                    "die mit der Ausbildungsduldung zu erteilen ist (§ 60c Abs. 1 S. 3 AufenthG).",
-        "waiver": "Soweit die Identität nicht innerhalb der Fristen des § 60c Abs. 2 Nr. 3 AufenthG geklärt wurde, "
-                  "beantragen wir hilfsweise die Erteilung nach § 60c Abs. 7 AufenthG; alle erforderlichen und "
-                  "zumutbaren Maßnahmen zur Identitätsklärung wurden ergriffen.",
-        "timing": "Der Antrag wird frühestens sieben Monate vor Beginn der Berufsausbildung gestellt "
-                  "(§ 60c Abs. 3 S. 1 AufenthG); konkrete Maßnahmen zur Aufenthaltsbeendigung stehen nach unserer "
-                  "Kenntnis nicht bevor (§ 60c Abs. 2 Nr. 5 AufenthG).",
     },
     "section_60d": {
         "interim": "Zugleich beantragen wir, die Erlaubnis der ausgeübten Beschäftigung weiter zu erteilen "
                    "(§ 4a Abs. 4 AufenthG).",
-        "waiver": "Soweit die Identität nicht innerhalb der Fristen des § 60d Abs. 1 Nr. 1 AufenthG geklärt wurde, "
-                  "beantragen wir hilfsweise die Erteilung nach § 60d Abs. 4 AufenthG; alle erforderlichen und "
-                  "zumutbaren Maßnahmen zur Identitätsklärung wurden ergriffen.",
     },
 }
-# Criteria whose failure (or discretionary fulfilment) makes the waiver paragraph appear.
-WAIVER_CRITERIA = ["identity", "passport", "identity_deadline"]
 
 LEFT, RIGHT, CENTER = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.CENTER
 
@@ -225,14 +208,19 @@ def build_antrag(out: Path, requests: dict) -> Path:
 
     # Addressee, with the return-address line of DIN 5008 above it.
     para(doc, "{{ organisation.name }} · {{ organisation.address }}", size=7, before=24, after=6)
-    para(doc, "{{ authority.name }}")
-    lines(doc, "authority.address_lines", "{{ line }}")
+    if "addressee" in requests:
+        for line in requests["addressee"]:
+            para(doc, line)
+    else:
+        para(doc, "{{ authority.name }}")
+        lines(doc, "authority.address_lines", "{{ line }}")
 
     para(doc, "{{ today|datum }}", align=RIGHT, before=30, after=12)
-    optional(doc, "person.abh_file_number", "Ihr Aktenzeichen: {{ person.abh_file_number }}", after=12)
+    optional(doc, "person.abh_file_number",
+             requests.get("file_number", "Ihr Aktenzeichen") + ": {{ person.abh_file_number }}", after=12)
 
     # Subject.
-    para(doc, Bold("Antrag auf {{ workflow.request }}"), before=6, keep_with_next=True)
+    para(doc, Bold(requests.get("subject", "Antrag auf {{ workflow.request }}")), before=6, keep_with_next=True)
     para(doc, Bold("für {{ person.name_with_salutation }}"
                    "{% if person.date_of_birth %}, geb. {{ person.date_of_birth|datum }}{% endif %}"
                    "{% if person.nationality %}, Staatsangehörigkeit: {{ person.nationality }}{% endif %}"),
@@ -240,32 +228,31 @@ def build_antrag(out: Path, requests: dict) -> Path:
     optional(doc, "person.address", "wohnhaft: {{ person.address }}")
 
     para(doc, "Sehr geehrte Damen und Herren,", before=18, after=8)
-    para(doc, "namens und in Vollmacht von {{ person.name_with_salutation }} beantragen wir hiermit die "
-              "{{ workflow.request }}. Eine auf uns lautende Vollmacht liegt bei.", after=8)
+    para(doc, requests.get("opening", "namens und in Vollmacht von {{ person.name_with_salutation }} beantragen wir "
+                                      "hiermit die {{ workflow.request }}. Eine auf uns lautende Vollmacht liegt bei."),
+         after=8)
     para(doc, requests["interim"], after=8)
     optional(doc, "family_request is defined and family_request", "{{ family_request }}", after=8)
-    if "waiver" in requests:
-        optional(doc, f"criteria|selectattr('id', 'in', {WAIVER_CRITERIA})"
-                      "|selectattr('met', 'ne', true)|list or "
-                      f"criteria|selectattr('id', 'in', {WAIVER_CRITERIA})|selectattr('discretionary')|list",
-                 requests["waiver"], after=8)
-    if "timing" in requests:
-        para(doc, requests["timing"], after=8)
 
-    # Grounds: one paragraph per criterion.
+    # Grounds: each requirement that is met, argued from the facts (``requirements``, a list of paragraphs each);
+    # requirements not met are not mentioned (the case page warns the counsellor).
     para(doc, Bold("Begründung"), before=10, after=6, keep_with_next=True)
-    para(doc, "Die Voraussetzungen des {{ workflow.provision }} ({{ workflow.title }}) stellen sich im Einzelnen "
-              "wie folgt dar:", after=8)
-    tag(doc, "{%p for c in criteria %}")
-    para(doc, Bold("{{ loop.index }}. {{ c.label }}"), " ({{ c.citation }})", BREAK, "{{ c.reason }}",
-         "{% if c.evidence %}", BREAK, Italic("Nachweis: {{ c.evidence }}"), "{% endif %}",
-         after=8, keep_together=True)
+    para(doc, "Zur Begründung tragen wir Folgendes vor:", after=8)
+    tag(doc, "{%p for r in requirements %}")
+    tag(doc, "{%p for text in r.paragraphs %}")
+    para(doc, "{{ text }}", after=8)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    optional(doc, "exclusions", "{{ exclusions }}", after=8)
+    tag(doc, "{%p for text in discretion %}")
+    para(doc, "{{ text }}", after=8)
     tag(doc, "{%p endfor %}")
 
-    para(doc, "Wir bitten, dem Antrag zu entsprechen und uns den Eingang kurz zu bestätigen. Sollten aus Ihrer "
-              "Sicht weitere Unterlagen erforderlich sein, bitten wir um einen Hinweis. Vor einer ablehnenden "
-              "Entscheidung bitten wir um Gelegenheit zur Stellungnahme (§ 28 VwVfG). Für Rückfragen stehen "
-              "wir gern zur Verfügung.", before=4, after=12)
+    para(doc, requests.get("closing", "Wir bitten, dem Antrag zu entsprechen und uns den Eingang kurz zu bestätigen. "
+                                      "Sollten aus Ihrer Sicht weitere Unterlagen erforderlich sein, bitten wir um "
+                                      "einen Hinweis. Vor einer ablehnenden Entscheidung bitten wir um Gelegenheit "
+                                      "zur Stellungnahme (§ 28 VwVfG). Für Rückfragen stehen wir gern zur Verfügung."),
+         before=4, after=12)
     para(doc, "Mit freundlichen Grüßen", keep_with_next=True)
     para(doc, "_______________________________", before=36, keep_with_next=True)
     optional(doc, "counsellor.name", "{{ counsellor.name }}", keep_with_next=True)
@@ -275,11 +262,12 @@ def build_antrag(out: Path, requests: dict) -> Path:
     para(doc, Bold("Anlagen"), before=18, after=4, keep_with_next=True)
     hanging = {"indent": Cm(0.4)}
     para(doc, "– Vollmacht", **hanging)
-    tag(doc, "{%p for e in enclosures %}")
+    tag(doc, "{%p for e in anlagen %}")
     para(doc, "– {{ e }}", **hanging)
     tag(doc, "{%p endfor %}")
 
-    page_footer(doc, "{{ person.full_name }} – Antrag nach {{ workflow.provision }}")
+    page_footer(doc, "{{ person.full_name }} – " + ("Eingabe" if "subject" in requests else "Antrag") +
+                " nach {{ workflow.provision }}")
     return save(doc, out, "antrag.docx")
 
 
