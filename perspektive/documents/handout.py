@@ -21,6 +21,7 @@ from . import translations
 from .translations import GERMAN, Translation
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+LRM = "\u200e"  # LEFT-TO-RIGHT MARK
 
 
 def _wording(german: Translation, workflow_id: str, entry: ChecklistEntry, status: str | None) -> str:
@@ -62,17 +63,22 @@ def handout_language(workflow_id: str, entries: list[ChecklistEntry], code: str 
     return translations.german()
 
 
-def handout(workflow_id: str, entries: list[ChecklistEntry], received: dict[str, str], facts: CaseFacts,
-            counsellor: dict, organisation: dict) -> dict:
+def handout(workflow_id: str, provision: str, entries: list[ChecklistEntry], received: dict[str, str],
+            facts: CaseFacts, counsellor: dict, organisation: dict) -> dict:
     """The handout's part of a letter's context: its language, phrases, the missing and received items, the
     contact (the counsellor's own phone and e-mail, the office's where the counsellor has none)."""
     language = handout_language(workflow_id, entries, facts.person.language)
     review = translations.review_of(language)
     text = {entry.id: language.item(workflow_id, entry) for entry in entries}
+    if language.rtl:  # "§ 104c" inside right-to-left text: the "§" stays with its number
+        text = {item_id: value.replace("§", f"{LRM}§") for item_id, value in text.items()}
     return {
+        # In a right-to-left line "§ 25b AufenthG" would lose its "§" to the other side: marked left to right.
+        "provision": f"{LRM}{provision}{LRM}" if language.rtl else provision,
         "language": language.code,
         "language_name": language.name,
         "rtl": language.rtl,
+        "font": language.font,
         "translated": language.code != GERMAN,
         "reviewed": review.reviewed,
         "t": dict(language.phrases),

@@ -147,7 +147,7 @@ def letter_context(workflow: Workflow, facts: CaseFacts, on: dt.date, assessment
            "phone": counsellor.phone if counsellor else ""}
     office = {"name": config.get("ORGANISATION_NAME", ""), "address": config.get("ORGANISATION_ADDRESS", ""),
               "phone": config.get("ORGANISATION_PHONE", ""), "email": config.get("ORGANISATION_EMAIL", "")}
-    for_client = handout(workflow.id, checklist, received, facts, who, office)
+    for_client = handout(workflow.id, workflow.provision, checklist, received, facts, who, office)
     lang = for_client["language"]
     listed_anlagen = anlagen(workflow.id, checklist, received, facts, on)
     context = {
@@ -216,7 +216,9 @@ def render_letter(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str,
     context = letter_context(workflow, facts, on, assessment, checklist, counsellor, current_app.config, extras,
                              received)
     data = render_template_file(engine.letters_dir / workflow.id / f"{letter}.docx", context)
-    return right_to_left(data) if context["handout"]["rtl"] and letter == "checkliste" else data
+    if context["handout"]["rtl"] and letter == "checkliste":
+        return right_to_left(data, context["handout"]["font"])
+    return data
 
 
 def letter_filename(workflow_id: str, letter: str, on: dt.date) -> str:

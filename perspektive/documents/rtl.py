@@ -3,7 +3,7 @@
 One template serves every language, so the direction cannot be in the template: docxtpl fills text, not paragraph
 properties. After rendering, every paragraph of the body, header and footer gets ``w:bidi`` (the paragraph runs
 right to left, and starts at the right margin), every run ``w:rtl`` (its text is read right to left, with the
-complex-script font), every table ``w:bidiVisual`` (its first column on the right). An alignment stays as it is: in transitional
+complex-script font, so its bold, italics and size are copied to ``w:bCs``, ``w:iCs``, ``w:szCs``), every table ``w:bidiVisual`` (its first column on the right). An alignment stays as it is: in transitional
 OOXML, which Word and LibreOffice write, ``left`` means the paragraph's start, so it follows the direction.
 The rendered document is our own output (the template was checked on upload), so it is parsed as trusted XML.
 """
@@ -58,6 +58,15 @@ def _insert_ordered(parent, name: str, before: set[str] | None = None, after: se
     parent.insert(index, element)
 
 
+def _after(rpr, plain: str, complex_script: str) -> None:
+    """Right-to-left text is set with the complex-script properties: bold, italics and size are copied there."""
+    source = rpr.find(_w(plain))
+    if source is None or rpr.find(_w(complex_script)) is not None:
+        return
+    copy = etree.Element(_w(complex_script), dict(source.attrib))
+    source.addnext(copy)
+
+
 def _part(xml: bytes) -> bytes:
     root = etree.fromstring(xml, _PARSER)
     for p in root.iter(_w("p")):
@@ -65,19 +74,33 @@ def _part(xml: bytes) -> bytes:
         _insert_ordered(ppr, "bidi", before=_PPR_BEFORE_BIDI)
     for r in root.iter(_w("r")):
         rpr = _child(r, "rPr")
+        for plain, complex_script in (("b", "bCs"), ("i", "iCs"), ("sz", "szCs")):
+            _after(rpr, plain, complex_script)
         _insert_ordered(rpr, "rtl", after=_RPR_AFTER_RTL)
     for tbl in root.iter(_w("tbl")):
         _insert_ordered(_child(tbl, "tblPr"), "bidiVisual", before=_TBLPR_BEFORE_BIDI)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def right_to_left(docx: bytes) -> bytes:
-    """The .docx ``docx`` with its body, headers and footers set right to left."""
+def _styles(xml: bytes, font: str) -> bytes:
+    """Every font setting of the styles names ``font`` for complex script (Arabic script) text."""
+    root = etree.fromstring(xml, _PARSER)
+    for fonts in root.iter(_w("rFonts")):
+        fonts.attrib.pop(_w("cstheme"), None)
+        fonts.set(_w("cs"), font)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def right_to_left(docx: bytes, font: str = "") -> bytes:
+    """The .docx ``docx`` with its body, headers and footers set right to left; ``font``: the font for its
+    Arabic-script text (the language file's ``font``; without one the reader's fallback chooses)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
             data = source.read(entry)
             if _PARTS.fullmatch(entry.filename):
                 data = _part(data)
+            elif entry.filename == "word/styles.xml" and font:
+                data = _styles(data, font)
             target.writestr(entry, data)
     return out.getvalue()

@@ -4,7 +4,8 @@ A language is a file ``<code>.toml`` in ``CHECKLIST_TRANSLATIONS_DIR`` (the ship
 ``perspektive/defaults/checklist_translations/`` and are installed there like the workflows, so an administrator
 adds or corrects a language by putting a file there, without code). A file holds
 
-- ``code``, ``name`` (the language's own name), ``name_de``, ``direction`` (``ltr`` or ``rtl``);
+- ``code``, ``name`` (the language's own name), ``name_de``, ``direction`` (``ltr`` or ``rtl``), ``font`` (optional:
+  the font for right-to-left text; the shipped files name Noto fonts, Debian's fonts-noto-core);
 - ``[phrases]``: the handout's fixed texts (``PHRASES``);
 - ``[items.<workflow id>.<item id>]``: each German item text of the workflow with its translation.
 
@@ -62,6 +63,7 @@ class Translation:
     items: dict  # workflow id -> item id -> German text -> translation
     anlagen: dict = field(default_factory=dict)  # de.toml only
     digest: str = ""
+    font: str = ""  # for right-to-left text: a font with the script's every letter (Urdu needs more than Arabic)
 
     def item(self, workflow_id: str, entry: ChecklistEntry) -> str | None:
         """The translation of ``entry``'s German text, or None when this file has none for it."""
@@ -107,7 +109,8 @@ def _read(path: Path) -> Translation:
         raise TranslationError(f"{path.name}: [phrases] und [items] müssen Tabellen sein")
     return Translation(code=code, name=str(raw.get("name", code)), name_de=str(raw.get("name_de", code)),
                        rtl=raw.get("direction") == "rtl", phrases=phrases, items=items,
-                       anlagen=raw.get("anlagen", {}), digest=hashlib.sha256(data).hexdigest())
+                       anlagen=raw.get("anlagen", {}), digest=hashlib.sha256(data).hexdigest(),
+                       font=str(raw.get("font", "")))
 
 
 def load(code: str) -> Translation | None:

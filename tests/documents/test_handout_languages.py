@@ -9,9 +9,10 @@ import zipfile
 
 import pytest
 from lxml import etree
+from pypdf import PdfReader
 
 from perspektive.clients import cases, load_facts, records
-from perspektive.documents import checklists, translations
+from perspektive.documents import checklists, pdf, translations
 from perspektive.documents.handout import handout_language
 from perspektive.documents.letters import render_letter
 from perspektive.law import current_engine
@@ -28,6 +29,7 @@ SHIPPED_LANGUAGES = ("ru", "ar", "fa", "fr", "ka", "ur")
 # into the language files (until then its handout is German, as test_one_untranslated_item_… shows).
 TRANSLATED_WORKFLOWS = ("section_25a", "section_25b", "section_25_5", "section_104c", "section_16g", "section_19d",
                         "section_60c", "section_60d")
+LRM = "\u200e"  # keeps "§ 25b" together inside right-to-left lines
 FARSI_PENDING = "این ترجمه با کمک ترجمه ماشینی تهیه شده و هنوز بازبینی نشده است."
 FARSI_REVIEWED = "این ترجمه توسط مرکز مشاوره بازبینی شده است."
 FARSI_PASSPORT = "پاسپورت ملی یا جایگزین پاسپورت (کپی، اصل برای نشان دادن)"
@@ -60,7 +62,7 @@ def test_a_farsi_speaking_client_gets_the_handout_in_farsi_marked_not_yet_review
     case = case_for(counsellor, "fa")
     checklists.set_done(case, "passport", True, counsellor)
     data = handout(case, counsellor)
-    text = document_text(data)
+    text = document_text(data).replace(LRM, "")
     assert text.startswith("فهرست مدارک – § 25b AufenthG")
     assert FARSI_PENDING in text and FARSI_REVIEWED not in text
     missing, received = text.split("هنوز کم است", 1)[1].split("این‌ها را دریافت کرده‌ایم", 1)
@@ -142,3 +144,15 @@ def test_every_shipped_language_is_complete_for_every_workflow_and_demo_client(a
             untranslated = [e.text_in("de") for e in entries if not translation.item(workflow.id, e)]
             assert not untranslated, (name, workflow.id, untranslated)
             assert handout_language(workflow.id, entries, language).code == language
+
+
+def test_the_urdu_handout_is_set_in_a_font_with_every_urdu_letter(dbconn, counsellor):
+    """Urdu needs letters Arabic fonts often lack (ہ U+06C1, ے U+06D2): the PDF LibreOffice makes embeds the
+    Nastaliq font the language file names (Debian's fonts-noto-core, in .ci/run), not a fallback with gaps."""
+    data = handout(case_for(counsellor, "ur"), counsellor)
+    with zipfile.ZipFile(io.BytesIO(data)) as docx:
+        assert 'w:cs="Noto Nastaliq Urdu"' in docx.read("word/styles.xml").decode()
+    reader = PdfReader(io.BytesIO(pdf.docx_to_pdf(data, timeout=120)))
+    fonts = {str(font["/BaseFont"]) for page in reader.pages
+             for font in page["/Resources"]["/Font"].values() if "/BaseFont" in font.get_object()}
+    assert any("NotoNastaliqUrdu" in name for name in fonts), fonts

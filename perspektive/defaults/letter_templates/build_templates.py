@@ -290,7 +290,7 @@ def heading(doc, text: str):
 
 def build_checkliste(out: Path) -> Path:
     doc = new_document("Checkliste")
-    para(doc, Bold("{{ handout.t.checklist }} – {{ workflow.provision }}"), size=16, after=6)
+    para(doc, Bold("{{ handout.t.checklist }} – {{ handout.provision }}"), size=16, after=6)
     para(doc, "{{ handout.t.for }}: ", Bold("{{ person.full_name }}"),
          "{% if person.date_of_birth %}, {{ handout.t.born }} {{ person.date_of_birth|datum }}{% endif %}")
     para(doc, "{{ handout.t.as_of }}: {{ today|datum }}", after=6)
@@ -318,7 +318,7 @@ def build_checkliste(out: Path) -> Path:
     optional(doc, "handout.contact.phone", "{{ handout.t.phone }}: {{ handout.contact.phone }}")
     optional(doc, "handout.contact.email", "{{ handout.t.email }}: {{ handout.contact.email }}")
     para(doc, "{{ handout.t.other_proof }}", before=14)
-    page_footer(doc, "{{ handout.t.checklist }} {{ workflow.provision }} – {{ today|datum }}",
+    page_footer(doc, "{{ handout.t.checklist }} {{ handout.provision }} – {{ today|datum }}",
                 page="{{ handout.t.page }}", of="/")
     return save(doc, out, "checkliste.docx")
 
