@@ -49,6 +49,11 @@ PHRASES = ("checklist", "for", "born", "as_of", "review_pending", "reviewed", "m
            "email", "other_proof", "page")
 
 
+# Parsed files by (path, modification time, size): every letter reads one or two files, which change rarely and
+# are seen at once when they do (an administrator's edit changes the time or the size).
+_CACHE: dict[tuple, Translation] = {}
+
+
 class TranslationError(ValueError):
     """A language file that cannot be read; the message names the file and what is wrong."""
 
@@ -118,10 +123,14 @@ def load(code: str) -> Translation | None:
     if not isinstance(code, str) or not LANGUAGE_FILE.fullmatch(f"{code}.toml"):
         return None
     path = folder() / f"{code}.toml"
-    if not path.is_file():
-        return None
     try:
-        return _read(path)
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in _CACHE:
+            if len(_CACHE) > 64:
+                _CACHE.clear()
+            _CACHE[key] = _read(path)
+        return _CACHE[key]
     except (OSError, TranslationError):
         return None
 
