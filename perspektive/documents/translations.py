@@ -168,6 +168,8 @@ class Review:
 def review_of(translation: Translation) -> Review:
     if translation.code == GERMAN:
         return Review(True)
+    if not has_app_context():  # a template checked outside the app knows no reviews: the safe side, unreviewed
+        return Review(False)
     row = TranslationReview.get_or_none(TranslationReview.language == translation.code)
     if row is None:
         return Review(False)
