@@ -7,12 +7,14 @@ import datetime as dt
 
 import pytest
 
-from perspektive.clients import cases, records
+from perspektive.clients import cases, load_facts, records
+from perspektive.db import db
 from perspektive.documents import checklists
 from perspektive.documents.letters import render_letter
+from perspektive.law import current_engine
 from perspektive.law.facts import parse_facts
 from perspektive.law.periods import GERMANY
-from tests.conftest import demo_facts
+from tests.conftest import csrf_token, demo_facts
 from tests.documents.test_letters import document_text
 
 ON = dt.date(2026, 11, 21)
@@ -35,7 +37,6 @@ def amina_case(owner, language: str = "de", **changes):
 
 
 def letter(case, kind: str, counsellor) -> str:
-    from perspektive.clients import load_facts
     return document_text(render_letter("section_25b", load_facts(case.client), ON, kind, counsellor, case=case))
 
 
@@ -109,8 +110,6 @@ def test_the_handout_gives_the_office_when_the_counsellor_has_no_phone(app, dbco
 
 def test_everything_received_says_nothing_is_missing(dbconn, counsellor):
     client, case = amina_case(counsellor)
-    from perspektive.clients import load_facts
-    from perspektive.law import current_engine
     engine = current_engine()
     facts = load_facts(client)
     [assessment] = engine.assess(facts, ON, "section_25b")
@@ -118,3 +117,15 @@ def test_everything_received_says_nothing_is_missing(dbconn, counsellor):
         checklists.set_done(case, entry.id, True, counsellor)
     text = letter(case, "checkliste", counsellor)
     assert "Es fehlt nichts mehr." in text and "☐" not in text and "Noch nichts." not in text
+
+
+def test_the_client_page_download_lists_what_was_ticked_on_the_clients_case(logged_in, counsellor):
+    """The client page offers the letters per path, without a case: the Anlagen come from the client's case on
+    that path."""
+    with db.connection_context():
+        client, case = amina_case(counsellor)
+        checklists.set_done(case, "photo", True, counsellor)
+    token = csrf_token(logged_in.get(f"/clients/{client.id}").get_data(as_text=True))
+    answer = logged_in.post(f"/clients/{client.id}/letters/section_25b/antrag", data={"csrf_token": token})
+    assert answer.status_code == 200
+    assert anlagen_of(document_text(answer.data)) == ["Vollmacht", "Biometrisches Lichtbild"]
