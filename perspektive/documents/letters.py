@@ -140,7 +140,10 @@ def letter_context(workflow: Workflow, facts: CaseFacts, on: dt.date, assessment
                    received: dict[str, str] | None = None) -> dict:
     """Everything a template may use, as plain data; plugin ``extras`` never replace a core key.
 
-    ``received``: the checklist items ticked as received on the case, with the counsellor's note (``handout``)."""
+    ``received``: the checklist items ticked as received on the case, with the counsellor's note. From it come
+    ``anlagen`` (the Antrag's list: received documents only, in the documents' words) and ``handout`` (the client's
+    checklist: ``t`` its fixed phrases, ``missing`` and ``received`` the item texts, ``contact``, ``language``,
+    ``rtl``, ``translated``, ``reviewed``, ``provision``), in the client's language or German (``handout``)."""
     received = received or {}
     who = {"name": counsellor.display_name if counsellor else "",
            "email": counsellor.email if counsellor else "",
