@@ -15,7 +15,7 @@ from perspektive.clients import cases, load_facts, records
 from perspektive.documents import checklists, pdf, translations
 from perspektive.documents.handout import handout_language
 from perspektive.documents.letters import render_letter
-from perspektive.law import current_engine
+from perspektive.law import ChecklistEntry, current_engine
 from perspektive.law.facts import parse_facts
 from perspektive.law.periods import GERMANY
 from tests.conftest import demo_facts
@@ -156,3 +156,15 @@ def test_the_urdu_handout_is_set_in_a_font_with_every_urdu_letter(dbconn, counse
     fonts = {str(font["/BaseFont"]) for page in reader.pages
              for font in page["/Resources"]["/Font"].values() if "/BaseFont" in font.get_object()}
     assert any("NotoNastaliqUrdu" in name for name in fonts), fonts
+
+
+@pytest.mark.parametrize("language", SHIPPED_LANGUAGES)
+def test_every_item_text_of_the_workflow_files_is_translated(app, language):
+    """Also the items a demo client never sees (a condition, another version of the rules): each German text of
+    every [[checklist]] entry in the translated workflows has its translation."""
+    translation = translations.load(language)
+    engine = current_engine()
+    for workflow in map(engine.workflow, TRANSLATED_WORKFLOWS):
+        for item in workflow.checklist:
+            entry = ChecklistEntry(item.id, dict(item.text), item.why)
+            assert translation.item(workflow.id, entry), (workflow.id, item.id, item.text["de"])
