@@ -46,6 +46,7 @@ def load_config(overrides: dict | None = None, environ=os.environ) -> dict:
     # Empty: uploads and the shipped provisions in the data directory; the shipped plugins where they ship.
     for key, default in (("WORKFLOWS_DIR", Path(config["DATA_DIR"]) / "workflows"),
                          ("LETTER_TEMPLATES_DIR", Path(config["DATA_DIR"]) / "letter_templates"),
+                         ("CHECKLIST_TRANSLATIONS_DIR", Path(config["DATA_DIR"]) / "checklist_translations"),
                          ("PLUGINS_DIR", shipped.resource("plugins"))):
         config[key] = str(Path(config[key]).absolute() if config[key] else default)
     _check_writable(Path(config["DATA_DIR"]))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 MANIFEST = ".shipped.json"
 # Which files of each shipped folder are provisions (the template builder script is not).
-PATTERNS = {"workflows": ("*.toml",), "letter_templates": ("*/*.docx",)}
+PATTERNS = {"workflows": ("*.toml",), "letter_templates": ("*/*.docx",), "checklist_translations": ("*.toml",)}
 
 
 def resource(name: str) -> Path:

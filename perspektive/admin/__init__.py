@@ -1,5 +1,5 @@
 """The administrators' console under /admin (Flask-Admin): accounts and roles, authority contacts and keys,
-workflows and letter templates, the audit log, the data subject's rights. Every view inherits ``secured.Secured``."""
+workflows and letter templates, the checklist translations and their review, the audit log, the data subject's rights. Every view inherits ``secured.Secured``."""
 from __future__ import annotations
 
 from flask import Blueprint
@@ -16,11 +16,13 @@ def init_app(app) -> None:
     from .audit_log import AuditView
     from .console import ContactsView, Dashboard
     from .privacy import PrivacyView
+    from .translations import TranslationsView
     from .workflows import TemplatesView, WorkflowsView
 
     # The console's pages are the project's own templates (Flask-Admin's carry inline scripts the CSP refuses);
     # this blueprint only makes them findable.
     app.register_blueprint(Blueprint("console_templates", __name__, template_folder="templates"))
     admin = Admin(app, name=ADMIN_NAME, url="/admin", index_view=Dashboard())
-    for view in (UsersView(), ContactsView(), WorkflowsView(), TemplatesView(), AuditView(), PrivacyView()):
+    for view in (UsersView(), ContactsView(), WorkflowsView(), TemplatesView(), TranslationsView(), AuditView(),
+                 PrivacyView()):
         admin.add_view(view)

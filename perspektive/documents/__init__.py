@@ -1,5 +1,6 @@
 """Documents: the letters and checklists rendered in the sandbox, their PDF, the case summary, a case's checklist
-state, the store of generated documents, and the checked upload of workflows and letter templates."""
+state, the Anlagen and the client's handout from it in the client's language (handout, translations, rtl), the
+store of generated documents, and the checked upload of workflows and letter templates."""
 from .arguments import unargued as unargued_requirements
 from .case_summary import FILENAME as SUMMARY_FILENAME
 from .case_summary import render_summary
@@ -17,6 +18,13 @@ from .pdf import PdfError
 from .pdf import available as pdf_available
 from .store import delete_client_documents, document_path, read_document, reseal_document, store_document
 from .template_checks import MAX_TEMPLATE_BYTES, SAMPLE_CLIENTS
+from .translations import GERMAN as TRANSLATIONS_GERMAN
+from .translations import every as checklist_translations
+from .translations import folder as checklist_translations_folder
+from .translations import load as load_translation
+from .translations import mark_reviewed as mark_translation_reviewed
+from .translations import review_of as translation_review
+from .translations import withdraw_review as withdraw_translation_review
 from .upload import (
     MAX_WORKFLOW_BYTES,
     Upload,
@@ -35,6 +43,8 @@ __all__ = [
     "render_letter", "render_summary", "reseal_document", "set_item_done", "set_item_expiry",
     "set_item_note", "store_document", "template_overview",
     "unargued_requirements",
+    "TRANSLATIONS_GERMAN", "checklist_translations", "checklist_translations_folder", "load_translation",
+    "mark_translation_reviewed", "translation_review", "withdraw_translation_review",
 ]
 
 

@@ -218,3 +218,9 @@ def set_expiry(case: Case, item: str, value, user: User) -> None:
     _check_item(case, item)
     expires_on = parse_day(value)
     _save(case, item, user, "checklist.expiry" if expires_on else "checklist.expiry_cleared", expires_on=expires_on)
+
+
+def received_on(case: Case) -> dict[str, str]:
+    """The items of ``case`` ticked as received, each with its note (the document's description, or "")."""
+    return {tick.item: open_note(tick) for tick in
+            ChecklistTick.select().where((ChecklistTick.case == case) & ChecklistTick.done)}

@@ -7,6 +7,7 @@ from io import BytesIO
 
 from flask import current_app, send_file
 
+from perspektive.clients.models import Case
 from perspektive.law import CaseFacts
 
 from . import pdf
@@ -16,9 +17,17 @@ from .store import store_document
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def letter_download(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str, user, client=None):
+def case_of(client, workflow_id: str, case=None):
+    """The case whose ticked items the letter lists: ``case``, else the client's newest case on this path."""
+    if case is not None or client is None:
+        return case
+    return (Case.select().where((Case.client == client) & (Case.workflow == workflow_id))
+            .order_by(Case.id.desc()).first())
+
+
+def letter_download(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str, user, client=None, case=None):
     """The .docx as a download; kept as a Document of ``client`` when there is one."""
-    data = render_letter(workflow_id, facts, on, letter, counsellor=user)
+    data = render_letter(workflow_id, facts, on, letter, counsellor=user, case=case_of(client, workflow_id, case))
     if client is not None:
         store_document(client, workflow_id, letter, data, user)
     response = send_file(BytesIO(data), mimetype=DOCX, as_attachment=True,
@@ -28,9 +37,9 @@ def letter_download(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str
     return response
 
 
-def pdf_download(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str, user, client):
+def pdf_download(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str, user, client, case=None):
     """The letter as PDF (LibreOffice, ``pdf``); only its .docx is kept, as for a .docx download."""
-    data = render_letter(workflow_id, facts, on, letter, counsellor=user)
+    data = render_letter(workflow_id, facts, on, letter, counsellor=user, case=case_of(client, workflow_id, case))
     timeout = current_app.config.get("PDF_TIMEOUT_SECONDS", pdf.DEFAULT_TIMEOUT_SECONDS)
     converted = pdf.docx_to_pdf(data, timeout=timeout)
     store_document(client, workflow_id, letter, data, user)

@@ -17,9 +17,9 @@ from flask import current_app, has_app_context
 from markupsafe import Markup, escape
 
 from perspektive.accounts.models import User
+from perspektive.clients.models import Case
 from perspektive.law import (
     COUNTRY_NAMES,
-    LANGUAGE_NAMES,
     LETTERS,
     WORKFLOW_ID,
     Assessment,
@@ -33,6 +33,9 @@ from perspektive.law import (
 
 from . import isolation
 from .arguments import begruendung
+from .checklists import received_on
+from .handout import anlagen, handout
+from .rtl import right_to_left
 from .sandbox import LetterError
 from .wording import client_of
 
@@ -57,14 +60,6 @@ SALUTATION = {"female": "Frau", "male": "Herr"}
 # "für Herrn …", "von Herrn …": accusative and dative of "Herr".
 SALUTATION_OBLIQUE = {"female": "Frau", "male": "Herrn"}
 # Nationalities as an Ausländerbehörde writes them; codes not listed here are shown as given.
-def checklist_language(facts: CaseFacts, checklist: list) -> str:
-    """The client's language when every item of the checklist has a text in it, otherwise English."""
-    lang = facts.person.language
-    if lang and lang not in ("de", "en") and checklist and all(lang in e.text for e in checklist):
-        return lang
-    return "en"
-
-
 # --- Context values: plain data, XML-safe -------------------------------------------------------------------
 
 
@@ -144,18 +139,30 @@ def _assessment(a: Assessment) -> dict:
 
 
 def letter_context(workflow: Workflow, facts: CaseFacts, on: dt.date, assessment: Assessment,
-                   checklist: list, counsellor: User | None, config, extras: dict) -> dict:
-    """Everything a template may use, as plain data; plugin ``extras`` never replace a core key."""
-    lang = checklist_language(facts, checklist)
+                   checklist: list, counsellor: User | None, config, extras: dict,
+                   received: dict[str, str] | None = None) -> dict:
+    """Everything a template may use, as plain data; plugin ``extras`` never replace a core key.
+
+    ``received``: the checklist items ticked as received on the case, with the counsellor's note. From it come
+    ``anlagen`` (the Antrag's list: received documents only, in the documents' words) and ``handout`` (the client's
+    checklist: ``t`` its fixed phrases, ``missing`` and ``received`` the item texts, ``contact``, ``language``,
+    ``rtl``, ``translated``, ``reviewed``, ``provision``), in the client's language or German (``handout``)."""
+    received = received or {}
+    who = {"name": counsellor.display_name if counsellor else "",
+           "email": counsellor.email if counsellor else "",
+           "phone": counsellor.phone if counsellor else ""}
+    office = {"name": config.get("ORGANISATION_NAME", ""), "address": config.get("ORGANISATION_ADDRESS", ""),
+              "phone": config.get("ORGANISATION_PHONE", ""), "email": config.get("ORGANISATION_EMAIL", "")}
+    for_client = handout(workflow.id, workflow.provision, checklist, received, facts, who, office)
+    lang = for_client["language"]
+    listed_anlagen = anlagen(workflow.id, checklist, received, facts, on)
     context = {
         "today": on,
         "person": _person(facts),
         "organisation": {"name": config.get("ORGANISATION_NAME", ""),
                          "address": config.get("ORGANISATION_ADDRESS", ""),
                          "address_lines": _lines(config.get("ORGANISATION_ADDRESS", ""))},
-        "counsellor": {"name": counsellor.display_name if counsellor else "",
-                       "email": counsellor.email if counsellor else "",
-                       "phone": counsellor.phone if counsellor else ""},
+        "counsellor": who,
         "authority": {"name": config.get("AUTHORITY_NAME", ""),
                       "address": config.get("AUTHORITY_ADDRESS", ""),
                       "address_lines": _lines(config.get("AUTHORITY_ADDRESS", ""))},
@@ -163,14 +170,16 @@ def letter_context(workflow: Workflow, facts: CaseFacts, on: dt.date, assessment
                      "request": workflow.request},
         "assessment": _assessment(assessment),
         "criteria": [_criterion(c) for c in assessment.criteria],
-        "client_language": {"code": lang, "name": LANGUAGE_NAMES.get(lang, lang)},
-        "checklist": [{"text": e.text_in("de"), "text_en": e.text_in("en"), "text_client": e.text_in(lang),
-                       "why": e.why} for e in checklist],
-        "enclosures": [e.text_in("de") for e in checklist],
+        "client_language": {"code": lang, "name": for_client["language_name"]},
+        "checklist": [{"text": e.text_in("de"), "text_en": e.text_in("en"), "text_client": item["text"],
+                       "why": e.why, "received": item["received"]}
+                      for e, item in zip(checklist, for_client["items"])],
+        # The Antrag's Anlagen: only what was received, named as the document (``enclosures``: the older name).
+        "anlagen": listed_anlagen,
+        "enclosures": listed_anlagen,
+        "handout": for_client,
         # The Begründung (``arguments``): requirements argued from the facts, grounds of refusal, discretion.
         **begruendung(workflow, facts, on, assessment),
-        # The Anlagen after the Vollmacht; the checklist's items until the items ticked as received are known.
-        "anlagen": [e.text_in("de") for e in checklist],
     }
     for key, value in (extras or {}).items():
         context.setdefault(key, value)
@@ -196,8 +205,9 @@ def render_template_file(path: Path | str, context: dict, *, timeout: float | No
 
 
 def render_letter(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str,
-                  counsellor: User | None = None) -> bytes:
-    """The letter ``letter`` of ``workflow_id`` for a client with ``facts``, dated and assessed on ``on``."""
+                  counsellor: User | None = None, case: Case | None = None) -> bytes:
+    """The letter ``letter`` of ``workflow_id`` for a client with ``facts``, dated and assessed on ``on``; with the
+    ``case``, its items ticked as received become the Antrag's Anlagen and the handout's "received"."""
     if letter not in LETTERS:
         raise LetterError(f"Unbekannte Briefart. Möglich sind: {', '.join(LETTERS)}.")
     engine = current_engine()
@@ -210,8 +220,13 @@ def render_letter(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str,
     [assessment] = engine.assess(facts, on, workflow.id)
     checklist = engine.checklist(workflow, facts, assessment)
     extras = engine.letter_extras(workflow, facts, assessment, letter)
-    context = letter_context(workflow, facts, on, assessment, checklist, counsellor, current_app.config, extras)
-    return render_template_file(engine.letters_dir / workflow.id / f"{letter}.docx", context)
+    received = received_on(case) if case is not None and case.workflow == workflow.id else {}
+    context = letter_context(workflow, facts, on, assessment, checklist, counsellor, current_app.config, extras,
+                             received)
+    data = render_template_file(engine.letters_dir / workflow.id / f"{letter}.docx", context)
+    if context["handout"]["rtl"] and letter == "checkliste":
+        return right_to_left(data, context["handout"]["font"])
+    return data
 
 
 def letter_filename(workflow_id: str, letter: str, on: dt.date) -> str:

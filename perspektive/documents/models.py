@@ -41,3 +41,12 @@ class ChecklistTick(BaseModel):
         indexes = ((("case", "item"), True),)
 
 
+
+class TranslationReview(BaseModel):
+    """An administrator marked a checklist translation reviewed (``translations``); ``sha256`` is the language file
+    as it was reviewed, so a changed file counts as not yet reviewed again."""
+
+    language = pw.CharField(max_length=8, unique=True)
+    sha256 = pw.CharField(max_length=64)
+    reviewed_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    reviewed_at = pw.DateTimeField(default=utcnow)

@@ -110,4 +110,5 @@ LANGUAGE_NAMES = {
     "en": "English", "ar": "العربية / Arabic", "fa": "فارسی / Farsi", "ru": "Русский / Russian",
     "fr": "Français / French", "tr": "Türkçe / Turkish", "uk": "Українська / Ukrainian", "ps": "پښتو / Pashto",
     "ti": "ትግርኛ / Tigrinya", "ku": "Kurdî / Kurdish", "so": "Soomaali / Somali", "es": "Español / Spanish",
+    "ka": "ქართული / Georgian", "ur": "اردو / Urdu",
 }

@@ -76,6 +76,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_database(config["DATABASE_URL"])
     shipped.install_provisions("workflows", Path(config["WORKFLOWS_DIR"]))
     shipped.install_provisions("letter_templates", Path(config["LETTER_TEMPLATES_DIR"]))
+    shipped.install_provisions("checklist_translations", Path(config["CHECKLIST_TRANSLATIONS_DIR"]))
     _install_data_key(app, config)
     app.extensions["perspektive"] = Engine(config["WORKFLOWS_DIR"], config["LETTER_TEMPLATES_DIR"],
                                            config["PLUGINS_DIR"], builtin_plugins=followups.PLUGINS)

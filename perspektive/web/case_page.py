@@ -119,7 +119,7 @@ def download_letter(client_id: int, case_id: int, letter: str, kind: str):
     facts, on = load_facts(client), today_in_germany()
     try:
         if kind == "docx":
-            return letter_download(case.workflow, facts, on, letter, me(), client)
-        return pdf_download(case.workflow, facts, on, letter, me(), client)
+            return letter_download(case.workflow, facts, on, letter, me(), client, case)
+        return pdf_download(case.workflow, facts, on, letter, me(), client, case)
     except (LetterError, PdfError) as exc:
         return _page(client, case, letter_error=str(exc)), 422

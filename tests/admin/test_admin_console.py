@@ -82,11 +82,11 @@ def test_every_view_is_secured_and_refuses_counsellors_and_anonymous_visitors(ap
         contact = add_contact(name="Erika Schulz", email="e.schulz@abh.example", actor="test")
         client = create_client(parse_facts(demo_facts("amina")), counsellor)
     ids = {"user_id": counsellor.id, "contact_id": contact.id, "workflow_id": "section_25b", "letter": "antrag",
-           "client_id": client.id}
+           "client_id": client.id, "code": "fa"}
     requests = _console_requests(app, ids)
     views = {endpoint for endpoint, _, _ in requests}
     assert views == {"admin", "admin_users", "admin_contacts", "admin_workflows", "admin_templates", "admin_audit",
-                     "admin_privacy"}
+                     "admin_privacy", "admin_translations"}
     outside = [r.rule for r in app.url_map.iter_rules()
                if r.rule.startswith("/admin") and r.endpoint.split(".")[0] not in views]
     assert outside == []  # no route under /admin that is not a view of the console
@@ -127,7 +127,7 @@ def test_every_form_of_the_console_needs_the_csrf_token(app, admin_http, counsel
         client = create_client(parse_facts(demo_facts("amina")), counsellor)
         before = AuditEvent.select().count()
     ids = {"user_id": counsellor.id, "contact_id": contact.id, "workflow_id": "section_25b", "letter": "antrag",
-           "client_id": client.id}
+           "client_id": client.id, "code": "fa"}
     posts = [(m, u) for _, m, u in _console_requests(app, ids) if m == "POST"]
     assert len(posts) >= 12
     for method, url in posts:
@@ -141,7 +141,7 @@ def test_every_form_of_the_console_needs_the_csrf_token(app, admin_http, counsel
 
     # Every form on every page of the console carries the token.
     for page in ("/admin/users/", f"/admin/users/{counsellor.id}", "/admin/workflows/", "/admin/templates/",
-                 "/admin/contacts/", f"/admin/contacts/{contact.id}"):
+                 "/admin/contacts/", f"/admin/contacts/{contact.id}", "/admin/translations/"):
         body = text(admin_http.get(page))
         posts_on_page = len(re.findall(r'<form method="post"', body))
         assert posts_on_page and body.count('name="csrf_token" value="') == posts_on_page, page
@@ -157,7 +157,8 @@ def test_the_audit_view_is_read_only_with_no_routes_to_change_it(app):
 
 def test_the_console_links_every_section(admin_http):
     page = text(admin_http.get("/admin/"))
-    for href in ("/admin/users/", "/admin/contacts/", "/admin/workflows/", "/admin/templates/", "/admin/audit/"):
+    for href in ("/admin/users/", "/admin/contacts/", "/admin/workflows/", "/admin/templates/", "/admin/translations/",
+                 "/admin/audit/"):
         assert f'href="{href}"' in page
     assert '<a href="/admin/users/" aria-current="page">' in text(admin_http.get("/admin/users/"))
 

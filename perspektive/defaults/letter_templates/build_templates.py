@@ -18,7 +18,6 @@ import zipfile
 from pathlib import Path
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -146,11 +145,11 @@ def optional(container, condition: str, *parts, **fmt):
     tag(container, "{%p endif %}")
 
 
-def page_footer(doc, text: str) -> None:
+def page_footer(doc, text: str, page: str = "Seite", of: str = "von") -> None:
     """A small centred footer: ``text`` and "Seite x von y" (Word and LibreOffice fill in the fields)."""
     p = doc.sections[0].footer.paragraphs[0]
     p.alignment = CENTER
-    for piece in (text + " – Seite ", "PAGE", " von ", "NUMPAGES"):
+    for piece in (f"{text} – {page} ", "PAGE", f" {of} ", "NUMPAGES"):
         if piece in ("PAGE", "NUMPAGES"):
             field = OxmlElement("w:fldSimple")
             field.set(qn("w:instr"), piece)
@@ -258,7 +257,7 @@ def build_antrag(out: Path, requests: dict) -> Path:
     optional(doc, "counsellor.name", "{{ counsellor.name }}", keep_with_next=True)
     para(doc, "{{ organisation.name }}")
 
-    # Enclosures: the power of attorney, then the checklist's documents.
+    # Enclosures: the power of attorney, then the documents ticked as received on the case.
     para(doc, Bold("Anlagen"), before=18, after=4, keep_with_next=True)
     hanging = {"indent": Cm(0.4)}
     para(doc, "– Vollmacht", **hanging)
@@ -271,64 +270,48 @@ def build_antrag(out: Path, requests: dict) -> Path:
     return save(doc, out, "antrag.docx")
 
 
-# --- Checkliste ----------------------------------------------------------------------------------------------
-
-COLUMNS = (("Unterlage", Cm(5.3)), ("{{ client_language.name }}", Cm(4.3)), ("Wofür / Rechtsgrundlage", Cm(4.4)),
-           ("Vorhanden", Cm(2.5)))
-
-
-def _cell(cell, text: str, width, bold=False, align=LEFT, size=10) -> None:
-    cell.width = width
-    p = cell.paragraphs[0]
-    p.alignment = align
-    run = p.add_run(text)
-    run.bold = bold or None
-    run.font.size = Pt(size)
+# --- Checkliste: the client's handout -------------------------------------------------------------------------
+# One template for every language: the fixed texts are ``handout.t`` (the language files in
+# defaults/checklist_translations/), the items come translated; a right-to-left language is set so after rendering
+# (perspektive/documents/rtl.py). Nothing here is German except the fallback of the language files themselves.
 
 
-def _row_flag(row, flag: str) -> None:
-    """``w:tblHeader`` (repeat on every page) or ``w:cantSplit`` (keep a row on one page)."""
-    marker = OxmlElement(flag)
-    marker.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(marker)
+def heading(doc, text: str):
+    return para(doc, Bold(text), size=13, before=14, after=4, keep_with_next=True)
 
 
 def build_checkliste(out: Path) -> Path:
     doc = new_document("Checkliste")
-    para(doc, Bold("Checkliste – {{ workflow.provision }}"), size=16, after=2)
-    para(doc, Italic("{{ workflow.title }}"), after=12)
-    para(doc, "Für / For: ", Bold("{{ person.full_name }}"),
-         "{% if person.date_of_birth %}, geb. / born {{ person.date_of_birth|datum }}{% endif %}")
-    para(doc, "Stand / Date: {{ today|datum }}")
-    para(doc, "Beratung / Counselling: {{ organisation.name }}{% if counsellor.name %}, {{ counsellor.name }}"
-              "{% endif %}{% if counsellor.phone %}, Tel. {{ counsellor.phone }}{% endif %}"
-              "{% if counsellor.email %}, {{ counsellor.email }}{% endif %}", after=10)
-    para(doc, "Bitte bringen Sie diese Unterlagen zum Termin mit: Kopien, und die Originale zum Vorzeigen. "
-              "Kreuzen Sie an, was Sie schon haben.")
-    para(doc, Italic("Please bring these documents to the appointment: copies, and the originals to show. "
-                     "Tick what you already have."), after=10)
+    para(doc, Bold("{{ handout.t.checklist }} – {{ handout.provision }}"), size=16, after=6)
+    para(doc, "{{ handout.t.for }}: ", Bold("{{ person.full_name }}"),
+         "{% if person.date_of_birth %}, {{ handout.t.born }} {{ person.date_of_birth|datum }}{% endif %}")
+    para(doc, "{{ handout.t.as_of }}: {{ today|datum }}", after=6)
+    optional(doc, "handout.translated", Italic("{% if handout.reviewed %}{{ handout.t.reviewed }}{% else %}"
+                                               "{{ handout.t.review_pending }}{% endif %}"), size=9, after=4)
+    box = {"indent": Cm(0.8), "after": 4, "keep_together": True}
 
-    table = doc.add_table(rows=4, cols=len(COLUMNS))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    header, loop_start, item, loop_end = table.rows
-    for i, (title, width) in enumerate(COLUMNS):
-        _cell(header.cells[i], title, width, bold=True, size=9)
-        loop_start.cells[i].width = loop_end.cells[i].width = width
-    _row_flag(header, "w:tblHeader")
-    _row_flag(item, "w:cantSplit")
-    loop_start.cells[0].paragraphs[0].add_run("{%tr for item in checklist %}")
-    loop_end.cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    for i, text in enumerate(("{{ item.text }}", "{{ item.text_client }}", "{{ item.why }}")):
-        _cell(item.cells[i], text, COLUMNS[i][1])
-    _cell(item.cells[3], "☐", COLUMNS[3][1], align=CENTER, size=14)
-    for col, (_, width) in zip(table._tbl.tblGrid.gridCol_lst, COLUMNS):
-        col.w = width
+    heading(doc, "{{ handout.t.missing_heading }}")
+    optional(doc, "handout.missing", "{{ handout.t.missing_intro }}", after=6)
+    tag(doc, "{%p for text in handout.missing %}")
+    para(doc, "☐\t{{ text }}", **box)
+    tag(doc, "{%p endfor %}")
+    optional(doc, "not handout.missing", "{{ handout.t.nothing_missing }}")
 
-    para(doc, "Fehlt eine Unterlage? Sprechen Sie uns an – oft gibt es einen anderen Nachweis.", before=12)
-    para(doc, Italic("A document is missing? Talk to us – there is often another way to prove it."))
-    page_footer(doc, "Checkliste {{ workflow.provision }} – Stand {{ today|datum }}")
+    heading(doc, "{{ handout.t.received_heading }}")
+    tag(doc, "{%p for text in handout.received %}")
+    para(doc, "☒\t{{ text }} – {{ handout.t.received }}", **box)
+    tag(doc, "{%p endfor %}")
+    optional(doc, "not handout.received", "{{ handout.t.nothing_received }}")
+
+    heading(doc, "{{ handout.t.contact_heading }}")
+    optional(doc, "handout.contact.name", Bold("{{ handout.contact.name }}"))
+    para(doc, "{{ handout.contact.organisation }}")
+    optional(doc, "handout.contact.address", "{{ handout.contact.address }}")
+    optional(doc, "handout.contact.phone", "{{ handout.t.phone }}: {{ handout.contact.phone }}")
+    optional(doc, "handout.contact.email", "{{ handout.t.email }}: {{ handout.contact.email }}")
+    para(doc, "{{ handout.t.other_proof }}", before=14)
+    page_footer(doc, "{{ handout.t.checklist }} {{ handout.provision }} – {{ today|datum }}",
+                page="{{ handout.t.page }}", of="/")
     return save(doc, out, "checkliste.docx")
 
 
