@@ -1,8 +1,9 @@
 """The law: the facts model, periods under §§ 187-193 BGB, criteria, rules, workflows, and the engine that assesses
 a client over them. Plugins and the other capabilities import what they need from here, never from a module
 inside; ``law`` itself imports nothing else of Perspektive (import-linter's ``law-stands-alone`` contract)."""
+from .bzrg import counted, register_clear_day
 from .criteria import CriterionType, Outcome, Params, unknown
-from .criteria_person import EmploymentParams, evaluate_employment
+from .criteria_person import EmploymentParams, evaluate_employment, with_erasure
 from .criteria_stay import STATUS_NAMES, StatusDurationParams, evaluate_status_duration
 from .criteria_work import EmploymentPeriodParams, evaluate_employment_period
 from .engine import ChecklistEntry, Engine, UnknownWorkflow, current_engine
@@ -44,4 +45,5 @@ __all__ = [
     "in_order_of_use", "json_schema", "label_of", "non_working_reason", "now_in_germany", "parse_facts", "read_stored",
     "parse_workflow",
     "school_certificate_items", "today_in_germany", "unknown",
+    "counted", "register_clear_day", "with_erasure",
 ]

@@ -152,6 +152,10 @@ class Conviction(_Model):
     suspended: bool | None = None
     juvenile_sanction: bool | None = None
     youth_custody: bool | None = None  # added to the contract: Jugendstrafe, as opposed to Freiheitsstrafe
+    # issue 16 (law/bzrg.py): an offence of the catalogue of § 46 Abs. 1 Nr. 1a BZRG (longer erasure periods),
+    # and the register status read from a register extract (an erased entry no longer counts, § 51 BZRG)
+    bzrg_catalogue_offence: bool | None = None
+    register_status: Literal["entered", "erased"] | None = None
 
 
 class Training(_Model):
@@ -168,6 +172,16 @@ class DepartureImpossible(_Model):
     impossible: bool | None = None
     end_foreseeable: bool | None = None
     own_fault: bool | None = None
+
+
+from .facts_more import (  # noqa: E402  (they build on _Model and Conviction above)
+    Application,
+    AssistantTraining,
+    AsylumRejection,
+    IntegrationCourse,
+    LivelihoodMonth,
+    Spouse,
+)
 
 
 class CaseFacts(_Model):
@@ -200,6 +214,14 @@ class CaseFacts(_Model):
     employment_ban_60a_6: bool | None = None
     asylum_rejected_manifestly_unfounded: bool | None = None
     departure_impossible: DepartureImpossible = DepartureImpossible()
+    # issue 16 (law/facts_more.py)
+    spouse: Spouse = Spouse()
+    integration_course: IntegrationCourse = IntegrationCourse()
+    livelihood_months: list[LivelihoodMonth] | None = None
+    assistant_training: AssistantTraining = AssistantTraining()
+    identity_deception: Literal["once", "repeated"] | None = None
+    application: Application = Application()
+    asylum_rejection: AsylumRejection = AsylumRejection()
 
     @field_validator("status_history")
     @classmethod

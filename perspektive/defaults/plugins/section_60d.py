@@ -13,8 +13,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
-from perspektive.law import CriterionType, Outcome, Params, de, hookimpl, school_certificate_items, unknown
+from perspektive.law import (
+    CriterionType,
+    Outcome,
+    Params,
+    counted,
+    de,
+    hookimpl,
+    school_certificate_items,
+    unknown,
+    with_erasure,
+)
 
 WORKFLOW = "section_60d"
 
@@ -45,9 +56,25 @@ def _excludes(c, limit: int, entries: int) -> tuple[bool | None, str]:
 
 
 def evaluate_strict_convictions(params: StrictConvictionParams, facts, on: dt.date) -> Outcome:
+    """The person's convictions, then the spouse's or partner's (Nr. 7 names both); a conviction erased or due
+    for erasure no longer counts (§ 51 BZRG), and one that excludes names the day it will be erased."""
     if facts.convictions is None:
         return unknown("convictions")
-    entries = [c for c in facts.convictions if c.date <= on]
+    own = with_erasure(_strict(params, counted(facts.convictions, on), on), facts.convictions, on)
+    spouse = facts.spouse.convictions
+    if own.met is False or spouse is None or facts.household.spouse_or_partner is False:
+        return own
+    theirs = with_erasure(_strict(params, counted(spouse, on), on), spouse, on)
+    if theirs.met is True:
+        return replace(own, detail=f"{own.detail}; Ehegatte/Lebenspartner: {theirs.detail}")
+    detail = f"Ehegatte/Lebenspartner: {theirs.detail}"
+    if theirs.met is False:
+        return replace(theirs, detail=detail)
+    return own if own.met is None else replace(theirs, detail=detail)
+
+
+def _strict(params: StrictConvictionParams, convictions, on: dt.date) -> Outcome:
+    entries = [c for c in convictions if c.date <= on]
     relevant = [c for c in entries if c.intentional is not False]
     if not relevant:
         return Outcome(True, "keine Verurteilung wegen einer vorsätzlichen Straftat erfasst")
