@@ -12,59 +12,29 @@ number must be finite (no ``Infinity``, ``NaN`` or ``1e309``); a date is a text 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .facts_base import LEVELS as LEVELS  # re-exported: the base model and shapes moved to facts_base
+from .facts_base import MAX_LIST_ITEMS as MAX_LIST_ITEMS
+from .facts_base import MAX_TEXT_LENGTH as MAX_TEXT_LENGTH
+from .facts_base import (
+    STORED,
+    Conviction,
+    LanguageLevel,
+    Status,
+    _Model,
+)
+from .facts_more import (
+    Application,
+    AssistantTraining,
+    AsylumRejection,
+    IntegrationCourse,
+    LivelihoodMonth,
+    Spouse,
+)
 from .periods import today_in_germany
-
-Status = Literal[
-    "gestattung", "duldung", "duldung_ungeklaerte_identitaet", "ausbildungsduldung", "beschaeftigungsduldung",
-    "aufenthaltserlaubnis", "chancen_aufenthaltserlaubnis", "ohne_status",
-]
-LanguageLevel = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
-LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
-
-
-MAX_TEXT_LENGTH = 300
-MAX_LIST_ITEMS = 50
-# C0 controls that XML cannot hold (tab and line breaks can be held), U+FFFE/U+FFFF, and the bidi embeddings,
-# overrides and isolates; lone surrogates apart, since they are not text at all.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-STORED = {"stored": True}  # the validation context of facts read back from the database (``read_stored``)
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _within_limits(cls, value, info):
-        """The limits of the module docstring, on input only: facts stored before a limit existed still load (the
-        letters refuse what they cannot hold, naming the field), and the next save of their form names them."""
-        if info.context == STORED:
-            return value
-        if isinstance(value, str):
-            if _SURROGATE.search(value):
-                raise ValueError("ungültige Zeichen (kein gültiges Unicode)")
-            if _CONTROL.search(value):
-                raise ValueError("enthält Steuerzeichen (z. B. NUL oder Schreibrichtungswechsel)")
-            if len(value) > MAX_TEXT_LENGTH:
-                raise ValueError(f"zu lang (höchstens {MAX_TEXT_LENGTH} Zeichen)")
-        elif isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
-            raise ValueError(f"zu viele Einträge (höchstens {MAX_LIST_ITEMS})")
-        elif isinstance(value, float) and not math.isfinite(value):
-            raise ValueError("erwartet eine endliche Zahl (nicht Infinity oder NaN)")
-        elif value is not None and not isinstance(value, dt.date) and _is_date(cls.model_fields[info.field_name]):
-            raise ValueError("kein gültiges Datum (JJJJ-MM-TT)")
-        return value
-
-
-def _is_date(info) -> bool:
-    return info.annotation in (dt.date, dt.date | None)
 
 
 class Person(_Model):
@@ -143,21 +113,6 @@ class Household(_Model):
     minor_children: list[Child] | None = None
 
 
-class Conviction(_Model):
-    date: dt.date
-    intentional: bool | None = None
-    foreigner_only_offence: bool | None = None
-    fine_daily_rates: int | None = Field(None, ge=0, le=10_000)
-    prison_months: float | None = Field(None, ge=0, le=1_200)
-    suspended: bool | None = None
-    juvenile_sanction: bool | None = None
-    youth_custody: bool | None = None  # added to the contract: Jugendstrafe, as opposed to Freiheitsstrafe
-    # issue 16 (law/bzrg.py): an offence of the catalogue of § 46 Abs. 1 Nr. 1a BZRG (longer erasure periods),
-    # and the register status read from a register extract (an erased entry no longer counts, § 51 BZRG)
-    bzrg_catalogue_offence: bool | None = None
-    register_status: Literal["entered", "erased"] | None = None
-
-
 class Training(_Model):
     kind: Literal["qualified", "assistant_with_followup"] | None = None
     start_date: dt.date | None = None
@@ -174,14 +129,10 @@ class DepartureImpossible(_Model):
     own_fault: bool | None = None
 
 
-from .facts_more import (  # noqa: E402  (they build on _Model and Conviction above)
-    Application,
-    AssistantTraining,
-    AsylumRejection,
-    IntegrationCourse,
-    LivelihoodMonth,
-    Spouse,
-)
+
+
+# Groups of issue 16 (facts_more.py) left out of the JSON while nothing in them is known.
+OPTIONAL_GROUPS = frozenset({"spouse", "integration_course", "assistant_training", "application", "asylum_rejection"})
 
 
 class CaseFacts(_Model):
@@ -239,8 +190,10 @@ class CaseFacts(_Model):
         return ordered
 
     def to_json_dict(self) -> dict:
-        """The facts as JSON-ready data, using the contract's key names (``from``, not ``from_``)."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=False)
+        """The facts as JSON-ready data, using the contract's key names (``from``, not ``from_``). The groups of
+        issue 16 appear only when something in them is known, so facts without them keep their old shape."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=False)
+        return {key: value for key, value in data.items() if not (key in OPTIONAL_GROUPS and value == {})}
 
     def age_on(self, day: dt.date) -> int | None:
         born = self.person.date_of_birth

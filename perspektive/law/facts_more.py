@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .facts import Conviction, LanguageLevel, _Model
+from .facts_base import Conviction, LanguageLevel, _Model
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
