@@ -14,6 +14,7 @@ from flask import current_app
 
 from .criteria import CriterionType, check_condition
 from .facts import CaseFacts
+from .fiction import with_fiction
 from .followup_rules import FollowUp, compute
 from .plugins import build_plugin_manager
 from .rules import Assessment, assess, assess_all
@@ -84,6 +85,7 @@ class Engine:
             raise UnknownWorkflow(workflow_id) from None
 
     def assess(self, facts: CaseFacts, on: dt.date, workflow_id: str | None = None) -> list[Assessment]:
+        facts = with_fiction(facts)  # § 81 Abs. 4: a pending application keeps the title alive (fiction.py)
         if workflow_id:
             return [assess(self.workflow(workflow_id), facts, on, self.types)]
         return assess_all(self.catalogue.workflows, facts, on, self.types)
@@ -96,7 +98,7 @@ class Engine:
         workflows = [self.workflow(workflow_id)] if workflow_id else \
             [w for w in self.catalogue.workflows.values() if w.in_force(on)]
         if assessments is None:
-            assessments = [assess(w, facts, on, self.types) for w in workflows]
+            assessments = [assess(w, with_fiction(facts), on, self.types) for w in workflows]
         by_workflow = {a.workflow: a for a in assessments}
         found = [f for w in workflows for f in compute(w.id, w.followups, facts, on, by_workflow.get(w.id))]
         ids = {w.id for w in workflows}
