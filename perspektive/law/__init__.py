@@ -20,7 +20,7 @@ from .facts import (
     read_stored,
 )
 from .family import family_request, school_certificate_items
-from .fiction import fiction, with_fiction
+from .fiction import title_fiction, with_fiction
 from .followup_rules import FollowUp
 from .periods import (
     GERMANY,
@@ -46,5 +46,5 @@ __all__ = [
     "in_order_of_use", "json_schema", "label_of", "non_working_reason", "now_in_germany", "parse_facts", "read_stored",
     "parse_workflow",
     "school_certificate_items", "today_in_germany", "unknown",
-    "counted", "register_clear_day", "with_erasure", "fiction", "with_fiction",
+    "counted", "register_clear_day", "with_erasure", "title_fiction", "with_fiction",
 ]

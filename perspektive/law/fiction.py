@@ -15,7 +15,7 @@ TITLES = ("aufenthaltserlaubnis", "chancen_aufenthaltserlaubnis")
 CHANCEN_ROUTES = ("section_25a", "section_25b")
 
 
-def fiction(facts) -> tuple[bool, str]:
+def title_fiction(facts) -> tuple[bool, str]:
     """(the last period continues, why) – ``why`` is empty when no application touches a title."""
     periods = facts.status_history or ()
     application = facts.application
@@ -38,7 +38,7 @@ def fiction(facts) -> tuple[bool, str]:
 
 def with_fiction(facts):
     """The facts as the assessment reads them: a title kept alive by a pending application has no end yet."""
-    continues, _ = fiction(facts)
+    continues, _ = title_fiction(facts)
     if not continues:
         return facts
     periods = list(facts.status_history)

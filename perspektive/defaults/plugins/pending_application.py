@@ -3,12 +3,12 @@ above the Perspektiven. The continuation itself is applied to the facts by the l
 path that needs a residence title sees the title still held."""
 from __future__ import annotations
 
-from perspektive.law import fiction, hookimpl
+from perspektive.law import hookimpl, title_fiction
 
 
 @hookimpl
 def perspective_notes(facts, assessments):
-    _, why = fiction(facts)
+    _, why = title_fiction(facts)
     if not why:
         return []
     return [{"text": why, "citation": "§ 81 Abs. 4 AufenthG"}]
