@@ -34,6 +34,7 @@ from .periods import (
 )
 from .plugins import hookimpl
 from .rules import Assessment, CriterionResult, assess, assessment_document, in_order_of_use
+from .whatif import PLAN_LABELS, PathWithPlans, PlannedEvent, perspectives
 from .workflows import LETTER_NAMES, LETTERS, WORKFLOW_ID, Workflow, WorkflowError, parse_workflow
 
 __all__ = [
@@ -47,4 +48,5 @@ __all__ = [
     "parse_workflow",
     "school_certificate_items", "today_in_germany", "unknown",
     "counted", "register_clear_day", "with_erasure", "title_fiction", "with_fiction",
+    "PLAN_LABELS", "PathWithPlans", "PlannedEvent", "perspectives",
 ]
