@@ -15,6 +15,7 @@ from perspektive.clients.models import Case, Client, Consultation, FactsRevision
 from perspektive.db import BaseModel, db, utcnow, write_transaction
 from perspektive.documents.models import ChecklistTick, Document
 from perspektive.followups.models import CalendarFeed, FollowUpRecord
+from perspektive.plans.models import ClientPlans
 from perspektive.privacy.models import ErasedClient
 from perspektive.referrals.models import AuthorityContact, Consent, Outbox, Referral
 
@@ -92,8 +93,14 @@ def _sealing(database):
     sealing.write_canary(keyring)
 
 
+def _planned_events(database):
+    """Issue 16: a client's planned events, sealed, apart from the facts (perspektive.plans)."""
+    database.create_tables([ClientPlans])
+
+
 MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry),
-              (6, _facts_revision), (7, _erased_clients), (8, _sealing)]
+              (6, _facts_revision), (7, _erased_clients), (8, _sealing),
+              (14, _planned_events)]
 
 
 def migrate(database=db) -> list[int]:

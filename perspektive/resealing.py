@@ -21,6 +21,7 @@ from perspektive.documents import checklist_note_row_id, document_path, reseal_d
 from perspektive.documents.models import ChecklistTick, Document
 from perspektive.followups.models import FollowUpRecord
 from perspektive.law import CaseFacts
+from perspektive.plans.models import ClientPlans
 from perspektive.referrals.models import Outbox
 
 
@@ -57,12 +58,19 @@ SEALED_COLUMNS = (
     SealedColumn(ChecklistTick, "note", lambda row: checklist_note_row_id(row.case_id, row.item)),
     SealedColumn(Outbox, "note", lambda row: row.referral_id),
     SealedColumn(FollowUpRecord, "state_note", lambda row: row.seal_id),
+    SealedColumn(ClientPlans, "events_json", lambda row: row.client_id),
 )
+
+
+def _existing() -> list[SealedColumn]:
+    """The sealed columns whose table exists: migration 8 reseals before a later migration (14: planned events)
+    has created its table."""
+    return [spec for spec in SEALED_COLUMNS if spec.model.table_exists()]
 
 
 def pending_count(keyring: sealing.Keyring) -> int:
     """Values and documents not yet under the newest key."""
-    values = sum(spec.pending(keyring.newest_id).count() for spec in SEALED_COLUMNS)
+    values = sum(spec.pending(keyring.newest_id).count() for spec in _existing())
     return values + sum(1 for doc in Document.select() if _document_pending(doc, keyring))
 
 
@@ -80,7 +88,7 @@ def reseal_batch(keyring: sealing.Keyring, size: int) -> int:
     nothing left)."""
     done = 0
     with write_transaction():
-        for spec in SEALED_COLUMNS:
+        for spec in _existing():
             for row in spec.pending(keyring.newest_id).limit(size - done):
                 value = getattr(row, spec.column)
                 row_id = spec.row_id(row)
@@ -117,7 +125,7 @@ def reseal_all(keyring: sealing.Keyring, size: int = 500, progress: Callable[[in
 def keys_in_use(keyring: sealing.Keyring) -> set[str]:
     """The key ids that some value, document or the canary is sealed under."""
     used = set()
-    for spec in SEALED_COLUMNS:
+    for spec in _existing():
         col = spec.field()
         for kid in keyring.ids:
             if spec.model.select().where(col.startswith(f"pk1:{kid}:")).exists():

@@ -22,6 +22,7 @@ from perspektive import (
     clients,
     documents,
     followups,
+    plans,
     privacy,
     referrals,
     sealing,
@@ -111,7 +112,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     filters.init_app(app)
-    for capability in (accounts, clients, documents, followups, referrals, privacy, admin):
+    for capability in (accounts, clients, documents, followups, referrals, plans, privacy, admin):
         capability.init_app(app)
     for blueprint in (pages.bp, api.bp, case_page.bp, health.bp):
         app.register_blueprint(blueprint)
