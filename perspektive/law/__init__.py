@@ -22,6 +22,7 @@ from .facts import (
 from .family import family_request, school_certificate_items
 from .fiction import title_fiction, with_fiction
 from .followup_rules import FollowUp
+from .monthly import twelve_months
 from .periods import (
     GERMANY,
     add_months,
@@ -48,5 +49,5 @@ __all__ = [
     "parse_workflow",
     "school_certificate_items", "today_in_germany", "unknown",
     "counted", "register_clear_day", "with_erasure", "title_fiction", "with_fiction",
-    "PLAN_LABELS", "PathWithPlans", "PlannedEvent", "perspectives",
+    "twelve_months", "PLAN_LABELS", "PathWithPlans", "PlannedEvent", "perspectives",
 ]
