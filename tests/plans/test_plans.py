@@ -75,3 +75,12 @@ def test_plans_never_leak_into_letters_or_checklists(logged_in, counsellor):
 def test_another_counsellors_client_has_no_plans_page(logged_in, make_user):
     theirs = a1_client(make_user("kollege"))
     assert logged_in.get(f"/clients/{theirs.id}/plans").status_code == 404
+
+
+def test_the_art_15_export_lists_the_plans(app, dbconn, counsellor):
+    from perspektive.privacy.export import export_client
+    client = a1_client(counsellor)
+    save_plans(client, [PlannedEvent(on="2027-03-15", kind="german_exam", level="B1")], counsellor)
+    with zipfile.ZipFile(io.BytesIO(export_client(client))) as archive:
+        data = archive.read(f"{client.reference}/geplante_ereignisse.json").decode("utf-8")
+    assert '"german_exam"' in data and "2027-03-15" in data
