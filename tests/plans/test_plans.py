@@ -38,7 +38,7 @@ def test_a_planned_b1_exam_shows_section_25b_open_on_the_exam_day(logged_in, cou
     html = page(logged_in.get(f"/clients/{client.id}"))
     section = html[html.index('id="plaene"'):]
     row = section[section.index("§ 25b AufenthG"):section.index("</tr>", section.index("§ 25b AufenthG"))]
-    assert "nicht absehbar" in row and EXAM in row and "Deutschprüfung" in row
+    assert "Blockiert" in row and EXAM in row and "Deutschprüfung" in row
     assert plans_of(client)[0] == PlannedEvent(on="2027-03-15", kind="german_exam", level="B1")
 
 
