@@ -22,11 +22,11 @@ PlanKind = Literal["german_exam", "employment_start", "identity_clarified", "pas
                    "integration_course_completed", "livelihood_secured"]
 
 PLAN_LABELS = {
-    "german_exam": "Deutschprüfung bestanden (mündlich und schriftlich)",
-    "employment_start": "Beschäftigung beginnt (sozialversicherungspflichtig)",
+    "german_exam": "Deutschprüfung bestanden",
+    "employment_start": "Beschäftigung beginnt",
     "identity_clarified": "Identität geklärt",
     "passport_issued": "Nationalpass ausgestellt",
-    "integration_course_completed": "Integrationskurs abgeschlossen („Leben in Deutschland“ bestanden)",
+    "integration_course_completed": "Integrationskurs abgeschlossen",
     "livelihood_secured": "Lebensunterhalt gesichert",
 }
 

@@ -24,7 +24,7 @@ def test_planned_b1_exam_opens_section_25b_on_the_exam_day(engine):
                  "section_25b")
     assert (found.verdict, found.earliest) == ("not_eligible", None)
     assert (found.verdict_with_plans, found.earliest_with_plans) == ("eligible_from", D("2027-03-15"))
-    assert found.opened_by == ("Deutschprüfung bestanden (mündlich und schriftlich) (B1) am 15.03.2027",)
+    assert found.opened_by == ("Deutschprüfung bestanden (B1) am 15.03.2027",)
 
 
 def test_a_plan_that_changes_nothing_opens_nothing(engine):
