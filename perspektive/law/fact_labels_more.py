@@ -20,7 +20,7 @@ MORE_FACT_LABELS = {
     "assistant_training.followup_promised": "Helferausbildung: Ausbildungsplatzzusage für die Anschlussausbildung",
     "identity_deception": "Täuschung über Identität/Staatsangehörigkeit",
     "application.filed_on": "Antrag gestellt am",
-    "application.workflow": "Antrag auf (Weg)",
+    "application.workflow": "Antrag auf (Kennung des Wegs, z. B. section_25b)",
     "application.pending": "Antrag noch nicht beschieden",
     "application.fictional_certificate": "Fiktionsbescheinigung erteilt (§ 81 Abs. 5)",
     "asylum_rejection.decided_on": "Asylantrag abgelehnt am",
