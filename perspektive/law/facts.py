@@ -27,6 +27,7 @@ from .facts_base import (
     _Model,
 )
 from .facts_more import (
+    PAST_DATES_MORE,
     Application,
     AssistantTraining,
     AsylumRejection,
@@ -283,7 +284,7 @@ def _check_dates(facts: CaseFacts, today: dt.date) -> None:
     born = facts.person.date_of_birth
     if born and facts.entry_date and facts.entry_date < born:
         errors.append({"field": "entry_date", "reason": "Einreise liegt vor dem Geburtsdatum"})
-    for path in _PAST_DATES:
+    for path in _PAST_DATES + PAST_DATES_MORE:
         value = facts
         for part in path.split("."):
             value = getattr(value, part)
@@ -292,6 +293,9 @@ def _check_dates(facts: CaseFacts, today: dt.date) -> None:
     for i, period in enumerate(facts.status_history or ()):
         if period.from_ > today:
             errors.append({"field": f"status_history.{i}.from", "reason": "Datum liegt in der Zukunft"})
+    for i, conviction in enumerate(facts.spouse.convictions or ()):
+        if conviction.date > today:
+            errors.append({"field": f"spouse.convictions.{i}.date", "reason": "Datum liegt in der Zukunft"})
     for i, conviction in enumerate(facts.convictions or ()):
         if conviction.date > today:
             errors.append({"field": f"convictions.{i}.date", "reason": "Datum liegt in der Zukunft"})

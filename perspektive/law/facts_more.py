@@ -77,3 +77,6 @@ class AsylumRejection(_Model):
 
 
 DECEPTION_KINDS = ("once", "repeated")
+
+# Dates of the past among these facts (facts.py refuses them in the future: a plan belongs in perspektive.plans).
+PAST_DATES_MORE = ("spouse.identity_clarified_on", "application.filed_on", "asylum_rejection.decided_on")

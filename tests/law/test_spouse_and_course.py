@@ -78,3 +78,13 @@ def test_section_25b_abs_6_the_spouses_written_a2_suffices(engine):
 
 def test_section_25b_abs_6_no_written_german_needed_when_no_course_was_possible(engine):
     assert _route(engine, integration_course={"possible": False}).met is True
+
+
+def test_past_dates_of_the_new_facts_cannot_lie_in_the_future():
+    import pytest
+
+    from perspektive.law import FactsError
+    with pytest.raises(FactsError) as refused:
+        parse_facts({"application": {"filed_on": "2030-01-01"},
+                     "spouse": {"convictions": [{"date": "2030-01-01"}]}}, today=TODAY)
+    assert {e["field"] for e in refused.value.errors} == {"application.filed_on", "spouse.convictions.0.date"}
