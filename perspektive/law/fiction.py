@@ -22,6 +22,10 @@ def title_fiction(facts) -> tuple[bool, str]:
     if not periods or application.pending is not True or application.filed_on is None:
         return False, ""
     last = periods[-1]
+    if last.status not in TITLES and last.to is None and last.status != "ohne_status":
+        return False, (f"Antrag vom {de(application.filed_on)} aus einer Duldung oder Gestattung: eine Duldung ist "
+                       "kein Aufenthaltstitel, § 81 Abs. 4 AufenthG greift nicht – für die Dauer des Verfahrens "
+                       "eine Duldung beantragen bzw. verlängern lassen")
     if last.status not in TITLES or last.to is None:
         return False, ""
     if application.filed_on > last.to:

@@ -45,3 +45,10 @@ def test_the_note_above_the_perspektiven_explains_the_fiction(engine):
     facts = parse_facts(holder(filed_on="2026-06-01", workflow="section_25b", pending=True))
     [note] = engine.notes(facts, [])
     assert "gilt bis zur Entscheidung als fortbestehend" in note["text"] and note["citation"] == "§ 81 Abs. 4 AufenthG"
+
+
+def test_section_81_abs_4_an_application_from_a_duldung_keeps_nothing_alive_and_says_so(engine):
+    facts = parse_facts(person(application={"filed_on": "2026-10-01", "workflow": "section_25b", "pending": True}))
+    [note] = engine.notes(facts, [])
+    assert "kein Aufenthaltstitel" in note["text"]
+    assert engine.assess(facts, TODAY, "section_25b")[0].verdict == "eligible"  # the Duldung path is unchanged

@@ -84,3 +84,11 @@ def test_the_art_15_export_lists_the_plans(app, dbconn, counsellor):
     with zipfile.ZipFile(io.BytesIO(export_client(client))) as archive:
         data = archive.read(f"{client.reference}/geplante_ereignisse.json").decode("utf-8")
     assert '"german_exam"' in data and "2027-03-15" in data
+
+
+def test_a_plan_whose_day_has_come_asks_to_be_moved_into_the_facts(logged_in, counsellor):
+    client = a1_client(counsellor)
+    save_plans(client, [PlannedEvent(on="2026-01-15", kind="identity_clarified")], counsellor)
+    html = page(logged_in.get(f"/clients/{client.id}"))
+    section = html[html.index('id="plaene"'):]
+    assert "Identität geklärt am 15.01.2026" in section and "bitte in die Fakten übernehmen" in section
