@@ -16,6 +16,7 @@ from perspektive.conferences.models import AgendaItem, Invitation, Meeting
 from perspektive.db import BaseModel, db, utcnow, write_transaction
 from perspektive.documents.models import ChecklistTick, Document, TranslationReview
 from perspektive.followups.models import CalendarFeed, FollowUpRecord
+from perspektive.plans.models import ClientPlans
 from perspektive.privacy.models import ErasedClient
 from perspektive.procedure_stats.models import ProcedureFigure, ProcedureReport
 from perspektive.referrals.models import AuthorityContact, Consent, Outbox, Referral
@@ -98,14 +99,21 @@ def _conferences(database):
     """Case conferences (meetings, invitations, agenda items with sealed texts) and the authority's procedure
     statistics (aggregate tables, linked to no case)."""
     database.create_tables([Meeting, Invitation, AgendaItem, ProcedureReport, ProcedureFigure])
+
+
 def _translation_reviews(database):
     """Which checklist translation an administrator marked reviewed, by whom and when (documents.translations)."""
     database.create_tables([TranslationReview])
 
 
+def _planned_events(database):
+    """Issue 16: a client's planned events, sealed, apart from the facts (perspektive.plans)."""
+    database.create_tables([ClientPlans])
+
+
 MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry),
               (6, _facts_revision), (7, _erased_clients), (8, _sealing),
-              (10, _conferences), (11, _translation_reviews)]
+              (10, _conferences), (11, _translation_reviews), (14, _planned_events)]
 
 
 def migrate(database=db) -> list[int]:

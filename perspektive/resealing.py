@@ -22,6 +22,7 @@ from perspektive.documents import checklist_note_row_id, document_path, reseal_d
 from perspektive.documents.models import ChecklistTick, Document
 from perspektive.followups.models import FollowUpRecord
 from perspektive.law import CaseFacts
+from perspektive.plans.models import ClientPlans
 from perspektive.referrals.models import Outbox
 
 
@@ -60,6 +61,7 @@ SEALED_COLUMNS = (
     SealedColumn(FollowUpRecord, "state_note", lambda row: row.seal_id),
     SealedColumn(AgendaItem, "question", lambda row: row.number),
     SealedColumn(AgendaItem, "outcome", lambda row: row.number),
+    SealedColumn(ClientPlans, "events_json", lambda row: row.client_id),
 )
 
 

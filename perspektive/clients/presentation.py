@@ -38,6 +38,31 @@ class Section(NamedTuple):
     items: tuple[str | Table, ...]
 
 
+_CONVICTION_COLUMNS = (
+    ("Datum", "date"), ("vorsätzlich", "intentional"), ("nur ausländerrechtliche Straftat", "foreigner_only_offence"),
+    ("Tagessätze", "fine_daily_rates"), ("Freiheitsstrafe (Monate)", "prison_months"), ("zur Bewährung", "suspended"),
+    ("Jugendstrafe", "youth_custody"), ("andere jugendrechtliche Sanktion", "juvenile_sanction"),
+    ("Katalogtat § 46 Abs. 1 Nr. 1a BZRG", "bzrg_catalogue_offence"), ("Registerstatus", "register_status"))
+
+SECTIONS_MORE: tuple[Section, ...] = (
+    Section("spouse", N_("Ehe- oder Lebenspartner"), (
+        "spouse.identity_clarified_on", "spouse.identity_reasonable_measures_taken",
+        Table("spouse.convictions", _CONVICTION_COLUMNS), "spouse.extremism_indications",
+        "spouse.integration_course_obliged", "spouse.integration_course_possible",
+        "spouse.integration_course_completed", "spouse.integration_course_abort_not_own_fault",
+        "spouse.german_written")),
+    Section("livelihood_months", N_("Lebensunterhalt Monat für Monat"), (
+        Table("livelihood_months", (("Monat (JJJJ-MM)", "month"), ("gesichert", "secured"),
+                                    ("öffentliche Mittel bezogen", "public_funds"))),)),
+    Section("procedure", N_("Antrag & Verfahren"), (
+        "application.filed_on", "application.workflow", "application.pending", "application.fictional_certificate",
+        "asylum_rejection.decided_on", "asylum_rejection.basis", "identity_deception")),
+    Section("course_and_helper", N_("Integrationskurs & Helferausbildung"), (
+        "integration_course.possible", "integration_course.abort_not_own_fault",
+        "assistant_training.shortage_occupation", "assistant_training.followup_promised")),
+)
+
+
 SECTIONS: tuple[Section, ...] = (
     Section("person", N_("Person"), (
         "person.given_name", "person.family_name", "person.date_of_birth", "person.gender", "person.nationality",
@@ -77,11 +102,15 @@ SECTIONS: tuple[Section, ...] = (
                               ("nur ausländerrechtliche Straftat", "foreigner_only_offence"),
                               ("Tagessätze", "fine_daily_rates"), ("Freiheitsstrafe (Monate)", "prison_months"),
                               ("zur Bewährung", "suspended"), ("Jugendstrafe", "youth_custody"),
-                              ("andere jugendrechtliche Sanktion", "juvenile_sanction"))),
+                              ("andere jugendrechtliche Sanktion", "juvenile_sanction"),
+                              ("Katalogtat § 46 Abs. 1 Nr. 1a BZRG", "bzrg_catalogue_offence"),
+                              ("Registerstatus", "register_status"))),
         "extremism_indications")),
     Section("training", N_("Ausbildung"), (
         "training.kind", "training.title", "training.company", "training.company_place", "training.start_date", "training.end_date", "training.registration_applied",
         "training.school_based", "training.started_during_asylum", "training.completed_on")),
+    # issue 16: facts counsellors could not record before (law/facts_more.py), each group its own form page
+    *SECTIONS_MORE,
 )
 
 

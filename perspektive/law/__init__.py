@@ -1,8 +1,9 @@
 """The law: the facts model, periods under §§ 187-193 BGB, criteria, rules, workflows, and the engine that assesses
 a client over them. Plugins and the other capabilities import what they need from here, never from a module
 inside; ``law`` itself imports nothing else of Perspektive (import-linter's ``law-stands-alone`` contract)."""
+from .bzrg import counted, register_clear_day
 from .criteria import CriterionType, Outcome, Params, unknown
-from .criteria_person import EmploymentParams, evaluate_employment
+from .criteria_person import EmploymentParams, evaluate_employment, with_erasure
 from .criteria_stay import STATUS_NAMES, StatusDurationParams, evaluate_status_duration
 from .criteria_work import EmploymentPeriodParams, evaluate_employment_period
 from .engine import ChecklistEntry, Engine, UnknownWorkflow, current_engine
@@ -19,7 +20,9 @@ from .facts import (
     read_stored,
 )
 from .family import family_request, school_certificate_items
+from .fiction import title_fiction, with_fiction
 from .followup_rules import FollowUp
+from .monthly import twelve_months
 from .periods import (
     GERMANY,
     add_months,
@@ -32,6 +35,7 @@ from .periods import (
 )
 from .plugins import hookimpl
 from .rules import Assessment, CriterionResult, assess, assessment_document, in_order_of_use
+from .whatif import PLAN_LABELS, PathWithPlans, PlannedEvent, perspectives
 from .workflows import (
     ARGUMENT_KINDS,
     LETTER_NAMES,
@@ -53,4 +57,6 @@ __all__ = [
     "in_order_of_use", "json_schema", "label_of", "non_working_reason", "now_in_germany", "parse_facts", "read_stored",
     "parse_workflow",
     "school_certificate_items", "today_in_germany", "unknown",
+    "counted", "register_clear_day", "with_erasure", "title_fiction", "with_fiction",
+    "twelve_months", "PLAN_LABELS", "PathWithPlans", "PlannedEvent", "perspectives",
 ]

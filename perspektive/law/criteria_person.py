@@ -3,7 +3,9 @@ age limits."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
+from . import bzrg
 from .criteria import Outcome, Params, unknown
 from .facts import CaseFacts
 from .family import school_age_children
@@ -44,10 +46,24 @@ class ConvictionParams(Params):
 
 
 def evaluate_convictions(params: ConvictionParams, facts: CaseFacts, on: dt.date) -> Outcome:
-    """Exclusion by convictions for intentional offences: prison thresholds (§ 54) and fine tolerances (50/90)."""
+    """Exclusion by convictions for intentional offences: prison thresholds (§ 54) and fine tolerances (50/90).
+    A conviction erased or due for erasure no longer counts (§ 51 BZRG); one that excludes names its day."""
     if facts.convictions is None:
         return unknown("convictions")
-    relevant = [c for c in facts.convictions if c.date <= on and c.intentional is not False]
+    return with_erasure(_evaluate_convictions(params, bzrg.counted(facts.convictions, on), on), facts.convictions, on)
+
+
+def with_erasure(outcome: Outcome, convictions, on: dt.date) -> Outcome:
+    """A conviction criterion that fails is met again once the register must erase the entries (§§ 46, 47, 51
+    BZRG): that day becomes its ``met_from``."""
+    if outcome.met is not False:
+        return outcome
+    day, note = bzrg.erasure_note(convictions, on)
+    return replace(outcome, detail=f"{outcome.detail}; {note}", met_from=day) if note else outcome
+
+
+def _evaluate_convictions(params: ConvictionParams, convictions, on: dt.date) -> Outcome:
+    relevant = [c for c in convictions if c.date <= on and c.intentional is not False]
     if not relevant:
         return Outcome(True, "keine Verurteilung wegen einer vorsätzlichen Straftat erfasst")
     for c in relevant:

@@ -12,12 +12,20 @@ from pathlib import Path
 import pluggy
 from flask import current_app
 
+from .asylum_bar import with_asylum_bar
 from .criteria import CriterionType, check_condition
 from .facts import CaseFacts
+from .fiction import with_fiction
 from .followup_rules import FollowUp, compute
 from .plugins import build_plugin_manager
 from .rules import Assessment, assess, assess_all
 from .workflows import Catalogue, Workflow, load_catalogue
+
+
+def derived(facts: CaseFacts) -> CaseFacts:
+    """The facts as the rules read them: a title kept alive by a pending application (§ 81 Abs. 4, fiction.py),
+    the bar of § 10 Abs. 3 S. 2 from the asylum decision's basis (asylum_bar.py)."""
+    return with_asylum_bar(with_fiction(facts))
 
 
 class UnknownWorkflow(LookupError):
@@ -84,6 +92,7 @@ class Engine:
             raise UnknownWorkflow(workflow_id) from None
 
     def assess(self, facts: CaseFacts, on: dt.date, workflow_id: str | None = None) -> list[Assessment]:
+        facts = derived(facts)
         if workflow_id:
             return [assess(self.workflow(workflow_id), facts, on, self.types)]
         return assess_all(self.catalogue.workflows, facts, on, self.types)
@@ -96,7 +105,7 @@ class Engine:
         workflows = [self.workflow(workflow_id)] if workflow_id else \
             [w for w in self.catalogue.workflows.values() if w.in_force(on)]
         if assessments is None:
-            assessments = [assess(w, facts, on, self.types) for w in workflows]
+            assessments = [assess(w, derived(facts), on, self.types) for w in workflows]
         by_workflow = {a.workflow: a for a in assessments}
         found = [f for w in workflows for f in compute(w.id, w.followups, facts, on, by_workflow.get(w.id))]
         ids = {w.id for w in workflows}

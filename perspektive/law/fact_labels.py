@@ -1,5 +1,7 @@
 """German names of the case facts and of their values: for explanations, the client page, and facts to collect."""
 
+from .fact_labels_more import MORE_FACT_LABELS, MORE_VALUE_LABELS
+
 FACT_LABELS = {
     "person.date_of_birth": "Geburtsdatum",
     "person.nationality": "Staatsangehörigkeit",
@@ -84,6 +86,8 @@ VALUE_LABELS = {
     "vocational_certificate": "Berufsabschluss",
     "other": "sonstiges",
 }
+FACT_LABELS.update(MORE_FACT_LABELS)  # issue 16: spouse, monthly livelihood, application, ... (fact_labels_more)
+VALUE_LABELS.update(MORE_VALUE_LABELS)
 
 
 def label_of(path: str) -> str:

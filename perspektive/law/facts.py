@@ -16,15 +16,26 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .fact_model import MAX_LIST_ITEMS, MAX_TEXT_LENGTH, STORED, _Model  # noqa: F401 - the limits are read here
+from .facts_base import LEVELS as LEVELS  # re-exported: the base model and shapes moved to facts_base
+from .facts_base import MAX_LIST_ITEMS as MAX_LIST_ITEMS
+from .facts_base import MAX_TEXT_LENGTH as MAX_TEXT_LENGTH
+from .facts_base import (
+    STORED,
+    Conviction,
+    LanguageLevel,
+    Status,
+    _Model,
+)
+from .facts_more import (
+    PAST_DATES_MORE,
+    Application,
+    AssistantTraining,
+    AsylumRejection,
+    IntegrationCourse,
+    LivelihoodMonth,
+    Spouse,
+)
 from .periods import today_in_germany
-
-Status = Literal[
-    "gestattung", "duldung", "duldung_ungeklaerte_identitaet", "ausbildungsduldung", "beschaeftigungsduldung",
-    "aufenthaltserlaubnis", "chancen_aufenthaltserlaubnis", "ohne_status",
-]
-LanguageLevel = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
-LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
 
 
 class Person(_Model):
@@ -116,17 +127,6 @@ class Household(_Model):
     minor_children: list[Child] | None = None
 
 
-class Conviction(_Model):
-    date: dt.date
-    intentional: bool | None = None
-    foreigner_only_offence: bool | None = None
-    fine_daily_rates: int | None = Field(None, ge=0, le=10_000)
-    prison_months: float | None = Field(None, ge=0, le=1_200)
-    suspended: bool | None = None
-    juvenile_sanction: bool | None = None
-    youth_custody: bool | None = None  # added to the contract: Jugendstrafe, as opposed to Freiheitsstrafe
-
-
 class Training(_Model):
     kind: Literal["qualified", "assistant_with_followup"] | None = None
     start_date: dt.date | None = None
@@ -177,6 +177,12 @@ class DepartureImpossible(_Model):
     own_fault: bool | None = None
 
 
+
+
+# Groups of issue 16 (facts_more.py) left out of the JSON while nothing in them is known.
+OPTIONAL_GROUPS = frozenset({"spouse", "integration_course", "assistant_training", "application", "asylum_rejection"})
+
+
 class CaseFacts(_Model):
     """Everything known about one person, independent of any provision."""
 
@@ -209,6 +215,14 @@ class CaseFacts(_Model):
     employment_ban_60a_6: bool | None = None
     asylum_rejected_manifestly_unfounded: bool | None = None
     departure_impossible: DepartureImpossible = DepartureImpossible()
+    # issue 16 (law/facts_more.py)
+    spouse: Spouse = Spouse()
+    integration_course: IntegrationCourse = IntegrationCourse()
+    livelihood_months: list[LivelihoodMonth] | None = None
+    assistant_training: AssistantTraining = AssistantTraining()
+    identity_deception: Literal["once", "repeated"] | None = None
+    application: Application = Application()
+    asylum_rejection: AsylumRejection = AsylumRejection()
 
     @field_validator("status_history")
     @classmethod
@@ -226,8 +240,10 @@ class CaseFacts(_Model):
         return ordered
 
     def to_json_dict(self) -> dict:
-        """The facts as JSON-ready data, using the contract's key names (``from``, not ``from_``)."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=False)
+        """The facts as JSON-ready data, using the contract's key names (``from``, not ``from_``). The groups of
+        issue 16 appear only when something in them is known, so facts without them keep their old shape."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=False)
+        return {key: value for key, value in data.items() if not (key in OPTIONAL_GROUPS and value == {})}
 
     def age_on(self, day: dt.date) -> int | None:
         born = self.person.date_of_birth
@@ -317,7 +333,7 @@ def _check_dates(facts: CaseFacts, today: dt.date) -> None:
     born = facts.person.date_of_birth
     if born and facts.entry_date and facts.entry_date < born:
         errors.append({"field": "entry_date", "reason": "Einreise liegt vor dem Geburtsdatum"})
-    for path in _PAST_DATES:
+    for path in _PAST_DATES + PAST_DATES_MORE:
         value = facts
         for part in path.split("."):
             value = getattr(value, part)
@@ -326,6 +342,9 @@ def _check_dates(facts: CaseFacts, today: dt.date) -> None:
     for i, period in enumerate(facts.status_history or ()):
         if period.from_ > today:
             errors.append({"field": f"status_history.{i}.from", "reason": "Datum liegt in der Zukunft"})
+    for i, conviction in enumerate(facts.spouse.convictions or ()):
+        if conviction.date > today:
+            errors.append({"field": f"spouse.convictions.{i}.date", "reason": "Datum liegt in der Zukunft"})
     for i, conviction in enumerate(facts.convictions or ()):
         if conviction.date > today:
             errors.append({"field": f"convictions.{i}.date", "reason": "Datum liegt in der Zukunft"})

@@ -22,6 +22,7 @@ from perspektive.conferences.models import AgendaItem
 from perspektive.documents import open_checklist_note, read_document
 from perspektive.documents.models import ChecklistTick, Document
 from perspektive.followups.models import FollowUpRecord
+from perspektive.plans import plans_of
 from perspektive.referrals.models import AuthorityContact, Consent, Referral
 
 from .readme import README
@@ -150,6 +151,7 @@ def export_client(client: Client) -> bytes:
         "person.json": _json(_person(client)),
         "fakten.json": _json(export_facts(client)),
         "fakten_verlauf.json": _json(facts_history(client)),
+        "geplante_ereignisse.json": _json([p.model_dump(mode="json", exclude_none=True) for p in plans_of(client)]),
         "faelle.json": _json(_cases(client)),
         "beratungen.json": _json(_consultations(client)),
         "dokumente.json": _json(documents),

@@ -25,6 +25,10 @@ fakten.json
 fakten_verlauf.json
     Jede frühere Fassung Ihrer Angaben: wann sie gespeichert wurde und von wem.
 
+geplante_ereignisse.json
+    Was Ihre Beratung für die Zukunft eingeplant hat (zum Beispiel eine
+    Sprachprüfung oder einen Arbeitsbeginn), jeweils mit dem geplanten Tag.
+
 faelle.json
     Ihre Fälle: für welchen Weg zum Bleiberecht (zum Beispiel § 25b AufenthG),
     seit wann, in welchem Stand. Dazu die Checkliste der Unterlagen: was schon

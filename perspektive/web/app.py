@@ -23,6 +23,7 @@ from perspektive import (
     conferences,
     documents,
     followups,
+    plans,
     privacy,
     procedure_stats,
     referrals,
@@ -114,8 +115,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     filters.init_app(app)
-    for capability in (accounts, clients, documents, followups, referrals, conferences, procedure_stats, privacy,
-                       admin):
+    for capability in (accounts, clients, documents, followups, referrals, conferences, procedure_stats, plans,
+                       privacy, admin):
         capability.init_app(app)
     for blueprint in (pages.bp, api.bp, case_page.bp, health.bp):
         app.register_blueprint(blueprint)

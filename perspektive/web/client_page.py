@@ -15,7 +15,7 @@ import re
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from perspektive import clients, referrals
+from perspektive import clients, plans, referrals
 from perspektive.accounts import me, role_required
 from perspektive.clients import (
     CASE_STATE_NAMES,
@@ -48,6 +48,7 @@ from perspektive.law import (
     current_engine,
     in_order_of_use,
     parse_facts,
+    perspectives,
     today_in_germany,
 )
 from perspektive.referrals import (
@@ -85,6 +86,8 @@ def _client_page(client, *, consent_form: dict | None = None, consent_error: str
     on = today_in_germany()
     assessments = in_order_of_use(engine.assess(facts, on))
     provisions = engine.provisions()
+    planned = plans.plans_of(client)
+    whatif = {"plans": planned, "paths": perspectives(engine, facts, planned, on) if planned else []}
     consulted = consultations_of(client)
     return render_template("client.html", client=client, person=facts.person, age=facts.age_on(on),
                            country=COUNTRY_NAMES.get(facts.person.nationality or "", facts.person.nationality),
@@ -92,6 +95,7 @@ def _client_page(client, *, consent_form: dict | None = None, consent_error: str
                            sections=[{**s, "title": _(s["title"])} for s in fact_sections(facts)],
                            timeline=status_timeline(facts, on),
                            assessments=assessments, notes=engine.notes(facts, assessments), on=on,
+                           whatif=whatif,
                            followups=_followup_section(client), provisions=provisions,
                            cases=_case_section(client, assessments), case_error=case_error,
                            consultations={"rows": consulted, "kinds": CONSULTATION_KINDS,

@@ -88,7 +88,7 @@ def test_every_fact_can_be_changed_in_exactly_one_group_form():
     edited = [item.path for group in fact_forms.GROUPS.values() for item in group.items]
     assert sorted(edited) == sorted(fact_paths())
     assert list(fact_forms.GROUPS) == ["person", "stay", "identity", "language", "work", "family", "convictions",
-                                       "training"]
+                                       "training", "spouse", "livelihood_months", "procedure", "course_and_helper"]
 
 
 # --- a group form -----------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from perspektive.law import (
     de,
     evaluate_employment_period,
     hookimpl,
+    twelve_months,
     unknown,
 )
 
@@ -81,6 +82,9 @@ def evaluate_qualified_employment(params: QualifiedEmploymentParams, facts, on: 
                                           facts, on)
     if employed.met is False and not employed.time_will_meet:
         return employed
+    by_month = twelve_months(facts, on, want_secured=False)
+    if by_month is not None:  # recorded month by month (issue 16): the year before the application itself
+        return _combined(employed, by_month)
     secured = facts.livelihood.secured
     said = {True: "ja", False: "nein", None: "unbekannt"}[secured]
     detail = f"{employed.detail}; Lebensunterhalt im letzten Jahr ohne öffentliche Mittel (angenommen nach " \
@@ -93,6 +97,18 @@ def evaluate_qualified_employment(params: QualifiedEmploymentParams, facts, on: 
     if employed.time_will_meet:
         return Outcome(False, detail, met_from=employed.met_from)
     return Outcome(True, detail)
+
+
+def _combined(employed: Outcome, year: Outcome) -> Outcome:
+    """Both must hold; the later of two days that time will bring."""
+    detail = f"{employed.detail}; {year.detail}"
+    parts = (employed, year)
+    if any(p.met is False and not p.time_will_meet for p in parts):
+        return Outcome(False, detail)
+    if any(p.met is None for p in parts):
+        return Outcome(None, detail, missing_facts=employed.missing_facts + year.missing_facts)
+    later = [p.met_from for p in parts if p.time_will_meet]
+    return Outcome(False, detail, met_from=max(later)) if later else Outcome(True, detail)
 
 
 # --- the employment the permit is for ---------------------------------------------------------------------

@@ -42,15 +42,7 @@ def evaluate_route(params: RouteParams, facts, on: dt.date) -> Outcome:
     parts.append(Outcome(secured, f"Lebensunterhalt durch die Beschäftigung gesichert: "
                                   f"{ {True: 'ja', False: 'nein', None: 'unbekannt'}[secured] }",
                          missing_facts=("livelihood.secured",) if secured is None else ()))
-    if facts.integration_course_obliged is None:
-        parts.append(Outcome(None, "Integrationskursmöglichkeit unbekannt",
-                             missing_facts=("integration_course_obliged",)))
-    elif facts.integration_course_obliged:
-        written = facts.german.written
-        ok = None if written is None else LEVELS.index(written) >= LEVELS.index("A2")
-        parts.append(Outcome(ok, f"schriftliche Deutschkenntnisse: {written or 'unbekannt'} (A2 nötig, da "
-                                 "Integrationskurs möglich war)",
-                             missing_facts=("german.written",) if ok is None else ()))
+    parts.extend(_written_german(facts))
     detail = "; ".join(p.detail for p in parts)
     if any(p.met is False and not p.time_will_meet for p in parts):
         return Outcome(False, detail)
@@ -59,6 +51,26 @@ def evaluate_route(params: RouteParams, facts, on: dt.date) -> Outcome:
     if held.time_will_meet:
         return Outcome(False, detail, met_from=held.met_from)
     return Outcome(True, detail)
+
+
+def _written_german(facts) -> list[Outcome]:
+    """Abs. 6: written A2 of the person *or* the spouse, if an integration course was open to them. Whether it was
+    open is ``integration_course.possible`` when recorded, else (as before issue 16) the duty to attend."""
+    possible = facts.integration_course.possible
+    if possible is None:
+        possible = facts.integration_course_obliged
+    if possible is None:
+        return [Outcome(None, "Integrationskursmöglichkeit unbekannt", missing_facts=("integration_course.possible",))]
+    if not possible:
+        return []
+    levels = {"Person": facts.german.written, "Ehe-/Lebenspartner": facts.spouse.german_written}
+    known = [level for level in levels.values() if level is not None]
+    shown = ", ".join(f"{who}: {level or 'unbekannt'}" for who, level in levels.items()
+                      if who == "Person" or level is not None)
+    ok = True if any(LEVELS.index(v) >= LEVELS.index("A2") for v in known) else (None if not known else False)
+    return [Outcome(ok, f"schriftliche Deutschkenntnisse ({shown}; A2 der Person oder des Ehe-/Lebenspartners "
+                        "nötig, da ein Integrationskurs möglich war)",
+                    missing_facts=("german.written",) if ok is None else ())]
 
 
 @hookimpl

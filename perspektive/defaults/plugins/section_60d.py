@@ -13,8 +13,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
-from perspektive.law import CriterionType, Outcome, Params, de, hookimpl, school_certificate_items, unknown
+from perspektive.law import (
+    CriterionType,
+    Outcome,
+    Params,
+    counted,
+    de,
+    hookimpl,
+    school_certificate_items,
+    twelve_months,
+    unknown,
+    with_erasure,
+)
 
 WORKFLOW = "section_60d"
 
@@ -45,9 +57,25 @@ def _excludes(c, limit: int, entries: int) -> tuple[bool | None, str]:
 
 
 def evaluate_strict_convictions(params: StrictConvictionParams, facts, on: dt.date) -> Outcome:
+    """The person's convictions, then the spouse's or partner's (Nr. 7 names both); a conviction erased or due
+    for erasure no longer counts (§ 51 BZRG), and one that excludes names the day it will be erased."""
     if facts.convictions is None:
         return unknown("convictions")
-    entries = [c for c in facts.convictions if c.date <= on]
+    own = with_erasure(_strict(params, counted(facts.convictions, on), on), facts.convictions, on)
+    spouse = facts.spouse.convictions
+    if own.met is False or spouse is None or facts.household.spouse_or_partner is False:
+        return own
+    theirs = with_erasure(_strict(params, counted(spouse, on), on), spouse, on)
+    if theirs.met is True:
+        return replace(own, detail=f"{own.detail}; Ehegatte/Lebenspartner: {theirs.detail}")
+    detail = f"Ehegatte/Lebenspartner: {theirs.detail}"
+    if theirs.met is False:
+        return replace(theirs, detail=detail)
+    return own if own.met is None else replace(theirs, detail=detail)
+
+
+def _strict(params: StrictConvictionParams, convictions, on: dt.date) -> Outcome:
+    entries = [c for c in convictions if c.date <= on]
     relevant = [c for c in entries if c.intentional is not False]
     if not relevant:
         return Outcome(True, "keine Verurteilung wegen einer vorsätzlichen Straftat erfasst")
@@ -65,12 +93,43 @@ def evaluate_strict_convictions(params: StrictConvictionParams, facts, on: dt.da
     return Outcome(True, "; ".join(f"Verurteilung vom {de(c.date)}: {why}" for c, _, why in verdicts))
 
 
+class LivelihoodParams(Params):
+    pass
+
+
+def evaluate_livelihood(params: LivelihoodParams, facts, on: dt.date) -> Outcome:
+    """Nr. 4 (the twelve months before the application) and Nr. 5 (now). Recorded month by month, Nr. 4 reads the
+    months; otherwise, as before, today's answer stands for the year."""
+    secured = facts.livelihood.secured
+    now = Outcome(secured, f"Lebensunterhalt aktuell gesichert: {_said(secured)}",
+                  missing_facts=("livelihood.secured",) if secured is None else ())
+    year = twelve_months(facts, on, want_secured=True)
+    if year is None:
+        return now
+    if year.time_will_meet and secured is not True:
+        year = Outcome(False, year.detail)  # not secured now: the twelve good months do not start by themselves
+    parts = (year, now)
+    detail = "; ".join(p.detail for p in parts)
+    if any(p.met is False and not p.time_will_meet for p in parts):
+        return Outcome(False, detail)
+    if any(p.met is None for p in parts):
+        return Outcome(None, detail, missing_facts=year.missing_facts + now.missing_facts)
+    return Outcome(False, detail, met_from=year.met_from) if year.time_will_meet else Outcome(True, detail)
+
+
+def _said(value) -> str:
+    return {True: "ja", False: "nein", None: "unbekannt"}[value]
+
+
 @hookimpl
 def register_criterion_types():
     return {"convictions_60d": CriterionType(
         "convictions_60d", StrictConvictionParams, evaluate_strict_convictions,
         "§ 60d Abs. 1 Nr. 7: jede vorsätzliche Straftat schließt aus, außer Ausländerdelikt bis 90 Tagessätze als "
-        "einzige Eintragung")}
+        "einzige Eintragung"),
+        "livelihood_60d": CriterionType(
+        "livelihood_60d", LivelihoodParams, evaluate_livelihood,
+        "§ 60d Abs. 1 Nr. 4 und 5: Lebensunterhalt in den 12 Monaten vor dem Antrag und aktuell gesichert")}
 
 
 @hookimpl

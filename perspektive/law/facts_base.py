@@ -1,14 +1,21 @@
-"""The base of every facts model: unknown keys refused, values frozen, and the input limits of ``facts``.
-
-Kept apart from ``facts`` so that the model of the case facts stays one readable module.
-"""
+"""The base of the facts model (facts.py, facts_more.py): the frozen model that refuses unknown keys and checks the
+input limits described in facts.py, the value sets, and a conviction's shape (the person's and the spouse's)."""
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Status = Literal[
+    "gestattung", "duldung", "duldung_ungeklaerte_identitaet", "ausbildungsduldung", "beschaeftigungsduldung",
+    "aufenthaltserlaubnis", "chancen_aufenthaltserlaubnis", "ohne_status",
+]
+LanguageLevel = Literal["A1", "A2", "B1", "B2", "C1", "C2"]
+LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2")
+
 
 MAX_TEXT_LENGTH = 300
 MAX_LIST_ITEMS = 50
@@ -47,3 +54,18 @@ class _Model(BaseModel):
 
 def _is_date(info) -> bool:
     return info.annotation in (dt.date, dt.date | None)
+
+
+class Conviction(_Model):
+    date: dt.date
+    intentional: bool | None = None
+    foreigner_only_offence: bool | None = None
+    fine_daily_rates: int | None = Field(None, ge=0, le=10_000)
+    prison_months: float | None = Field(None, ge=0, le=1_200)
+    suspended: bool | None = None
+    juvenile_sanction: bool | None = None
+    youth_custody: bool | None = None  # added to the contract: Jugendstrafe, as opposed to Freiheitsstrafe
+    # issue 16 (law/bzrg.py): an offence of the catalogue of § 46 Abs. 1 Nr. 1a BZRG (longer erasure periods),
+    # and the register status read from a register extract (an erased entry no longer counts, § 51 BZRG)
+    bzrg_catalogue_offence: bool | None = None
+    register_status: Literal["entered", "erased"] | None = None
