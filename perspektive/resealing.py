@@ -21,7 +21,7 @@ from perspektive.documents import checklist_note_row_id, document_path, reseal_d
 from perspektive.documents.models import ChecklistTick, Document
 from perspektive.followups.models import FollowUpRecord
 from perspektive.law import CaseFacts
-from perspektive.referrals.models import Outbox
+from perspektive.referrals.models import Outbox, Referral
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ SEALED_COLUMNS = (
     SealedColumn(ChecklistTick, "note", lambda row: checklist_note_row_id(row.case_id, row.item)),
     SealedColumn(Outbox, "note", lambda row: row.referral_id),
     SealedColumn(FollowUpRecord, "state_note", lambda row: row.seal_id),
+    SealedColumn(Referral, "file_number", lambda row: row.id),
 )
 
 

@@ -1,7 +1,9 @@
 """Documents: the letters and checklists rendered in the sandbox, their PDF, the case summary, a case's checklist
 state, the store of generated documents, and the checked upload of workflows and letter templates."""
 from .case_summary import FILENAME as SUMMARY_FILENAME
-from .case_summary import render_summary
+from .case_summary import categories as summary_categories
+from .case_summary import categories_for as summary_categories_for
+from .case_summary import render_summary, summary_content, summary_lines
 from .checklists import ChecklistError, UnknownItem, checklist_of
 from .checklists import anchor as checklist_anchor
 from .checklists import note_row_id as checklist_note_row_id
@@ -31,7 +33,8 @@ __all__ = [
     "checklist_note_row_id", "checklist_of", "delete_client_documents", "document_path", "init_app", "install_template",
     "open_checklist_note",
     "install_workflow", "letter_download", "letter_filename", "pdf_available", "pdf_download", "read_document",
-    "render_letter", "render_summary", "reseal_document", "set_item_done", "set_item_expiry",
+    "render_letter", "render_summary", "summary_categories", "summary_categories_for", "summary_content",
+    "summary_lines", "reseal_document", "set_item_done", "set_item_expiry",
     "set_item_note", "store_document", "template_overview",
 ]
 
