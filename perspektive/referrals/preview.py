@@ -40,6 +40,7 @@ class Planned:
     note: str
     attachments: list[Attachment]
     summary: dict | None  # the summary's content (documents.summary_content), None without a summary
+    categories: list[str]  # the data categories the summary was built from
     digest: str
 
     @property
@@ -83,6 +84,6 @@ def plan(client: Client, *, contact_id: int, workflow: str | None, kinds: list[s
     """The content of a referral as it would be sent today (the checks are the caller's, ``outbox.check``)."""
     attachments, summary = build(load_facts(client), workflow=workflow, kinds=kinds, categories=categories, on=on,
                                  counsellor=counsellor)
-    return Planned(note, attachments, summary, digest(client, contact_id=contact_id, workflow=workflow,
+    return Planned(note, attachments, summary, categories, digest(client, contact_id=contact_id, workflow=workflow,
                                                       kinds=kinds, categories=categories, note=note, on=on,
                                                       summary=summary))
