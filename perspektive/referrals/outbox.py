@@ -67,11 +67,11 @@ def check(*, client: Client, contact: AuthorityContact, documents, note: str = "
         if not kinds:
             raise ReferralError(_("Bitte mindestens eine Unterlage wählen."))
         _check_note(note)
-        _check_workflow(workflow, kinds)
         problem = key_problem(contact)
         if problem:
             raise ReferralError(_("An %(name)s kann nicht übermittelt werden: %(problem)s", name=contact.name,
                                   problem=problem))
+        _check_workflow(workflow, kinds)
         cats = []
         if "summary" in kinds:
             if categories is None:
