@@ -290,3 +290,15 @@ def test_empty_lists_say_so(runner):
     assert runner.invoke(args=["contacts", "list"]).output == "Keine Behördenkontakte.\n"
     assert runner.invoke(args=["referrals", "list"]).output == "Keine Fallübermittlungen.\n"
     assert _contacts(runner) == [] and _referrals(runner) == []
+
+
+def test_send_with_the_summary_names_its_categories_and_refuses_unknown_ones(runner, smtp, contact, client_id):
+    result = _send(runner, client_id, contact.id, "--document", "summary", "--category", "person",
+                   "--category", "stay", "--workflow", "section_25b")
+    assert result.exit_code == 0, result.output
+    with db.connection_context():
+        referral = Referral.get_by_id(result.stdout.strip())
+        assert referral.consent.categories == "person,stay" and referral.categories == "person,stay"
+    unknown = _send(runner, client_id, contact.id, "--document", "summary", "--category", "gesundheit")
+    assert unknown.exit_code == 2 and "Unbekannte Datenkategorien: gesundheit" in unknown.stderr
+    assert len(_referrals(runner)) == 1
