@@ -7,8 +7,9 @@ lit. c DSGVO, data minimisation):
   facts: every criterion then reports the facts it is missing (``Outcome.missing_facts``), so a new provision needs
   no list kept here. Facts only an unmet, not-yet-met or open criterion reads stay out ("Lebensunterhalt
   gesichert: nein" argues against the client and is the authority's to find out);
-- of those, only the data categories (groups of facts, ``CATEGORIES``) the client's release covers and the
-  counsellor chose; from the person group only what identifies the client (name, date of birth, file number);
+- of those, only the data categories (groups of facts, ``categories()``) the client's release covers and the
+  counsellor chose; of the person group what identifies the client (name, date of birth, the authority's file
+  number) and what a met criterion needs (the date of birth for an age limit), not the address, gender or language;
 - never another path, a verdict, an internal note or hint, an unmet criterion or an UNVERIFIED marker, and no fact
   that is not known ("unbekannt" tells the authority nothing but that we did not ask).
 
@@ -29,6 +30,8 @@ FILENAME = "Fallzusammenfassung.docx"
 TEMPLATE = Path(__file__).parent / "summary_template" / "fallzusammenfassung.docx"
 # The person facts that identify the client to the authority; address, gender and language are not needed.
 IDENTIFYING = ("person.given_name", "person.family_name", "person.date_of_birth", "person.abh_file_number")
+INTRO = ("Diese Zusammenfassung enthält nur die Angaben zu diesem Weg, die die Schweigepflichtentbindung der "
+         "Mandantin bzw. des Mandanten umfasst.")
 
 
 def categories() -> dict[str, str]:
@@ -105,7 +108,7 @@ def summary_content(facts: CaseFacts, workflow_id: str, on: dt.date, chosen: lis
         if section["id"] not in chosen:
             continue
         lines = [line for entry in section["entries"] if _covered(entry["path"], used)
-                 and (section["id"] != "person" or entry["path"] in IDENTIFYING) for line in _entry_lines(entry)]
+                 for line in _entry_lines(entry)]
         if lines:
             sections.append({"title": section["title"], "lines": lines})
     return {"organisation": organisation, "date": de(on), "provision": workflow.provision,
@@ -119,10 +122,6 @@ def summary_lines(content: dict) -> list[str]:
     for section in content["sections"]:
         lines += [section["title"], *section["lines"]]
     return lines
-
-
-INTRO = ("Diese Zusammenfassung enthält nur die Angaben zu diesem Weg, die die Schweigepflichtentbindung der "
-         "Mandantin bzw. des Mandanten umfasst.")
 
 
 def render_summary(content: dict) -> bytes:

@@ -63,7 +63,9 @@ def test_a_counsellor_previews_and_sends_and_the_authority_finds_it(app, live_ap
     inner = email.message_from_bytes(
         pgp_key("brainpoolP256r1", MEIER).decrypt(list(received.message.iter_parts())[1].get_content()),
         policy=policy.default)
-    [sent_summary] = [p for p in inner.iter_parts() if p.get_filename() == "Fallzusammenfassung.docx"]
+    note, *attached = inner.iter_parts()
+    assert note.get_content().rstrip("\r\n") == "Sehr geehrter Herr Meier,\r\nanbei der Antrag mit Zusammenfassung."
+    [sent_summary] = [p for p in attached if p.get_filename() == "Fallzusammenfassung.docx"]
     for line in docx_lines(sent_summary.get_payload(decode=True)):
         assert line in shown
 
