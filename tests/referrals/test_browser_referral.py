@@ -13,7 +13,7 @@ from perspektive.clients.records import create_client
 from perspektive.db import db
 from perspektive.law.facts import parse_facts
 from perspektive.referrals.models import Referral
-from tests.common.browser import screenshot, sign_in
+from tests.common.browser import ARTIFACTS, screenshot, sign_in
 from tests.common.docx_text import docx_lines
 from tests.conftest import demo_facts
 
@@ -43,6 +43,8 @@ def test_a_counsellor_previews_and_sends_and_the_authority_finds_it(app, live_ap
     send = page.locator("#senden")
     expect(send.get_by_label("Fallzusammenfassung")).not_to_be_checked()  # off until chosen
     send.get_by_label("Fallzusammenfassung").check()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#uebermittlung").screenshot(path=str(ARTIFACTS / f"33-client-referral-section-{width}.png"))
     send.get_by_label("Nachricht").fill("Sehr geehrter Herr Meier,\nanbei der Antrag mit Zusammenfassung.")
     send.get_by_role("button", name="Vorschau anzeigen").click()
 
