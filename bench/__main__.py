@@ -263,7 +263,7 @@ def referral_rows(app, facts, counsellor) -> None:
     from perspektive.clients.records import create_client
     from perspektive.db import utcnow
     from perspektive.documents.case_summary import FILENAME as SUMMARY_FILENAME
-    from perspektive.documents.case_summary import render_summary
+    from perspektive.documents.case_summary import categories_for, render_summary, summary_content
     from perspektive.documents.downloads import DOCX
     from perspektive.documents.letters import letter_filename
     from perspektive.referrals.consents import DOCUMENT_KINDS, record_consent
@@ -290,8 +290,9 @@ def referral_rows(app, facts, counsellor) -> None:
                            render_letter("section_25b", facts, on, "antrag", counsellor)),
                 Attachment(letter_filename("section_25b", "checkliste", on), DOCX,
                            render_letter("section_25b", facts, on, "checkliste", counsellor)),
-                Attachment(SUMMARY_FILENAME, "text/plain",
-                           render_summary(facts, on, app.config["ORGANISATION_NAME"]))]
+                Attachment(SUMMARY_FILENAME, DOCX, render_summary(summary_content(
+                    facts, "section_25b", on, categories_for(facts, "section_25b", on),
+                    app.config["ORGANISATION_NAME"])))]
             plaintext = inner_entity(REFERRAL_NOTE, attachments)
             ring = keyring()
             for kind in REFERRAL_KEYS:

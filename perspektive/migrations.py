@@ -14,6 +14,7 @@ from perspektive.audit import AuditEvent
 from perspektive.clients.models import Case, Client, Consultation, FactsRevision, SearchToken
 from perspektive.conferences.models import AgendaItem, Invitation, Meeting
 from perspektive.db import BaseModel, db, utcnow, write_transaction
+from perspektive.documents import summary_categories
 from perspektive.documents.models import ChecklistTick, Document, TranslationReview
 from perspektive.followups.models import CalendarFeed, FollowUpRecord
 from perspektive.plans.models import ClientPlans
@@ -111,9 +112,27 @@ def _planned_events(database):
     database.create_tables([ClientPlans])
 
 
+def _referral_minimisation(database):
+    """A release names the data categories the case summary may hold, a referral the ones its summary holds, and
+    keeps the authority's file number (sealed) for the portal's list. A release recorded before covered the
+    summary as it was then, every category; a referral sent before keeps none (its summary is already sent).
+    (A fresh database has the columns from migrations 1 and 2.)"""
+    # Plain ADD COLUMN on both engines (peewee's migrator would copy a table on SQLite, see _facts_revision).
+    steps = [("consent", "categories",
+              """ALTER TABLE "consent" ADD COLUMN "categories" VARCHAR(200) NOT NULL DEFAULT ''"""),
+             ("referral", "categories",
+              """ALTER TABLE "referral" ADD COLUMN "categories" VARCHAR(200) NOT NULL DEFAULT ''"""),
+             ("referral", "file_number", 'ALTER TABLE "referral" ADD COLUMN "file_number" TEXT')]
+    for table, column, statement in steps:
+        if column not in {c.name for c in database.get_columns(table)}:
+            database.execute_sql(statement)
+    every = ",".join(summary_categories())
+    Consent.update(categories=every).where(Consent.scope.contains("summary") & (Consent.categories == "")).execute()
+
+
 MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry),
               (6, _facts_revision), (7, _erased_clients), (8, _sealing),
-              (10, _conferences), (11, _translation_reviews), (14, _planned_events)]
+              (10, _conferences), (11, _translation_reviews), (12, _referral_minimisation), (14, _planned_events)]
 
 
 def migrate(database=db) -> list[int]:

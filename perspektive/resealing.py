@@ -23,7 +23,7 @@ from perspektive.documents.models import ChecklistTick, Document
 from perspektive.followups.models import FollowUpRecord
 from perspektive.law import CaseFacts
 from perspektive.plans.models import ClientPlans
-from perspektive.referrals.models import Outbox
+from perspektive.referrals.models import Outbox, Referral
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,13 @@ class SealedColumn:
         return getattr(self.model, self.column)
 
     def pending(self, newest: str) -> pw.Query:
-        """The rows not yet under the newest key (plaintext ones included)."""
+        """The rows not yet under the newest key (plaintext ones included). Only the columns the table has: an
+        older database reseals in migration 8 before later migrations add columns to the same tables."""
         col = self.field()
-        return (self.model.select().where(col.is_null(False) & (col != "") & ~col.startswith(f"pk1:{newest}:"))
+        present = {c.name for c in db.get_columns(self.table)}
+        fields = [f for f in self.model._meta.sorted_fields if f.column_name in present]
+        return (self.model.select(*fields)
+                .where(col.is_null(False) & (col != "") & ~col.startswith(f"pk1:{newest}:"))
                 .order_by(self.model._meta.primary_key))
 
 
@@ -62,13 +66,16 @@ SEALED_COLUMNS = (
     SealedColumn(AgendaItem, "question", lambda row: row.number),
     SealedColumn(AgendaItem, "outcome", lambda row: row.number),
     SealedColumn(ClientPlans, "events_json", lambda row: row.client_id),
+    SealedColumn(Referral, "file_number", lambda row: row.id),
 )
 
 
 def present_columns() -> list[SealedColumn]:
-    """The sealed columns whose table exists: migration 8 reseals before a later migration has made its tables."""
+    """The sealed columns the database has: migration 8 reseals before a later migration has made its tables or
+    columns (conferences, plans, a referral's file number)."""
     tables = set(db.get_tables())
-    return [spec for spec in SEALED_COLUMNS if spec.table in tables]
+    return [spec for spec in SEALED_COLUMNS
+            if spec.table in tables and spec.column in {c.name for c in db.get_columns(spec.table)}]
 
 
 def pending_count(keyring: sealing.Keyring) -> int:

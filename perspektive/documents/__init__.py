@@ -3,7 +3,9 @@ state, the Anlagen and the client's handout from it in the client's language (ha
 store of generated documents, and the checked upload of workflows and letter templates."""
 from .arguments import unargued as unargued_requirements
 from .case_summary import FILENAME as SUMMARY_FILENAME
-from .case_summary import render_summary
+from .case_summary import categories as summary_categories
+from .case_summary import categories_for as summary_categories_for
+from .case_summary import render_summary, summary_content, summary_lines
 from .checklists import ChecklistError, UnknownItem, checklist_of
 from .checklists import anchor as checklist_anchor
 from .checklists import note_row_id as checklist_note_row_id
@@ -12,6 +14,7 @@ from .checklists import set_done as set_item_done
 from .checklists import set_expiry as set_item_expiry
 from .checklists import set_note as set_item_note
 from .cli import COMMANDS
+from .downloads import case_of as letter_case
 from .downloads import letter_download, pdf_download
 from .letters import LETTERS, LetterError, letter_filename, render_letter
 from .pdf import PdfError
@@ -39,8 +42,9 @@ __all__ = [
     "ChecklistError", "LetterError", "PdfError", "UnknownItem", "Upload", "UploadError", "checklist_anchor",
     "checklist_note_row_id", "checklist_of", "delete_client_documents", "document_path", "init_app", "install_template",
     "open_checklist_note",
-    "install_workflow", "letter_download", "letter_filename", "pdf_available", "pdf_download", "read_document",
-    "render_letter", "render_summary", "reseal_document", "set_item_done", "set_item_expiry",
+    "install_workflow", "letter_case", "letter_download", "letter_filename", "pdf_available", "pdf_download", "read_document",
+    "render_letter", "render_summary", "summary_categories", "summary_categories_for", "summary_content",
+    "summary_lines", "reseal_document", "set_item_done", "set_item_expiry",
     "set_item_note", "store_document", "template_overview",
     "unargued_requirements",
     "TRANSLATIONS_GERMAN", "checklist_translations", "checklist_translations_folder", "load_translation",

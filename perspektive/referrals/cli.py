@@ -169,12 +169,16 @@ def _read_note(note: str | None, note_file: str | None) -> str:
 @click.option("--note-file", default=None, type=click.Path(dir_okay=False, allow_dash=True),
               help="Nachricht aus einer Datei lesen ('-': von stdin)")
 @click.option("--document", "documents", multiple=True, type=click.Choice(DOCUMENT_KINDS),
-              help="Unterlage (mehrfach möglich; Standard: alle drei)")
+              help="Unterlage (mehrfach möglich; Standard: letter und checklist – die Fallzusammenfassung nur, "
+                   "wenn ausdrücklich gewählt)")
+@click.option("--category", "categories", multiple=True,
+              help="Datenkategorie, die die Fallzusammenfassung enthalten darf (mehrfach möglich: person, stay, "
+                   "identity, language, work, family, convictions, training; Standard: was der Weg braucht)")
 @click.option("--workflow", default=None, help="Weg, z. B. section_25b (Standard: der erste Weg der Mandantin / des "
                                                 "Mandanten, für den der Kontakt zuständig ist)")
 @click.option("--counsellor", default=None, help="Absender: Benutzername (Standard: die zuständige Beraterin / "
                                                   "der zuständige Berater)")
-def referrals_send(client_id, contact_id, consent_on, note, note_file, documents, workflow, counsellor):
+def referrals_send(client_id, contact_id, consent_on, note, note_file, documents, workflow, counsellor, categories):
     from perspektive.clients.models import Client
 
     from .consents import ConsentError, record_consent
@@ -182,7 +186,8 @@ def referrals_send(client_id, contact_id, consent_on, note, note_file, documents
     from .tasks import queue_referral
 
     note = _read_note(note, note_file)
-    documents = [k for k in DOCUMENT_KINDS if k in documents] if documents else list(DOCUMENT_KINDS)
+    documents = [k for k in DOCUMENT_KINDS if k in documents] if documents else ["letter", "checklist"]
+    categories = list(categories) or None
     today = today_in_germany()
     with db.connection_context():
         client = Client.get_or_none(Client.id == client_id)
@@ -192,12 +197,12 @@ def referrals_send(client_id, contact_id, consent_on, note, note_file, documents
         sender = counsellor_named(counsellor) if counsellor else client.counsellor
         workflow = workflow or proposed_workflow(client, contact, today)
         try:
-            consent = record_consent(client, contact, consent_on, documents, "cli", today)
+            consent = record_consent(client, contact, consent_on, documents, "cli", today, categories=categories)
         except ConsentError as exc:
             fail(f"{exc} Es wurde nichts gespeichert.")
         try:
             referral = queue_referral(client=client, contact=contact, counsellor=sender, documents=documents,
-                                      note=note, workflow=workflow, on=today, actor="cli")
+                                      note=note, workflow=workflow, categories=categories, on=today, actor="cli")
         except (ReferralError, ConsentError) as exc:
             fail(f"{exc} (Die Entbindung wurde als Nr. {consent.id} gespeichert; die Übermittlung nicht.)")
     click.echo(referral.id)

@@ -38,6 +38,8 @@ class Consent(BaseModel):
     recipient = pw.ForeignKeyField(AuthorityContact, on_delete="RESTRICT")
     given_on = pw.DateField()
     scope = pw.CharField(max_length=200)  # comma-separated document kinds the release covers
+    # comma-separated data categories (fact groups, documents.summary_categories) the case summary may hold
+    categories = pw.CharField(max_length=200, default="")
     recorded_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
     withdrawn_on = pw.DateField(null=True)
     created_at = pw.DateTimeField(default=utcnow)
@@ -58,6 +60,10 @@ class Referral(BaseModel):
     workflow = pw.CharField(max_length=60, null=True)
     documents = pw.CharField(max_length=100)  # comma-separated: letter, checklist, summary
     documents_on = pw.DateField()
+    # the summary's data categories, if it carries one; never more than ``consent.categories``
+    categories = pw.CharField(max_length=200, default="")
+    # the authority's file number (person.abh_file_number) when sent, sealed; the portal lists by it
+    file_number = pw.TextField(null=True)
     status = pw.CharField(max_length=20, default="queued", choices=[(s, s) for s in REFERRAL_STATES], index=True)
     attempts = pw.IntegerField(default=0)
     last_error = pw.CharField(max_length=500, default="")

@@ -30,25 +30,19 @@ from perspektive.accounts.models import User
 from perspektive.clients import load_facts
 from perspektive.clients.models import Client
 from perspektive.db import utcnow, write_transaction
-from perspektive.documents import (
-    SUMMARY_FILENAME,
-    LetterError,
-    letter_filename,
-    render_letter,
-    render_summary,
-)
+from perspektive.documents import LetterError, summary_categories_for
 from perspektive.law import current_engine, in_order_of_use, today_in_germany
 
-from .consents import ConsentError, consent_covering, document_kinds
+from . import preview
+from .consents import ConsentError, consent_covering, data_categories, document_kinds, valid_consents
 from .contacts import key_problem, keyring, responsible_for
-from .models import AuthorityContact, Outbox, Referral
+from .models import AuthorityContact, Consent, Outbox, Referral
 from .openpgp import KeyProblem
-from .pgpmime import Attachment, encrypted_message, inner_entity
+from .pgpmime import encrypted_message, inner_entity
 
 log = logging.getLogger("perspektive.referrals")
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-LETTER_OF_KIND = {"letter": "antrag", "checklist": "checkliste"}
+LETTER_OF_KIND = preview.LETTER_OF_KIND
 MAX_NOTE_LENGTH = 10_000
 MAX_RETRY_DELAY = 3600
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -62,31 +56,84 @@ class NotFound(LookupError):
     """No such referral for this user."""
 
 
-def record_referral(*, client: Client, contact: AuthorityContact, counsellor: User, documents, note: str = "",
-                   workflow: str | None = None, on: dt.date | None = None, actor=None) -> Referral:
-    """Write the referral and its outbox row in one transaction (``tasks.queue_referral`` queues the delivery)."""
-    on = on or today_in_germany()
+def check(*, client: Client, contact: AuthorityContact, documents, note: str = "", workflow: str | None = None,
+          categories=None, on: dt.date) -> tuple[list[str], list[str], Consent]:
+    """The document kinds, the summary's data categories and the release covering them, or a ``ReferralError``.
+
+    Without ``categories`` a summary holds what the path draws on (``documents.summary_categories_for``) as far as
+    the latest release covers it; categories named explicitly must all be covered, or the referral is refused."""
     try:
         kinds = document_kinds(documents)
         if not kinds:
             raise ReferralError(_("Bitte mindestens eine Unterlage wählen."))
         _check_note(note)
-        _check_workflow(workflow, kinds)
         problem = key_problem(contact)
         if problem:
             raise ReferralError(_("An %(name)s kann nicht übermittelt werden: %(problem)s", name=contact.name,
                                   problem=problem))
-        consent = consent_covering(client, contact, kinds, on)
+        _check_workflow(workflow, kinds)
+        cats = []
+        if "summary" in kinds:
+            if categories is None:
+                cats = summary_categories_for(load_facts(client), workflow, on)
+                latest = valid_consents(client, contact, on)
+                if latest and "summary" in latest[0].scope.split(","):
+                    cats = [c for c in cats if c in latest[0].categories.split(",")]
+            else:
+                cats = data_categories(categories)
+            if not cats:
+                raise ReferralError(_("Die Fallzusammenfassung hätte keinen Inhalt: bitte mindestens eine "
+                                      "Datenkategorie wählen, die die Entbindung umfasst."))
+        consent = consent_covering(client, contact, kinds, on, cats)
     except ConsentError as exc:
         raise ReferralError(str(exc)) from None
+    return kinds, cats, consent
+
+
+def plan(*, client: Client, contact: AuthorityContact, counsellor: User, documents, note: str = "",
+         workflow: str | None = None, categories=None, on: dt.date | None = None) -> preview.Planned:
+    """What the referral would carry, for the counsellor's preview; nothing is stored or sent."""
+    on = on or today_in_germany()
+    kinds, cats, _consent = check(client=client, contact=contact, documents=documents, note=note, workflow=workflow,
+                                  categories=categories, on=on)
+    return preview.plan(client, contact_id=contact.id, workflow=workflow or None, kinds=kinds, categories=cats,
+                        note=canonical_text(note), on=on, counsellor=counsellor)
+
+
+def record_referral(*, client: Client, contact: AuthorityContact, counsellor: User, documents, note: str = "",
+                    workflow: str | None = None, categories=None, on: dt.date | None = None, actor=None,
+                    confirmed: str | None = None) -> Referral:
+    """Write the referral and its outbox row in one transaction (``tasks.queue_referral`` queues the delivery).
+
+    ``confirmed`` is the digest of the preview the counsellor confirmed; when given, the content must still be
+    the same."""
+    on = on or today_in_germany()
+    kinds, cats, consent = check(client=client, contact=contact, documents=documents, note=note, workflow=workflow,
+                                 categories=categories, on=on)
+    if confirmed is not None and confirmed != plan(client=client, contact=contact, counsellor=counsellor,
+                                                   documents=kinds, note=note, workflow=workflow, categories=cats,
+                                                   on=on).digest:
+        raise ReferralError(_("Der Inhalt hat sich seit der Vorschau geändert (Angaben oder Entbindung). Bitte die "
+                              "Vorschau erneut prüfen; es wurde nichts gesendet."))
+    file_number = load_facts(client).person.abh_file_number or None
     with write_transaction():
         referral = Referral.create(id=uuid.uuid4().hex, client=client, contact=contact, counsellor=counsellor,
                                    consent=consent, workflow=workflow or None, documents=",".join(kinds),
-                                   documents_on=on)
+                                   categories=",".join(cats), documents_on=on)
+        if file_number:
+            referral.file_number = sealing.seal(file_number, "referral", "file_number", referral.id)
+            referral.save()
         Outbox.create(referral=referral, note=seal_note(referral.id, canonical_text(note)))
         audit.record(actor or counsellor, "referral.queue", "referral", referral.id,
-                     f"contact {contact.id}; {','.join(kinds)}")
+                     f"contact {contact.id}; {','.join(kinds)}" + (f"; {','.join(cats)}" if cats else ""))
     return referral
+
+
+def file_number(referral: Referral) -> str:
+    """The authority's file number recorded with the referral, or ""."""
+    if not referral.file_number:
+        return ""
+    return sealing.open_value(referral.file_number, "referral", "file_number", referral.id)
 
 
 def seal_note(referral_id: str, note: str) -> str:
@@ -122,8 +169,8 @@ def _check_note(note: str) -> None:
 def _check_workflow(workflow: str | None, kinds: list[str]) -> None:
     if workflow and workflow not in current_engine().workflows:
         raise ReferralError(_("Unbekannter Workflow %(workflow)r.", workflow=workflow))
-    if not workflow and set(kinds) & set(LETTER_OF_KIND):
-        raise ReferralError(_("Für Antrag oder Checkliste bitte den Weg (Workflow) angeben."))
+    if not workflow and kinds:
+        raise ReferralError(_("Für Antrag, Checkliste oder Fallzusammenfassung bitte den Weg (Workflow) angeben."))
 
 
 # --- delivery (runs in the task consumer) -----------------------------------------------------------------------
@@ -176,18 +223,11 @@ def _claim(referral_id: str, now: dt.datetime) -> bool:
     return bool(claimed)
 
 
-def _attachments(referral: Referral) -> list[Attachment]:
-    facts = load_facts(referral.client)
-    on = referral.documents_on
-    items = []
-    for kind in referral.documents.split(","):
-        if kind == "summary":
-            data = render_summary(facts, on, current_app.config["ORGANISATION_NAME"])
-            items.append(Attachment(SUMMARY_FILENAME, "text/plain", data))
-        else:
-            letter = LETTER_OF_KIND[kind]
-            data = render_letter(referral.workflow, facts, on, letter, referral.counsellor)
-            items.append(Attachment(letter_filename(referral.workflow, letter, on), DOCX, data))
+def _attachments(referral: Referral):
+    categories = [c for c in referral.categories.split(",") if c]
+    items, _content = preview.build(load_facts(referral.client), workflow=referral.workflow,
+                                  kinds=referral.documents.split(","), categories=categories,
+                                  on=referral.documents_on, counsellor=referral.counsellor, client=referral.client)
     return items
 
 

@@ -1,4 +1,5 @@
-"""The JSON API under ``/api/v1`` for counsellors: assessments, letters, clients.
+"""The JSON API under ``/api/v1`` for counsellors: assessments, letters, clients, referrals (a preview of what
+will be sent, then its confirmation).
 
 ``GET /clients/<id>`` sends the facts' revision as ``ETag``; ``PUT /clients/<id>/facts`` must send it back in
 ``If-Match`` (428 without, 412 when someone changed the facts in between: nothing is overwritten). It replaces a
@@ -28,7 +29,7 @@ from flask_wtf.csrf import validate_csrf
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.validators import ValidationError
 
-from perspektive import audit, clients
+from perspektive import audit, clients, referrals
 from perspektive.accounts import user_for_token
 from perspektive.clients import Conflict, change_facts, export_facts, load_facts, own_client
 from perspektive.documents import LETTERS, LetterError, letter_download
@@ -41,6 +42,7 @@ from perspektive.law import (
     parse_facts,
     today_in_germany,
 )
+from perspektive.referrals.models import AuthorityContact
 from perspektive.typed import MAX_JSON_DEPTH, JsonTooDeep, load_json
 
 from .csrf import csrf
@@ -249,3 +251,55 @@ def _followup(record) -> dict:
             "text": record.text, "citation": record.citation, "basis": record.basis, "state": record.state,
             "state_note": record.note, "previous_due": iso(record.previous_due),
             "change_note": record.change_note, "next_reminder_on": iso(record.next_reminder_on)}
+
+
+# --- referrals: first the preview of what will be sent, then its confirmation ---------------------------------------
+
+def _referral_args(client, body: dict) -> dict:
+    """The referral as the body names it; the case summary only when ``documents`` names it (default: the letter
+    and the checklist), its ``categories`` as given or, without them, what the path needs and the release covers."""
+    contact_id = body.get("contact_id")
+    if not isinstance(contact_id, int) or isinstance(contact_id, bool) or not 0 < contact_id < MAX_ID:
+        raise InputError("contact_id", _("erwartet eine ganze Zahl von 1 bis %(largest)s", largest=MAX_ID - 1))
+    contact = AuthorityContact.get_or_none(AuthorityContact.id == contact_id)
+    if contact is None:
+        raise InputError("contact_id", _("kein solcher Kontakt"), 404)
+    note = body.get("note", "")
+    if not isinstance(note, str):
+        raise InputError("note", _("unzulässiger Wert"))
+    lists = {"documents": body.get("documents", ["letter", "checklist"]), "categories": body.get("categories")}
+    for key, value in lists.items():
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise InputError(key, _("unzulässiger Wert"))
+    return {"client": client, "contact": contact, "counsellor": g.api_user, "note": note,
+            "workflow": _workflow(body, required=True), **lists}
+
+
+@bp.post("/clients/<int:client_id>/referrals/preview")
+def preview_referral(client_id: int):
+    """What the authority will read after decrypting; nothing is stored or sent. ``digest`` confirms it."""
+    client = own_client(g.api_user, client_id)
+    try:
+        planned = referrals.plan_referral(**_referral_args(client, _body()))
+    except referrals.ReferralError as exc:
+        raise InputError("documents", str(exc)) from None
+    return {"note": planned.note, "attachments": planned.listing(), "categories": planned.categories,
+            "summary": planned.summary_lines or None, "digest": planned.digest}
+
+
+@bp.post("/clients/<int:client_id>/referrals")
+def send_referral(client_id: int):
+    """Queue the referral whose preview ``confirm`` (its ``digest``) names; refused if the content changed."""
+    client = own_client(g.api_user, client_id)
+    body = _body()
+    args = _referral_args(client, body)
+    confirm = body.get("confirm")
+    if not isinstance(confirm, str) or not confirm:
+        raise InputError("confirm", _("fehlt: erst die Vorschau abrufen (POST …/referrals/preview) und deren digest "
+                                      "als confirm mitsenden"))
+    try:
+        referral = referrals.queue_referral(**args, confirmed=confirm)
+    except referrals.ReferralError as exc:
+        raise InputError("documents", str(exc)) from None
+    return {"id": referral.id, "status": referral.status, "documents": referral.documents.split(","),
+            "categories": [c for c in referral.categories.split(",") if c]}, 201

@@ -38,7 +38,12 @@ from perspektive.clients import (
 )
 from perspektive.clients.models import CASE_STATES
 from perspektive.db import utcnow
-from perspektive.documents import LETTERS, LetterError, letter_download
+from perspektive.documents import (
+    LETTERS,
+    LetterError,
+    letter_download,
+    summary_categories,
+)
 from perspektive.followups import followups_of
 from perspektive.law import (
     COUNTRY_NAMES,
@@ -52,7 +57,6 @@ from perspektive.law import (
     today_in_germany,
 )
 from perspektive.referrals import (
-    DOCUMENT_KINDS,
     DOCUMENT_NAMES,
     ConsentError,
     ReferralError,
@@ -200,6 +204,8 @@ def _provision(workflow_id: str) -> str:
 # --- release from confidentiality and referrals -----------------------------------------------------------------
 
 _ID = re.compile(r"[1-9][0-9]{0,17}")
+# The case summary is sent only when chosen (data minimisation): by default the letter and the checklist.
+DEFAULT_REFERRAL_DOCUMENTS = ("letter", "checklist")
 
 
 class FormError(ValueError):
@@ -213,7 +219,7 @@ def _referral_section(client, assessments, on: dt.date, consent_form: dict | Non
     if referral_form is None:
         asked = request.args.get("workflow", "")
         referral_form = {"workflow": asked if asked in workflows else (workflows[0] if workflows else ""),
-                         "contact": "", "documents": list(DOCUMENT_KINDS), "note": ""}
+                         "contact": "", "documents": list(DEFAULT_REFERRAL_DOCUMENTS), "note": ""}
     warn_until = utcnow() + dt.timedelta(days=current_app.config["KEY_EXPIRY_WARNING_DAYS"])
     choices = []
     for contact in contacts_for_workflow(referral_form["workflow"] or None):
@@ -230,7 +236,9 @@ def _referral_section(client, assessments, on: dt.date, consent_form: dict | Non
         "consents": list(consents_of(client)),
         "consent_contacts": sorted((c["contact"] for c in choices), key=lambda contact: contact.name),
         "consent_form": consent_form or {"given_on": on.isoformat(), "contact": "",
-                                         "documents": list(DOCUMENT_KINDS)},
+                                         "documents": list(DEFAULT_REFERRAL_DOCUMENTS), "categories": []},
+        "categories": summary_categories(),
+        "category_names": referrals.category_names,
         "choices": choices,
         "referral_form": referral_form,
         "referrals": referrals_of(client),
@@ -273,10 +281,10 @@ def _back_to_referrals(client):
 def record_consent(client_id: int):
     client = own_client(me(), client_id)
     form = {"given_on": request.form.get("given_on", ""), "contact": request.form.get("contact", ""),
-            "documents": request.form.getlist("documents")}
+            "documents": request.form.getlist("documents"), "categories": request.form.getlist("categories")}
     try:
         referrals.record_consent(client, _form_contact(form["contact"]), _form_day(form["given_on"]),
-                                form["documents"], me(), today_in_germany())
+                                form["documents"], me(), today_in_germany(), categories=form["categories"])
     except (FormError, ConsentError) as exc:
         # A page, not a flash: flashes travel in the (unencrypted) session cookie.
         return _client_page(client, consent_form=form, consent_error=str(exc)), 422
@@ -299,14 +307,24 @@ def withdraw_consent(client_id: int, consent_id: int):
 @bp.post("/clients/<int:client_id>/referrals", endpoint="send_referral")
 @role_required("counsellor")
 def send_referral(client_id: int):
+    """First the preview of exactly what will be sent (decrypted); only its confirmation queues the referral."""
     client = own_client(me(), client_id)
     form = {"workflow": request.form.get("workflow", ""), "contact": request.form.get("contact", ""),
             "documents": request.form.getlist("documents"), "note": request.form.get("note", "")}
+    # Categories come from the preview (chosen there); from the client page's form the path's defaults apply.
+    categories = request.form.getlist("categories") if request.form.get("categories_given") else None
     try:
-        referral = queue_referral(client=client, contact=_form_contact(form["contact"]),
-                                            counsellor=me(), documents=form["documents"], note=form["note"],
-                                            workflow=form["workflow"] or None)
-    except (FormError, ReferralError) as exc:
+        contact = _form_contact(form["contact"])
+        args = {"client": client, "contact": contact, "counsellor": me(), "documents": form["documents"],
+                "note": form["note"], "workflow": form["workflow"] or None, "categories": categories}
+        if request.form.get("confirm") != "1":
+            planned = referrals.plan_referral(**args)
+            return render_template("referral_preview.html", client=client, contact=contact, form=form,
+                                   planned=planned, categories=summary_categories(),
+                                   chosen=planned.categories,
+                                   provisions=current_engine().provisions(), document_names=DOCUMENT_NAMES)
+        referral = queue_referral(**args, confirmed=request.form.get("digest", ""))
+    except (FormError, ReferralError, LetterError) as exc:
         return _client_page(client, referral_form=form, referral_error=str(exc)), 422
     flash(_("Übermittlung %(reference)s eingereiht.", reference=referral.id[:8].upper()), "info")
     return _back_to_referrals(client)

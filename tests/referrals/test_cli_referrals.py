@@ -169,7 +169,8 @@ def test_send_records_the_consent_queues_and_the_authority_receives_it(app, runn
     assert b"Yousef" not in received.data
     inner = pgp_key("brainpoolP256r1", "m.meier@abh.example").decrypt(
         list(received.message.iter_parts())[1].get_content())
-    assert b"section_25b_antrag_" in inner and b"Fallzusammenfassung.txt" in inner
+    # The case summary is sent only when chosen: by default the letter and the checklist.
+    assert b"section_25b_antrag_" in inner and b"Fallzusammenfassung" not in inner
 
     with db.connection_context():
         referral = Referral.get_by_id(referral_id)
@@ -179,15 +180,15 @@ def test_send_records_the_consent_queues_and_the_authority_receives_it(app, runn
         paths = [a.workflow for a in in_order_of_use(current_engine().assess(
             parse_facts(demo_facts("amina")), today_in_germany()))]
         assert referral.workflow == next(p for p in paths if p in ("section_25b", "section_25a"))
-        assert referral.documents == "letter,checklist,summary" and referral.consent_id == consent.id
-        assert consent.scope == "letter,checklist,summary" and consent.recorded_by is None
+        assert referral.documents == "letter,checklist" and referral.consent_id == consent.id
+        assert consent.scope == "letter,checklist" and consent.recorded_by is None
         assert consent.given_on == today_in_germany() - dt.timedelta(days=2)
         assert Outbox.select().count() == 0
 
     [listed] = _referrals(runner)
     assert listed["id"] == referral_id and listed["status"] == "sent" and listed["attempts"] == 1
     assert listed["client_id"] == client_id and listed["contact_id"] == contact.id
-    assert listed["contact_name"] == "Max Meier" and listed["documents"] == ["letter", "checklist", "summary"]
+    assert listed["contact_name"] == "Max Meier" and listed["documents"] == ["letter", "checklist"]
     assert listed["sent_at"] and listed["created_at"] and listed["acknowledged_at"] is None
     assert listed["last_error"] is None
 
@@ -289,3 +290,15 @@ def test_empty_lists_say_so(runner):
     assert runner.invoke(args=["contacts", "list"]).output == "Keine Behördenkontakte.\n"
     assert runner.invoke(args=["referrals", "list"]).output == "Keine Fallübermittlungen.\n"
     assert _contacts(runner) == [] and _referrals(runner) == []
+
+
+def test_send_with_the_summary_names_its_categories_and_refuses_unknown_ones(runner, smtp, contact, client_id):
+    result = _send(runner, client_id, contact.id, "--document", "summary", "--category", "person",
+                   "--category", "stay", "--workflow", "section_25b")
+    assert result.exit_code == 0, result.output
+    with db.connection_context():
+        referral = Referral.get_by_id(result.stdout.strip())
+        assert referral.consent.categories == "person,stay" and referral.categories == "person,stay"
+    unknown = _send(runner, client_id, contact.id, "--document", "summary", "--category", "gesundheit")
+    assert unknown.exit_code == 2 and "Unbekannte Datenkategorien: gesundheit" in unknown.stderr
+    assert len(_referrals(runner)) == 1

@@ -18,6 +18,7 @@ from perspektive.law.periods import today_in_germany
 from perspektive.referrals.consents import record_consent
 from perspektive.referrals.contacts import add_contact, confirm_fingerprint
 from perspektive.referrals.models import Referral
+from tests.common.docx_text import docx_lines
 from tests.conftest import BrowserClient, csrf_token, demo_facts, login
 
 NOTE = "Sehr geehrter Herr Meier,\nanbei der Fall, Rückfragen gern telefonisch.\n"
@@ -100,10 +101,14 @@ def test_a_referral_goes_from_the_client_page_to_the_contact_and_back(browser, c
     token = csrf_token(page(berta.get(client_url)))
     assert berta.post(f"{client_url}/consents", data={
         "csrf_token": token, "given_on": today_in_germany().isoformat(), "contact": str(contact.id),
-        "documents": ["letter", "checklist", "summary"]}).status_code == 302
+        "documents": ["letter", "checklist", "summary"], "categories": ["person", "stay"]}).status_code == 302
+    fields = {"csrf_token": token, "workflow": "section_25b", "contact": str(contact.id),
+              "documents": ["letter", "checklist", "summary"], "note": NOTE + XSS}
+    preview = page(berta.post(f"{client_url}/referrals", data=fields))  # the counsellor sees it, then confirms
+    [digest] = re.findall(r'name="digest" value="([0-9a-f]{64})"', preview)
     assert berta.post(f"{client_url}/referrals", data={
-        "csrf_token": token, "workflow": "section_25b", "contact": str(contact.id),
-        "documents": ["letter", "checklist", "summary"], "note": NOTE + XSS}).status_code == 302
+        **fields, "digest": digest, "confirm": "1", "categories_given": "1",
+        "categories": ["person", "stay"]}).status_code == 302
     assert "gesendet am" in page(berta.get(client_url))
     assert len(smtp.to(MEIER)) == 1
     with db.connection_context():
@@ -118,13 +123,14 @@ def test_a_referral_goes_from_the_client_page_to_the_contact_and_back(browser, c
     row = html.split('class="list portal"')[1].split("</table>")[0]
     assert reference(referral) in row and "Berta Beraterin" in row and "§ 25b AufenthG" in row
     day = today_in_germany().strftime("%Y-%m-%d")
-    for name in (f"section_25b_antrag_{day}.docx", f"section_25b_checkliste_{day}.docx", "Fallzusammenfassung.txt"):
+    for name in (f"section_25b_antrag_{day}.docx", f"section_25b_checkliste_{day}.docx", "Fallzusammenfassung.docx"):
         assert name in row
     assert "noch nicht bestätigt" in row
     person = demo_facts("amina")["person"]
     for value in (person["given_name"], person["family_name"], person["date_of_birth"], "12.04.1990",
-                  person["address"], person["abh_file_number"], client_row.reference, "Sehr geehrter", "onerror"):
+                  person["address"], client_row.reference, "Sehr geehrter", "onerror"):
         assert value not in html
+    assert person["abh_file_number"] in row  # the authority's own file number, as it files the case
 
     download = http.get(f"/portal/referrals/{referral.id}.asc")
     assert download.status_code == 200
@@ -132,8 +138,9 @@ def test_a_referral_goes_from_the_client_page_to_the_contact_and_back(browser, c
     inner = email.message_from_bytes(pgp_key("brainpoolP256r1", MEIER).decrypt(download.data), policy=policy.default)
     text, *attachments = inner.iter_parts()
     assert text.get_content().rstrip("\r\n") == referrals.canonical_text(NOTE + XSS)  # the note as typed
-    assert [a.get_filename() for a in attachments][-1] == "Fallzusammenfassung.txt"
-    assert b"Yousef" in attachments[-1].get_payload(decode=True)  # the data is there, for the key holder only
+    assert [a.get_filename() for a in attachments][-1] == "Fallzusammenfassung.docx"
+    # the data is there, for the key holder only
+    assert "Familienname: Yousef" in docx_lines(attachments[-1].get_payload(decode=True))
 
     acknowledged = http.post(f"/portal/referrals/{referral.id}/acknowledge", data={"csrf_token": csrf_token(html)})
     assert acknowledged.status_code == 302 and acknowledged.headers["Location"] == "/portal/"
@@ -152,7 +159,7 @@ def test_the_download_is_the_stored_ciphertext_as_an_attachment_and_is_audited(m
     assert response.status_code == 200
     assert response.mimetype == "application/pgp-encrypted"
     disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith("attachment;") and f"uebermittlung-{reference(sent)}.asc" in disposition
+    assert disposition.startswith("attachment;") and f"uebermittlung-{reference(sent)}.eml.asc" in disposition
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     with db.connection_context():

@@ -45,18 +45,44 @@ def client_page(http, client_row, query: str = "") -> str:
     return page(response)
 
 
-def post_consent(http, client_row, contact_id, given_on=None, documents=ALL, token=None):
+EVERY_CATEGORY = ("person", "stay", "identity", "language", "work", "family", "convictions", "training")
+
+
+def post_consent(http, client_row, contact_id, given_on=None, documents=ALL, token=None, categories=None):
     token = token or csrf_token(client_page(http, client_row))
     given_on = given_on if given_on is not None else (today_in_germany() - dt.timedelta(days=2)).isoformat()
+    if categories is None:
+        categories = EVERY_CATEGORY if "summary" in documents else ()
     return http.post(f"/clients/{client_row.id}/consents", data={
-        "csrf_token": token, "given_on": given_on, "contact": str(contact_id), "documents": list(documents)})
+        "csrf_token": token, "given_on": given_on, "contact": str(contact_id), "documents": list(documents),
+        "categories": list(categories)})
 
 
-def post_referral(http, client_row, contact_id, documents=ALL, note=NOTE, workflow="section_25b", token=None):
+def preview_referral(http, client_row, contact_id, documents=ALL, note=NOTE, workflow="section_25b", token=None):
     token = token or csrf_token(client_page(http, client_row))
     return http.post(f"/clients/{client_row.id}/referrals", data={
         "csrf_token": token, "workflow": workflow, "contact": str(contact_id), "documents": list(documents),
         "note": note})
+
+
+def hidden(html: str, name: str) -> list[str]:
+    return re.findall(rf'<input type="hidden" name="{name}" value="([^"]*)"', html)
+
+
+def post_referral(http, client_row, contact_id, documents=ALL, note=NOTE, workflow="section_25b", token=None):
+    """The counsellor's two steps: the preview, then its confirmation (the preview's response if it failed)."""
+    shown = preview_referral(http, client_row, contact_id, documents, note, workflow, token)
+    if shown.status_code != 200:
+        return shown
+    html = page(shown)
+    form = html.split('id="bestaetigen"')[1]
+    [digest] = hidden(form, "digest")
+    data = {"csrf_token": csrf_token(html), "workflow": workflow, "contact": str(contact_id),
+            "documents": list(documents), "note": note, "digest": digest, "confirm": "1"}
+    if hidden(form, "categories_given"):
+        data["categories_given"] = "1"
+        data["categories"] = re.findall(r'name="categories" value="([a-z]+)" checked', form)
+    return http.post(f"/clients/{client_row.id}/referrals", data=data)
 
 
 def counts() -> tuple[int, int, int]:
@@ -204,7 +230,7 @@ def test_mail_trouble_is_shown_with_the_attempt_and_reason_then_as_failed(app, l
 
 @pytest.mark.parametrize("documents, workflow, reason", [
     ((), "section_25b", "mindestens eine Unterlage"),
-    (("letter",), "", "Für Antrag oder Checkliste bitte den Weg"),
+    (("letter",), "", "Für Antrag, Checkliste oder Fallzusammenfassung bitte den Weg"),
     (("summary",), "section_99z", "Unbekannter Workflow"),
 ])
 def test_bad_referral_input_is_refused_with_the_reason(logged_in, client_row, contact, smtp, documents, workflow,

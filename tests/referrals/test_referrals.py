@@ -13,10 +13,11 @@ import pytest
 from perspektive import audit, referrals
 from perspektive.clients.records import create_client
 from perspektive.db import db
-from perspektive.documents.case_summary import render_summary
+from perspektive.documents.case_summary import summary_content, summary_lines
 from perspektive.law.facts import parse_facts
 from perspektive.referrals.consents import record_consent
 from perspektive.referrals.models import Outbox, Referral
+from tests.common.docx_text import docx_lines
 from tests.common.hostile_letters import GROWS_FOR_AMINA, LOOPS_FOR_AMINA, use_letter
 from tests.conftest import demo_facts
 
@@ -66,16 +67,18 @@ def test_the_authority_decrypts_note_and_attachments_byte_for_byte(app, smtp, co
     with db.connection_context():
         stored = Referral.get_by_id(referral.id)
         manifest = json.loads(stored.manifest)
-        expected_summary = render_summary(parse_facts(demo_facts("amina")), ON, app.config["ORGANISATION_NAME"])
+        expected_summary = summary_lines(summary_content(parse_facts(demo_facts("amina")), "section_25b", ON,
+                                                         stored.categories.split(","),
+                                                         app.config["ORGANISATION_NAME"]))
         assert Outbox.select().count() == 0  # the plaintext note is gone with the outbox row
     names = [a.get_filename() for a in attachments]
     assert names == ["section_25b_antrag_2026-11-21.docx", "section_25b_checkliste_2026-11-21.docx",
-                     "Fallzusammenfassung.txt"]
+                     "Fallzusammenfassung.docx"]
     for part, entry in zip(attachments, manifest):
         data = part.get_payload(decode=True)
         assert entry["name"] == part.get_filename()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["size"]
-    assert attachments[2].get_payload(decode=True) == expected_summary
+    assert docx_lines(attachments[2].get_payload(decode=True)) == expected_summary
     assert body.get_content().replace(b"\r\n", b"\n") == stored.ciphertext.encode()  # kept: what was sent
 
 
