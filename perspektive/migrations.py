@@ -14,7 +14,7 @@ from perspektive.audit import AuditEvent
 from perspektive.clients.models import Case, Client, Consultation, FactsRevision, SearchToken
 from perspektive.db import BaseModel, db, utcnow, write_transaction
 from perspektive.documents.models import ChecklistTick, Document
-from perspektive.followups.models import CalendarFeed, FollowUpRecord
+from perspektive.followups.models import CalendarFeed, FollowUpRecord, FollowUpStamp
 from perspektive.privacy.models import ErasedClient
 from perspektive.referrals.models import AuthorityContact, Consent, Outbox, Referral
 
@@ -92,8 +92,14 @@ def _sealing(database):
     sealing.write_canary(keyring)
 
 
+def _followup_stamps(database):
+    """What each client's follow-ups were computed from: the daily sweep then reads these, not the facts."""
+    database.create_tables([FollowUpStamp])
+
+
 MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry),
-              (6, _facts_revision), (7, _erased_clients), (8, _sealing)]
+              (6, _facts_revision), (7, _erased_clients), (8, _sealing),
+              (15, _followup_stamps)]
 
 
 def migrate(database=db) -> list[int]:
