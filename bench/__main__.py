@@ -19,7 +19,10 @@
   directory, or RedisHuey), not through immediate mode: scheduling should cost what it costs in production, and a
   reminder that is due must be queued, not sent, by the sweep. ``BENCH_FOLLOWUP_CLIENTS`` changes the number;
 - sealing (``bench/sealing.py``): the client page, the assessment API and the client export with sealing on vs
-  off (goal < 1.2x), and ``keys rotate`` over many clients in clients/s (``BENCH_ROTATION_CLIENTS``).
+  off (goal < 1.2x), and ``keys rotate`` over many clients in clients/s (``BENCH_ROTATION_CLIENTS``);
+- follow-up sweep (``bench/sweep.py``): the daily sweep over 100,000 clients with nothing changed (goal < 2 s) and
+  with 1 % changed, vs reading every id and revision, and vs recomputing just the changed ones
+  (``BENCH_SWEEP_CLIENTS``).
 """
 from __future__ import annotations
 
@@ -55,6 +58,7 @@ from perspektive.law.periods import de, today_in_germany  # noqa: E402
 from perspektive.migrations import migrate  # noqa: E402
 
 from .sealing import rotation_rows, sealing_rows  # noqa: E402
+from .sweep import sweep_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ON = dt.date(2026, 11, 21)
@@ -145,6 +149,7 @@ def main() -> None:
         followup_rows(user)
         rotation_rows(app, user, json.loads((ROOT / "perspektive" / "demo_data" / "dawit.json").read_text()),
                       shifted)
+        sweep_rows(data_dir)
 
 
 def render_process_rows(template_path: Path, context: dict) -> None:

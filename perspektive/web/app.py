@@ -34,6 +34,7 @@ from perspektive.law import Engine
 
 from . import (  # noqa: F401 - their routes go on the ``web`` blueprint of ``pages``
     api,
+    api_lists,
     case_page,
     cli,
     client_list,
