@@ -22,7 +22,8 @@
   off (goal < 1.2x), and ``keys rotate`` over many clients in clients/s (``BENCH_ROTATION_CLIENTS``);
 - follow-up sweep (``bench/sweep.py``): the daily sweep over 100,000 clients with nothing changed (goal < 2 s) and
   with 1 % changed, vs reading every id and revision, and vs recomputing just the changed ones
-  (``BENCH_SWEEP_CLIENTS``).
+  (``BENCH_SWEEP_CLIENTS``);
+- PDF (``bench/pdf.py``): a letter through the warm LibreOffice vs a cold ``soffice --convert-to`` (goal < 1/4).
 """
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ from perspektive.law.facts import parse_facts  # noqa: E402
 from perspektive.law.periods import de, today_in_germany  # noqa: E402
 from perspektive.migrations import migrate  # noqa: E402
 
+from .pdf import pdf_rows  # noqa: E402
 from .sealing import rotation_rows, sealing_rows  # noqa: E402
 from .sweep import sweep_rows  # noqa: E402
 
@@ -150,6 +152,7 @@ def main() -> None:
         rotation_rows(app, user, json.loads((ROOT / "perspektive" / "demo_data" / "dawit.json").read_text()),
                       shifted)
         sweep_rows(data_dir)
+        pdf_rows()
 
 
 def render_process_rows(template_path: Path, context: dict) -> None:
