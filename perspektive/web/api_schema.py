@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
-from perspektive.law.facts import CaseFacts
+from perspektive.law import CaseFacts
 
 REF = "#/components/schemas/{model}"
 
