@@ -23,7 +23,9 @@
 - follow-up sweep (``bench/sweep.py``): the daily sweep over 100,000 clients with nothing changed (goal < 2 s) and
   with 1 % changed, vs reading every id and revision, and vs recomputing just the changed ones
   (``BENCH_SWEEP_CLIENTS``);
-- PDF (``bench/pdf.py``): a letter through the warm LibreOffice vs a cold ``soffice --convert-to`` (goal < 1/4).
+- PDF (``bench/pdf.py``): a letter through the warm LibreOffice vs a cold ``soffice --convert-to`` (goal < 1/4);
+- load (``bench/load.py``): wrk against gunicorn with 2 and 4 workers, the client overview and the assessment API
+  vs a bare Flask route with one database read, and each worker's peak RSS.
 """
 from __future__ import annotations
 
@@ -58,6 +60,7 @@ from perspektive.law.facts import parse_facts  # noqa: E402
 from perspektive.law.periods import de, today_in_germany  # noqa: E402
 from perspektive.migrations import migrate  # noqa: E402
 
+from .load import load_rows  # noqa: E402
 from .pdf import pdf_rows  # noqa: E402
 from .sealing import rotation_rows, sealing_rows  # noqa: E402
 from .sweep import sweep_rows  # noqa: E402
@@ -153,6 +156,7 @@ def main() -> None:
                       shifted)
         sweep_rows(data_dir)
         pdf_rows()
+    load_rows()  # its own database and gunicorn processes, outside this app
 
 
 def render_process_rows(template_path: Path, context: dict) -> None:
