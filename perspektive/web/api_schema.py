@@ -246,7 +246,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # (method, path) -> (summary, request model or None, {status: model name, or a media type for a file}, params)
 OPERATIONS: dict[tuple[str, str], tuple[str, str | None, dict[int, str], list[dict]]] = {
-    ("post", "/assessments"): ("Perspektiven: every path (or one) assessed for facts on a day",
+    ("post", "/assessments"): ("Every path, or one, assessed for facts on a day",
                                "AssessmentRequest", {200: "AssessmentDocument", 422: "Errors"}, []),
     ("post", "/letters"): ("A letter or checklist as .docx, from facts or a stored client",
                            "LetterRequest", {200: DOCX, 404: "Error", 422: "Errors"}, []),
@@ -256,8 +256,8 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None, dict[int, str], list[di
                            {201: "ClientCreated", 422: "Errors"}, []),
     ("get", "/clients/{client_id}"): ("A client's facts; the ETag is their revision", None,
                                       {200: "ClientExport", 404: "Error"}, [CLIENT_ID]),
-    ("put", "/clients/{client_id}/facts"): ("Replace the facts (If-Match: the ETag read); the follow-ups as "
-                                            "recomputed", "FactsBody",
+    ("put", "/clients/{client_id}/facts"): ("Replace the facts, If-Match carrying the ETag read; answers "
+                                            "with the follow-ups as recomputed", "FactsBody",
                                             {200: "ClientWithFollowUps", 404: "Error", 412: "Errors",
                                              422: "Errors", 428: "Errors"},
                                             [CLIENT_ID, {"name": "If-Match", "in": "header", "required": True,
@@ -270,7 +270,7 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None, dict[int, str], list[di
                                                     {200: "ClientConsultations", 404: "Error"}, [CLIENT_ID]),
     ("get", "/followups"): ("The open follow-ups of the caller's clients, earliest first, a page at a time",
                             None, {200: "FollowUpList", 422: "Errors"}, PAGING),
-    ("get", "/openapi.json"): ("This description (no sign-in needed)", None, {200: "application/json"}, []),
+    ("get", "/openapi.json"): ("This description, open without sign-in", None, {200: "application/json"}, []),
 }
 
 
