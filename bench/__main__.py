@@ -19,7 +19,13 @@
   directory, or RedisHuey), not through immediate mode: scheduling should cost what it costs in production, and a
   reminder that is due must be queued, not sent, by the sweep. ``BENCH_FOLLOWUP_CLIENTS`` changes the number;
 - sealing (``bench/sealing.py``): the client page, the assessment API and the client export with sealing on vs
-  off (goal < 1.2x), and ``keys rotate`` over many clients in clients/s (``BENCH_ROTATION_CLIENTS``).
+  off (goal < 1.2x), and ``keys rotate`` over many clients in clients/s (``BENCH_ROTATION_CLIENTS``);
+- follow-up sweep (``bench/sweep.py``): the daily sweep over 100,000 clients with nothing changed (goal < 2 s) and
+  with 1 % changed, vs reading every id and revision, and vs recomputing just the changed ones
+  (``BENCH_SWEEP_CLIENTS``);
+- PDF (``bench/pdf.py``): a letter through the warm LibreOffice vs a cold ``soffice --convert-to`` (goal < 1/4);
+- load (``bench/load.py``): wrk against gunicorn with 2 and 4 workers, the client overview and the assessment API
+  vs a bare Flask route with one database read, and each worker's peak RSS.
 """
 from __future__ import annotations
 
@@ -54,7 +60,10 @@ from perspektive.law.facts import parse_facts  # noqa: E402
 from perspektive.law.periods import de, today_in_germany  # noqa: E402
 from perspektive.migrations import migrate  # noqa: E402
 
+from .load import load_rows  # noqa: E402
+from .pdf import pdf_rows  # noqa: E402
 from .sealing import rotation_rows, sealing_rows  # noqa: E402
+from .sweep import sweep_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ON = dt.date(2026, 11, 21)
@@ -145,6 +154,9 @@ def main() -> None:
         followup_rows(user)
         rotation_rows(app, user, json.loads((ROOT / "perspektive" / "demo_data" / "dawit.json").read_text()),
                       shifted)
+        sweep_rows(data_dir)
+        pdf_rows()
+    load_rows()  # its own database and gunicorn processes, outside this app
 
 
 def render_process_rows(template_path: Path, context: dict) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import sqlite3
 from urllib.parse import urlparse
 
 import peewee as pw
@@ -81,6 +82,80 @@ def write_transaction(serialise: str | None = None):
         if serialise:
             db.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (serialise,))
         yield
+
+
+def _driver_gone() -> bool:
+    """Whether this thread's driver connection is dead although peewee still counts it open. psycopg2 marks a
+    connection closed (``closed != 0``) once a query found the server gone (``pg_terminate_backend``, a restart, a
+    network cut); an sqlite3 connection closed underneath peewee refuses every use. Either way peewee would hand
+    the dead connection to every later query of this thread."""
+    conn = db._state.conn
+    if conn is None:
+        return True
+    if isinstance(db.obj, pw.PostgresqlDatabase):
+        return conn.closed != 0
+    try:
+        conn.total_changes  # noqa: B018 - any use of a closed sqlite3 connection raises
+    except sqlite3.ProgrammingError:
+        return True
+    return False
+
+
+def _answers() -> bool:
+    """One round trip: the server still serves this connection (it cannot tell otherwise before a query)."""
+    try:
+        db.execute_sql("SELECT 1").fetchall()
+    except (pw.InterfaceError, pw.OperationalError, pw.ProgrammingError):
+        return False
+    return True
+
+
+def discard_connection() -> None:
+    """Forget this thread's connection without talking to the server: a dead connection cannot roll back, and
+    peewee's ``close`` refuses while it still counts a transaction open."""
+    conn = db._state.conn
+    db._state.reset()
+    if conn is not None:
+        with contextlib.suppress(Exception):
+            conn.close()
+
+
+def connection_lost(exc: BaseException | None) -> bool:
+    """Whether an error came from the connection being gone (rather than from the query): after it, this thread
+    must open a new one."""
+    return (isinstance(exc, pw.PeeweeException | sqlite3.Error)
+            and not db.is_closed() and _driver_gone())
+
+
+def open_connection(ping: bool = False) -> None:
+    """A usable connection for this thread: the one it holds when that is alive, else a new one. With ``ping``
+    an open connection is asked first (one round trip), for work that must not fail on a connection the server
+    dropped while it sat idle (a write that is not retried); without it only a connection already known dead is
+    replaced, and a query on one dropped silently fails once and is replaced next time."""
+    if not db.is_closed() and (_driver_gone() or (ping and not _answers())):
+        logging.getLogger("perspektive.db").warning("database connection lost: opening a new one")
+        discard_connection()
+    db.connect(reuse_if_open=True)
+
+
+@contextlib.contextmanager
+def task_connection():
+    """A connection for one task (or command): opened at the start, closed at the end, also when the server
+    dropped it in between, so a dropped connection costs at most the task it broke and never the worker thread.
+    Inside a request (Huey's immediate mode) the request's connection is used and left open."""
+    if not db.is_closed() and not _driver_gone():
+        yield
+        return
+    open_connection()
+    try:
+        yield
+    finally:
+        if db.is_closed():
+            pass
+        elif _driver_gone() or db.in_transaction():
+            discard_connection()
+        else:
+            db.close()
 
 
 def reclaim_free_space() -> None:

@@ -16,7 +16,7 @@ from perspektive.conferences.models import AgendaItem, Invitation, Meeting
 from perspektive.db import BaseModel, db, utcnow, write_transaction
 from perspektive.documents import summary_categories
 from perspektive.documents.models import ChecklistTick, Document, TranslationReview
-from perspektive.followups.models import CalendarFeed, FollowUpRecord
+from perspektive.followups.models import CalendarFeed, FollowUpRecord, FollowUpStamp
 from perspektive.plans.models import ClientPlans
 from perspektive.privacy.models import ErasedClient
 from perspektive.procedure_stats.models import ProcedureFigure, ProcedureReport
@@ -130,9 +130,15 @@ def _referral_minimisation(database):
     Consent.update(categories=every).where(Consent.scope.contains("summary") & (Consent.categories == "")).execute()
 
 
+def _followup_stamps(database):
+    """What each client's follow-ups were computed from: the daily sweep then reads these, not the facts."""
+    database.create_tables([FollowUpStamp])
+
+
 MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry),
               (6, _facts_revision), (7, _erased_clients), (8, _sealing),
-              (10, _conferences), (11, _translation_reviews), (12, _referral_minimisation), (14, _planned_events)]
+              (10, _conferences), (11, _translation_reviews), (12, _referral_minimisation), (14, _planned_events),
+              (15, _followup_stamps)]
 
 
 def migrate(database=db) -> list[int]:

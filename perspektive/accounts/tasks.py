@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from huey import crontab
 
-from perspektive.db import db, utcnow
+from perspektive.db import task_connection, utcnow
 from perspektive.tasks import app_context, huey
 
 from .models import LoginAttempt
@@ -14,5 +14,5 @@ from .throttle import WINDOW
 def forget_old_login_failures() -> int:
     """Failed-login records older than the throttle's window (a day) serve nothing more; returns how many were
     deleted."""
-    with app_context(), db.connection_context():
+    with app_context(), task_connection():
         return LoginAttempt.delete().where(LoginAttempt.at < utcnow() - WINDOW).execute()

@@ -41,7 +41,7 @@ def pdf_download(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str, u
     """The letter as PDF (LibreOffice, ``pdf``); only its .docx is kept, as for a .docx download."""
     data = render_letter(workflow_id, facts, on, letter, counsellor=user, case=case_of(client, workflow_id, case))
     timeout = current_app.config.get("PDF_TIMEOUT_SECONDS", pdf.DEFAULT_TIMEOUT_SECONDS)
-    converted = pdf.docx_to_pdf(data, timeout=timeout)
+    converted = pdf.docx_to_pdf(data, timeout=timeout, warm=current_app.config.get("PDF_WARM_OFFICE", True))
     store_document(client, workflow_id, letter, data, user)
     name = letter_filename(workflow_id, letter, on).removesuffix(".docx") + ".pdf"
     response = send_file(BytesIO(converted), mimetype=pdf.PDF, as_attachment=True, download_name=name, max_age=0)

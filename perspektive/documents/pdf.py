@@ -12,6 +12,9 @@ are read, even when the conversion fails or times out. What is kept is the .docx
 ``Document`` like every generated letter, and it goes after ``DOCUMENT_RETENTION_DAYS`` like them. A stored PDF
 would be a second plaintext copy of the same personal data for no gain: it can be made again from the .docx or
 the facts in about a second and a half.
+
+Pages and the API convert through a LibreOffice kept warm per worker (``warm_office``, ``PDF_WARM_OFFICE``); the
+cold conversion above is the fallback when it cannot run.
 """
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from . import warm_office
 
 DEFAULT_TIMEOUT_SECONDS = 60
 PDF = "application/pdf"
@@ -43,13 +48,36 @@ def available() -> bool:
     return binary() is not None
 
 
-def docx_to_pdf(data: bytes, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> bytes:
-    """The PDF of the .docx ``data``; ``PdfError`` when LibreOffice is missing, fails or takes too long."""
+def docx_to_pdf(data: bytes, timeout: float = DEFAULT_TIMEOUT_SECONDS, warm: bool = False) -> bytes:
+    """The PDF of the .docx ``data``; ``PdfError`` when LibreOffice is missing, fails or takes too long. With
+    ``warm`` through the LibreOffice this worker keeps running (``warm_office``), else (or when it cannot run) in
+    a LibreOffice started for this one conversion."""
     soffice = binary()
     if soffice is None:
         raise PdfError(_("PDF ist nicht möglich: LibreOffice ist auf dem Server nicht installiert."))
     if not data.startswith(b"PK\x03\x04"):  # a .docx is a zip; LibreOffice would open an empty file as a new one
         raise PdfError(str(NOT_A_DOCX))
+    pdf = _warm(soffice, data, timeout) if warm else None
+    if pdf is None:
+        pdf = _cold(soffice, data, timeout)
+    if not pdf.startswith(b"%PDF"):
+        raise PdfError(_("LibreOffice hat kein gültiges PDF erzeugt."))
+    return pdf
+
+
+def _warm(soffice: str, data: bytes, timeout: float) -> bytes | None:
+    """The PDF from the warm LibreOffice, or ``None`` when there is none to be had (then convert cold)."""
+    try:
+        return warm_office.office.convert(soffice, data, timeout)
+    except warm_office.Unavailable:
+        return None
+    except warm_office.Unreadable:
+        raise PdfError(str(NOT_A_DOCX)) from None
+    except warm_office.Overran:
+        raise PdfError(_overran(timeout)) from None
+
+
+def _cold(soffice: str, data: bytes, timeout: float) -> bytes:
     with tempfile.TemporaryDirectory(prefix="perspektive-pdf-") as work:
         work_dir = Path(work)
         source, out_dir = work_dir / "dokument.docx", work_dir / "out"
@@ -63,10 +91,12 @@ def docx_to_pdf(data: bytes, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> bytes:
         result = out_dir / "dokument.pdf"
         if not result.is_file():
             raise PdfError(str(NOT_A_DOCX))
-        pdf = result.read_bytes()
-    if not pdf.startswith(b"%PDF"):
-        raise PdfError(_("LibreOffice hat kein gültiges PDF erzeugt."))
-    return pdf
+        return result.read_bytes()
+
+
+def _overran(timeout: float) -> str:
+    return _("Die Umwandlung in PDF hat das Zeitlimit von %(seconds)s Sekunden überschritten und wurde "
+             "abgebrochen; bitte die .docx-Datei nehmen oder es später erneut versuchen.", seconds=f"{timeout:g}")
 
 
 def _run(command: list[str], env: dict, cwd: Path, timeout: float) -> None:
@@ -76,9 +106,7 @@ def _run(command: list[str], env: dict, cwd: Path, timeout: float) -> None:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_group(process)
-        raise PdfError(_("Die Umwandlung in PDF hat das Zeitlimit von %(seconds)s Sekunden überschritten und wurde "
-                         "abgebrochen; bitte die .docx-Datei nehmen oder es später erneut versuchen.",
-                         seconds=f"{timeout:g}")) from None
+        raise PdfError(_overran(timeout)) from None
     except BaseException:  # an interrupted request must not leave a converter behind
         _kill_group(process)
         raise

@@ -7,7 +7,7 @@ import datetime as dt
 from flask import current_app
 from huey import crontab
 
-from perspektive.db import db
+from perspektive.db import task_connection
 from perspektive.tasks import app_context, huey
 
 from .store import delete_documents_older_than
@@ -16,7 +16,7 @@ from .store import delete_documents_older_than
 def _purge() -> int:
     with app_context():
         days = current_app.config["DOCUMENT_RETENTION_DAYS"]
-        with db.connection_context():
+        with task_connection():
             return delete_documents_older_than(dt.datetime.utcnow() - dt.timedelta(days=days))
 
 

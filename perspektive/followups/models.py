@@ -60,6 +60,23 @@ class FollowUpRecord(BaseModel):
         self.state_note = sealing.seal(text, "follow_up_record", "state_note", self.seal_id)
 
 
+class FollowUpStamp(BaseModel):
+    """What a client's follow-up rows were last computed from, so that the daily sweep recomputes only the clients
+    for whom something changed (``stamps``): the facts' revision, the cases (their number, the latest id, the sum
+    of the closed ones' ids: a closed case never opens again), the rules (``Engine.fingerprint``), and the next
+    day on which the calendar alone may change the rows (a due day or a reminder day). No personal data: counts,
+    ids, a hash and a day."""
+
+    client = pw.ForeignKeyField(Client, primary_key=True, on_delete="CASCADE", backref="followup_stamp")
+    facts_revision = pw.IntegerField()
+    cases = pw.IntegerField()
+    latest_case = pw.IntegerField()
+    closed_cases = pw.BigIntegerField()
+    rules = pw.CharField(max_length=64)
+    recheck_on = pw.DateField(null=True, index=True)
+    computed_at = pw.DateTimeField(default=utcnow)
+
+
 class CalendarFeed(BaseModel):
     """A counsellor's iCalendar feed: only the SHA-256 of its secret token is kept (the URL is shown once)."""
 

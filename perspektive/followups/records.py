@@ -29,6 +29,7 @@ from perspektive.clients.models import Case, Client
 from perspektive.db import utcnow, write_transaction
 from perspektive.law import FollowUp, current_engine, de, non_working_reason, today_in_germany
 
+from . import stamps
 from .models import FollowUpRecord
 
 STATE_NAMES = {"open": "offen", "done": "erledigt", "dismissed": "verworfen"}
@@ -199,19 +200,28 @@ def add_agreed(client: Client, key: str, due: dt.date, text: str, citation: str,
 
 
 def sync_all(batch: int = 500) -> tuple[int, list[int]]:
-    """Recompute every client's follow-ups (daily: rules end, workflow files change, time moves on); returns the
-    number of clients and the rows to schedule."""
-    current_engine().reload_if_changed()
-    why = f"Neuberechnung am {de(today_in_germany())} (Regeln geändert oder Zeit verstrichen)"
+    """Recompute the follow-ups of every client for whom something changed since the last time (daily: rules
+    end, workflow files change, time moves on; ``stamps`` says who); returns the number of clients recomputed and
+    the rows to schedule. With nothing changed it reads the stamps, not a single client's facts."""
+    engine = current_engine()
+    engine.reload_if_changed()
+    today = today_in_germany()
+    rules = engine.fingerprint(today)
+    why = f"Neuberechnung am {de(today)} (Regeln geändert oder Zeit verstrichen)"
     clients, changed, last_id = 0, [], 0
     while True:
-        page = list(Client.select().where(Client.id > last_id).order_by(Client.id).limit(batch))
+        page = stamps.stale(rules, today, after_id=last_id, limit=batch)
         if not page:
             return clients, changed
-        for client in page:
+        by_id = {c.id: c for c in Client.select().where(Client.id.in_([seen.client_id for seen in page]))}
+        for seen in page:
+            client = by_id.get(seen.client_id)
+            if client is None:  # erased meanwhile
+                continue
             changed.extend(sync_client(client, why=why))
+            stamps.write(seen, rules, today)
         clients += len(page)
-        last_id = page[-1].id
+        last_id = page[-1].client_id
 
 
 def of_counsellor(user: User, states=("open",)):

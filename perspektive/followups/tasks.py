@@ -9,7 +9,7 @@ import threading
 
 from huey import crontab
 
-from perspektive.db import db
+from perspektive.db import task_connection
 from perspektive.law import now_in_germany
 from perspektive.tasks import app_context, huey
 
@@ -59,14 +59,14 @@ def sweep_leases() -> int:
 @huey.task(retries=2, retry_delay=900)
 def send_followup_reminder(record_id: int) -> str:
     """Mail the reminder due for one follow-up, if one is (see ``send_reminder``); safe to run twice."""
-    with app_context(), db.connection_context():
+    with app_context(), task_connection():
         return send_reminder(record_id)
 
 
 @huey.task()
 def sweep_followups() -> dict:
     """Recompute all follow-ups and queue every reminder that is due and was not sent (Huey may lose tasks)."""
-    with app_context(), db.connection_context():
+    with app_context(), task_connection():
         return sweep()
 
 
@@ -74,7 +74,7 @@ def sweep_followups() -> dict:
 def sweep_reminder_leases() -> int:
     """A worker killed while sending leaves its lease: once it has run out, the reminder goes out again (with the
     same Message-ID) within a minute, not at the next daily sweep."""
-    with app_context(), db.connection_context():
+    with app_context(), task_connection():
         return sweep_leases()
 
 

@@ -6,6 +6,7 @@ into ``workflows/`` is picked up without a restart (the web face calls it when t
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +77,17 @@ class Engine:
         stamp = self._files_stamp()
         if stamp != self._stamp:
             self.catalogue, self._stamp = self._load(), stamp
+
+    def fingerprint(self, on: dt.date) -> str:
+        """What the follow-ups computed on ``on`` depend on besides a client's facts and cases: the workflow files
+        as stored (path and modification time), the rules' version in force on that day, the plugins (name and
+        file time). It changes when a file is uploaded or replaced, a plugin comes, goes or is changed (and the
+        server restarted), or a rule starts or ends."""
+        plugins = sorted((name, _mtime(getattr(plugin, "__file__", None))) for name, plugin in self.pm.list_name_plugin())
+        parts = [repr(self._files_stamp()), repr(plugins)]
+        parts += [f"{w.id}@{w.rules_version(on)}" for w in sorted(self.catalogue.workflows.values(),
+                                                                   key=lambda w: w.id)]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     @property
     def workflows(self):
@@ -156,3 +168,10 @@ class Engine:
 
 def current_engine() -> Engine:
     return current_app.extensions["perspektive"]
+
+
+def _mtime(path: str | None) -> int:
+    try:
+        return Path(path).stat().st_mtime_ns if path else 0
+    except OSError:
+        return 0

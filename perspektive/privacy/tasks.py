@@ -14,7 +14,7 @@ from huey import crontab
 
 from perspektive import audit
 from perspektive.clients.models import Client
-from perspektive.db import db, reclaim_free_space
+from perspektive.db import reclaim_free_space, task_connection
 from perspektive.law import today_in_germany
 from perspektive.tasks import app_context, huey
 
@@ -81,5 +81,5 @@ def run_retention(today: dt.date, actor) -> list[erasure.Erasure]:
 @huey.periodic_task(crontab(hour="2", minute="17"))
 def daily_retention() -> int:
     """Each night (03:17/04:17 German time): erase the clients the retention rule makes due; safe to run twice."""
-    with app_context(), db.connection_context():
+    with app_context(), task_connection():
         return len(run_retention(today_in_germany(), None))

@@ -7,7 +7,7 @@ import logging
 
 from huey import crontab
 
-from perspektive.db import db
+from perspektive.db import task_connection
 from perspektive.tasks import app_context, huey
 
 from . import outbox
@@ -55,19 +55,19 @@ def sweep() -> int:
 @huey.task()
 def deliver_referral(referral_id: str) -> str:
     """Encrypt and send one referral; safe to run twice."""
-    with app_context(), db.connection_context():
+    with app_context(), task_connection():
         return deliver(referral_id)
 
 
 @huey.periodic_task(crontab(minute="*"))
 def sweep_outbox() -> int:
     """Re-queue referrals whose worker died or whose task Huey lost (Huey does not guarantee delivery)."""
-    with app_context(), db.connection_context():
+    with app_context(), task_connection():
         return sweep()
 
 
 @huey.periodic_task(crontab(hour="7", minute="3"))
 def warn_about_expiring_keys() -> int:
     """Tell administrators each morning which contact keys end within KEY_EXPIRY_WARNING_DAYS."""
-    with app_context(), db.connection_context():
+    with app_context(), task_connection():
         return expiring_keys_notice()

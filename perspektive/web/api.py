@@ -1,5 +1,6 @@
-"""The JSON API under ``/api/v1`` for counsellors: assessments, letters, clients, referrals (a preview of what
-will be sent, then its confirmation).
+"""The JSON API under ``/api/v1`` for counsellors: assessments, letters, clients (the lists, cases, consultations
+and ``/openapi.json`` in ``api_lists``; the description in ``api_schema`` and docs/api.md), referrals (a preview of
+what will be sent, then its confirmation).
 
 ``GET /clients/<id>`` sends the facts' revision as ``ETag``; ``PUT /clients/<id>/facts`` must send it back in
 ``If-Match`` (428 without, 412 when someone changed the facts in between: nothing is overwritten). It replaces a
@@ -86,7 +87,9 @@ def _letter_error(exc: LetterError):
 
 @bp.before_request
 def _authenticate():
-    """Bearer token or session (+ CSRF header on POST); counsellors only."""
+    """Bearer token or session (+ CSRF header on POST); counsellors only. The API's description is public."""
+    if request.endpoint == "api.openapi":
+        return None
     scheme, _space, credentials = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer":
         user = user_for_token(credentials.strip())

@@ -37,6 +37,7 @@ from perspektive.law import Engine
 
 from . import (  # noqa: F401 - their routes go on the ``web`` blueprint of ``pages``
     api,
+    api_lists,
     case_page,
     cli,
     client_list,
@@ -49,6 +50,7 @@ from . import (  # noqa: F401 - their routes go on the ``web`` blueprint of ``pa
     storage,
 )
 from .api import MAX_BODY_MB
+from .connections import PerspektiveFlask, connect_for_request, end_request
 from .csrf import csrf
 from .ids import IdConverter
 
@@ -60,7 +62,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 def create_app(overrides: dict | None = None) -> Flask:
     config = load_config(overrides)
-    app = Flask("perspektive.web", instance_path=config["DATA_DIR"])
+    app = PerspektiveFlask("perspektive.web", instance_path=config["DATA_DIR"])
     app.url_map.converters["int"] = IdConverter  # before any route: every <int:id> is bounded
     app.config.update(config)
     secure = config["SECURE_COOKIES"]
@@ -89,14 +91,16 @@ def create_app(overrides: dict | None = None) -> Flask:
         if request.endpoint == health.ENDPOINT:
             return  # the probe connects itself, and answers 503 rather than fail when the database is down
         # One connection per worker thread, kept open: opening SQLite with its pragmas costs more than most
-        # requests (stack-notes: ~0.7 ms); peewee keeps connections per thread, so threads never share one.
-        db.connect(reuse_if_open=True)
+        # requests (stack-notes: ~0.7 ms); peewee keeps connections per thread, so threads never share one. A dead
+        # one is replaced (connections.py).
+        connect_for_request()
         # A workflow uploaded or replaced through another worker (or dropped into the folder) is seen on the
         # next request of every worker, whatever page it serves; the check is a stat per file (~50 µs).
         app.extensions["perspektive"].reload_if_changed()
 
     @app.teardown_request
     def _end_transaction(exc):
+        end_request(exc)
         if not db.is_closed() and db.in_transaction():
             db.rollback()
 

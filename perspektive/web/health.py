@@ -8,7 +8,7 @@ import logging
 from flask import Blueprint, current_app
 
 from perspektive import referrals, tasks
-from perspektive.db import db
+from perspektive.db import db, open_connection
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("perspektive.health")
@@ -17,7 +17,7 @@ ENDPOINT = "health.healthz"
 
 def _database() -> None:
     try:
-        db.connect(reuse_if_open=True)
+        open_connection(ping=True)  # a connection the server dropped while idle is replaced, not reported down
         db.execute_sql("SELECT 1").fetchall()
     except Exception:
         # A connection the server dropped stays broken: close it, so the next request (or probe) opens a new one.

@@ -1,0 +1,173 @@
+"""Load in ``make bench`` (also ``python -m bench.load``): ``wrk`` against gunicorn with 2 and 4 sync workers, for
+the client overview page (``GET /clients``, a signed-in counsellor with ``LOAD_CLIENTS`` clients) and the
+assessment API (``POST /api/v1/assessments``), vs a bare Flask route that reads one row of the same database
+under the same gunicorn (``bench/bare_app.py``); then the peak RSS (VmHWM) of each worker after the runs (the
+number of requests served is printed with it: over 1,000 per worker on a quiet machine with the default 8 s). The load generator shares the machine's cores with the server: read ratios, not
+absolute figures.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOAD_CLIENTS = int(os.environ.get("BENCH_LOAD_CLIENTS", "40"))
+SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "8"))
+CONNECTIONS = 8
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _prepare(data_dir: Path) -> tuple[str, str, dict]:
+    """The database with a counsellor and their clients; a signed session cookie and an API token for them."""
+    os.environ.update({"PERSPEKTIVE_DATA_DIR": str(data_dir), "PERSPEKTIVE_SECURE_COOKIES": "false",
+                       "PERSPEKTIVE_HUEY_IMMEDIATE": "true",
+                       "PERSPEKTIVE_DATABASE_URL": f"sqlite:///{data_dir / 'load.db'}"})
+    from perspektive import create_app
+    from perspektive.accounts.users import create_user, issue_api_token
+    from perspektive.clients import create_client
+    from perspektive.db import db
+    from perspektive.law import parse_facts
+    from perspektive.migrations import migrate
+
+    app = create_app()
+    demo = [json.loads(p.read_text()) for p in sorted((ROOT / "perspektive" / "demo_data").glob("*.json"))]
+    with app.app_context(), db.connection_context():
+        migrate()
+        user = create_user(f"load{secrets.token_hex(3)}", role="counsellor", password="bench-password-123",
+                           display_name="Last")
+        for number in range(LOAD_CLIENTS):
+            create_client(parse_facts(demo[number % len(demo)]), user)
+        token = issue_api_token(user)
+    http = app.test_client()
+    now = int(time.time())
+    with http.session_transaction() as session:
+        session.update(_user_id=str(user.id), _fresh=True, token=user.session_token, login_at=now, seen_at=now)
+    cookie = http.get_cookie("session")
+    return f"session={cookie.value}", token, demo[0]
+
+
+class Gunicorn:
+    def __init__(self, app: str, workers: int, env: dict):
+        self.port = _free_port()
+        self.process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
+             "--access-logfile", "/dev/null", app], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def wait(self, path: str, headers: dict) -> None:
+        """Until ``path`` answers 200 itself (a redirect to the sign-in page would make the figures meaningless)."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+            try:
+                connection.request("GET", path, headers=headers)
+                status = connection.getresponse().status
+            except OSError:
+                time.sleep(0.3)
+                continue
+            finally:
+                connection.close()
+            if status != 200:
+                raise RuntimeError(f"{path} answered {status}")
+            return
+        raise RuntimeError(f"gunicorn did not answer {path}")
+
+    def peak_rss_mb(self) -> list[float]:
+        peaks = []
+        for child in Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split():
+            status = Path(f"/proc/{child}/status").read_text()
+            peaks.append(int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024)
+        return peaks
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def _wrk(url: str, script: Path | None = None) -> tuple[float, str, int, int]:
+    """Requests per second, the 99th percentile latency, the number of non-2xx/3xx answers, and of requests."""
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
+    if script is not None:
+        command += ["-s", str(script)]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+(\S+)", out).group(1)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    return rps, p99, int(bad.group(1)) if bad else 0, total
+
+
+def _lua(path: Path, method: str, headers: dict, body: str | None = None) -> Path:
+    lines = [f'wrk.method = "{method}"']
+    lines += [f'wrk.headers["{name}"] = {json.dumps(value)}' for name, value in headers.items()]
+    if body is not None:
+        lines.append(f"wrk.body = {json.dumps(body)}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def load_rows() -> None:
+    if shutil.which("wrk") is None:
+        print("load: wrk is not installed (apt-get install wrk): no figures")
+        return
+    data_dir = Path(tempfile.mkdtemp(prefix="perspektive-load-"))
+    saved = dict(os.environ)
+    try:
+        cookie, token, facts = _prepare(data_dir)
+        env = {**os.environ, "BENCH_BARE_DATABASE": str(data_dir / "load.db")}
+        page = _lua(data_dir / "page.lua", "GET", {"Cookie": cookie})
+        api = _lua(data_dir / "api.lua", "POST", {"Authorization": f"Bearer {token}",
+                                                  "Content-Type": "application/json"},
+                   json.dumps({"facts": facts, "on": "2026-11-21"}))
+        print(f"\nload: wrk -c{CONNECTIONS} {SECONDS} s, gunicorn sync workers; requests/s (p99); "
+              f"ratio = ours / bare route")
+        for workers in (2, 4):
+            bare = Gunicorn("bench.bare_app:app", workers, env)
+            ours = Gunicorn("perspektive.worker:app", workers, env)
+            try:
+                bare.wait("/one", {})
+                ours.wait("/clients", {"Cookie": cookie})
+                base_rps, base_p99, _bad, _total = _wrk(bare.url + "/one")
+                served = 0
+                for name, path, script in (("GET /clients (overview)", "/clients", page),
+                                           ("POST /api/v1/assessments", "/api/v1/assessments", api)):
+                    rps, p99, bad, total = _wrk(ours.url + path, script)
+                    served += total
+                    print(f"  {workers} workers {name:<28} {rps:8.0f}/s (p99 {p99:>8})   bare route "
+                          f"{base_rps:8.0f}/s (p99 {base_p99:>8})   ratio {rps / base_rps:5.2f}"
+                          + (f"   {bad} answers not 2xx/3xx!" if bad else ""))
+                peaks = ours.peak_rss_mb()
+                print(f"  {workers} workers peak RSS per worker after {served} requests "
+                      f"(~{served // workers} each): " + ", ".join(f"{mb:.0f} MB" for mb in peaks))
+            finally:
+                bare.stop()
+                ours.stop()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    load_rows()
