@@ -17,6 +17,8 @@ from perspektive.documents.models import ChecklistTick, Document
 from perspektive.followups.models import CalendarFeed, FollowUpRecord
 from perspektive.privacy.models import ErasedClient
 from perspektive.referrals.models import AuthorityContact, Consent, Outbox, Referral
+from perspektive.statistics import backfill as backfill_statistics
+from perspektive.statistics.models import TABLES as STATISTICS_TABLES
 
 
 class SchemaMigration(BaseModel):
@@ -92,8 +94,15 @@ def _sealing(database):
     sealing.write_canary(keyring)
 
 
+def _statistics(database):
+    """The statistics' coarse rows and each case's outcome (perspektive.statistics), filled for every client there
+    is: from here on the figures never read the sealed facts."""
+    database.create_tables(list(STATISTICS_TABLES))
+    backfill_statistics()
+
+
 MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry),
-              (6, _facts_revision), (7, _erased_clients), (8, _sealing)]
+              (6, _facts_revision), (7, _erased_clients), (8, _sealing), (9, _statistics)]
 
 
 def migrate(database=db) -> list[int]:

@@ -26,6 +26,7 @@ from perspektive import (
     referrals,
     sealing,
     shipped,
+    statistics,
     tasks,
 )
 from perspektive.config import load_config
@@ -76,7 +77,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     shipped.install_provisions("letter_templates", Path(config["LETTER_TEMPLATES_DIR"]))
     _install_data_key(app, config)
     app.extensions["perspektive"] = Engine(config["WORKFLOWS_DIR"], config["LETTER_TEMPLATES_DIR"],
-                                           config["PLUGINS_DIR"], builtin_plugins=followups.PLUGINS)
+                                           config["PLUGINS_DIR"], builtin_plugins=followups.PLUGINS + statistics.PLUGINS)
     tasks.huey.immediate = config["HUEY_IMMEDIATE"]
     tasks.bind_app(app)
 
@@ -111,7 +112,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     filters.init_app(app)
-    for capability in (accounts, clients, documents, followups, referrals, privacy, admin):
+    for capability in (accounts, clients, documents, followups, referrals, privacy, statistics, admin):
         capability.init_app(app)
     for blueprint in (pages.bp, api.bp, case_page.bp, health.bp):
         app.register_blueprint(blueprint)
