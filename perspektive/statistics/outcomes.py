@@ -87,7 +87,7 @@ def check(form: dict, provisions: dict[str, str], today: dt.date) -> dict:
     if filed and decided and decided < filed and "decided_on" not in errors:
         errors["decided_on"] = _("Die Entscheidung kann nicht vor der Antragstellung liegen.")
     if outcome == "granted":
-        if provision not in provisions:
+        if not provision or provision not in provisions:
             errors["permit_provision"] = _("Bitte die erteilte Rechtsgrundlage wählen.")
         if valid_until and decided and valid_until <= decided and "permit_valid_until" not in errors:
             errors["permit_valid_until"] = _("Die Erlaubnis muss nach der Entscheidung ablaufen.")
