@@ -41,7 +41,14 @@ from perspektive.documents import (
 from perspektive.followups import followups_of
 from perspektive.law import LETTER_NAMES, UnknownWorkflow, current_engine, today_in_germany
 from perspektive.referrals import referrals_of
-from perspektive.statistics import OUTCOME_NAMES, REFUSAL_NAMES, OutcomeError, form_of, outcome_of, record_outcome
+from perspektive.statistics import (
+    OUTCOME_NAMES,
+    REFUSAL_NAMES,
+    OutcomeError,
+    form_of,
+    outcome_of,
+    record_outcome,
+)
 
 bp = Blueprint("cases", __name__)
 
