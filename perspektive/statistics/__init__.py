@@ -17,4 +17,6 @@ __all__ = ["OUTCOME_NAMES", "PLUGINS", "REFUSAL_NAMES", "Figures", "OutcomeError
 
 
 def init_app(app) -> None:
-    pass
+    from . import views
+
+    app.register_blueprint(views.bp)
