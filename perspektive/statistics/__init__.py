@@ -3,6 +3,7 @@ durations), the outcome of each case, the statistics page and the quarterly repo
 small counts suppressed. The figures read coarse rows of their own (``models``), kept in step through the
 ``client_changed`` hook (``plugin``), never the sealed facts."""
 from . import plugin
+from .cli import COMMANDS
 from .figures import Figures, compute
 from .outcomes import OUTCOME_NAMES, REFUSAL_NAMES, OutcomeError, form_of, outcome_of
 from .outcomes import record as record_outcome
@@ -11,7 +12,7 @@ from .sync import backfill
 
 PLUGINS = (plugin,)
 
-__all__ = ["OUTCOME_NAMES", "PLUGINS", "REFUSAL_NAMES", "Figures", "OutcomeError", "Period", "PeriodError",
+__all__ = ["COMMANDS", "OUTCOME_NAMES", "PLUGINS", "REFUSAL_NAMES", "Figures", "OutcomeError", "Period", "PeriodError",
            "backfill", "compute", "form_of", "init_app", "outcome_of", "parse_period", "quarter_of",
            "record_outcome"]
 

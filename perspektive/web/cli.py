@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from perspektive import accounts, backup, clients, documents, followups, privacy, referrals
+from perspektive import accounts, backup, clients, documents, followups, privacy, referrals, statistics
 from perspektive.clients import read_facts_file
 from perspektive.commandline import IsoDate, fail
 from perspektive.db import db
@@ -77,7 +77,7 @@ def demo_command():
 
 
 def init_app(app) -> None:
-    for capability in (clients, documents, accounts, referrals, followups, privacy, backup):
+    for capability in (clients, documents, accounts, referrals, followups, privacy, statistics, backup):
         for command in capability.COMMANDS:
             app.cli.add_command(command)
     from .keys_cli import keys_cli
