@@ -19,7 +19,9 @@
   directory, or RedisHuey), not through immediate mode: scheduling should cost what it costs in production, and a
   reminder that is due must be queued, not sent, by the sweep. ``BENCH_FOLLOWUP_CLIENTS`` changes the number;
 - sealing (``bench/sealing.py``): the client page, the assessment API and the client export with sealing on vs
-  off (goal < 1.2x), and ``keys rotate`` over many clients in clients/s (``BENCH_ROTATION_CLIENTS``).
+  off (goal < 1.2x), and ``keys rotate`` over many clients in clients/s (``BENCH_ROTATION_CLIENTS``);
+- statistics (``bench/statistics.py``): the quarterly report over 10,000 persons and 100,000 consultations (goal
+  < 1 s) and its growth from 10,000 to 100,000 consultations, vs a bare ``SELECT COUNT(*)``.
 """
 from __future__ import annotations
 
@@ -55,6 +57,7 @@ from perspektive.law.periods import de, today_in_germany  # noqa: E402
 from perspektive.migrations import migrate  # noqa: E402
 
 from .sealing import rotation_rows, sealing_rows  # noqa: E402
+from .statistics import statistics_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ON = dt.date(2026, 11, 21)
@@ -423,3 +426,4 @@ def followup_rows(counsellor) -> None:
 
 if __name__ == "__main__":
     main()
+    statistics_rows()

@@ -55,7 +55,8 @@ class StatConsultation(BaseModel):
     by_medical_service = pw.BooleanField(default=False)
 
     class Meta:
-        indexes = ((("held_on", "counsellor"), False), (("person", "held_on"), False))
+        # (held_on, counsellor, person) covers the "persons seen in the period" subquery of every class figure
+        indexes = ((("held_on", "counsellor", "person"), False), (("person", "held_on"), False))
 
 
 class CaseOutcome(BaseModel):
