@@ -18,7 +18,14 @@ def bar_svg(title: str, labels: list[str], series: list[tuple[str, list[int]]]) 
     totals = [sum(values[i] for _name, values in series) for i in range(len(labels))]
     most = max(totals, default=0) or 1
     span = WIDTH - LABEL - 40
-    legend = 18 if len(series) > 1 else 0
+    entries, x, line = [], 10, 0
+    for name, _values in series if len(series) > 1 else ():
+        width = 20 + 7 * len(name)
+        if x + width > WIDTH and x > 10:
+            x, line = 10, line + 1
+        entries.append((x, line, name))
+        x += width
+    legend = 18 * (line + 1) if entries else 0
     height = TOP + ROW * len(labels) + legend + 4
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
              f'width="{WIDTH}" height="{height}" aria-label="{escape(title)}"><title>{escape(title)}</title>']
@@ -35,12 +42,10 @@ def bar_svg(title: str, labels: list[str], series: list[tuple[str, list[int]]]) 
                              f'fill="{COLOURS[k % len(COLOURS)]}"/>')
             x += width
         parts.append(f'<text x="{x + 4:.1f}" y="{y + 14}" font-size="12" fill="#222">{totals[i]}</text>')
-    if legend:
-        x, y = LABEL, TOP + ROW * len(labels) + 4
-        for k, (name, _values) in enumerate(series):
-            parts.append(f'<rect x="{x}" y="{y}" width="10" height="10" fill="{COLOURS[k % len(COLOURS)]}"/>'
-                         f'<text x="{x + 13}" y="{y + 9}" font-size="11" fill="#222">{escape(name)}</text>')
-            x += 20 + 7 * len(name)
+    for k, (x, line, name) in enumerate(entries):
+        y = TOP + ROW * len(labels) + 4 + 18 * line
+        parts.append(f'<rect x="{x}" y="{y}" width="10" height="10" fill="{COLOURS[k % len(COLOURS)]}"/>'
+                     f'<text x="{x + 13}" y="{y + 9}" font-size="11" fill="#222">{escape(name)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
