@@ -8,16 +8,16 @@ from .figures import Figures, compute
 from .outcomes import OUTCOME_NAMES, REFUSAL_NAMES, OutcomeError, form_of, outcome_of
 from .outcomes import record as record_outcome
 from .periods import Period, PeriodError, parse_period, quarter_of
-from .sync import backfill
+from .sync import backfill, detach_erased
 
 PLUGINS = (plugin,)
 
 __all__ = ["COMMANDS", "OUTCOME_NAMES", "PLUGINS", "REFUSAL_NAMES", "Figures", "OutcomeError", "Period", "PeriodError",
-           "backfill", "compute", "form_of", "init_app", "outcome_of", "parse_period", "quarter_of",
+           "backfill", "compute", "detach_erased", "form_of", "init_app", "outcome_of", "parse_period", "quarter_of",
            "record_outcome"]
 
 
 def init_app(app) -> None:
-    from . import views
+    from . import tasks, views  # noqa: F401 - the consumer finds the nightly task
 
     app.register_blueprint(views.bp)

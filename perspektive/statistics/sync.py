@@ -28,6 +28,19 @@ def _detach(person: StatPerson) -> None:
     StatPerson.update(client_id=None, client_created=None).where(StatPerson.id == person.id).execute()
 
 
+def detach_erased() -> int:
+    """Every row whose client is gone (erased) loses its ids, so nothing links the figures to the old client id
+    any more; the counts stay. Three UPDATEs, whatever the number of rows; returns how many persons."""
+    gone = StatPerson.select(StatPerson.id).where(StatPerson.client_id.is_null(False)
+                                                  & StatPerson.client_id.not_in(Client.select(Client.id)))
+    people = [i for (i,) in gone.tuples()]
+    if people:
+        StatConsultation.update(consultation_id=None).where(StatConsultation.person.in_(people)).execute()
+        CaseOutcome.update(case_id=None).where(CaseOutcome.person.in_(people)).execute()
+        StatPerson.update(client_id=None, client_created=None).where(StatPerson.id.in_(people)).execute()
+    return len(people)
+
+
 def person_of(client: Client) -> StatPerson | None:
     """The client's row, if it has one (a row left by an erased client with the same id is detached first)."""
     person = StatPerson.get_or_none(StatPerson.client_id == client.id)
