@@ -108,3 +108,17 @@ def test_another_counsellors_case_is_not_found(logged_in, make_user):
     token = csrf_token(logged_in.get("/clients").get_data(as_text=True))
     response = logged_in.post(f"{url(foreign)}/outcome", data={"csrf_token": token, "outcome": "granted"})
     assert response.status_code == 404
+
+
+def test_a_granted_permits_expiry_becomes_a_renewal_followup(logged_in, case):
+    from perspektive.followups.models import FollowUpRecord
+
+    send(logged_in, case, outcome="granted", filed_on="02.03.2026", decided_on="14.10.2026",
+         permit_provision="section_25b", permit_valid_until="13.10.2028")
+    renewal = FollowUpRecord.get(FollowUpRecord.kind == f"verlaengerung-{case.id}")
+    assert (renewal.client_id, renewal.workflow, renewal.due, renewal.state, renewal.citation) == (
+        case.client_id, "", dt.date(2028, 10, 13), "open", "§ 81 Abs. 4 S. 1 AufenthG")
+    assert renewal.text == "Aufenthaltserlaubnis nach § 25b AufenthG läuft ab: Verlängerung vor Ablauf beantragen"
+    assert renewal.remind_days_before == "90,30"
+    page = logged_in.get(url(case)).get_data(as_text=True)
+    assert "13.10.2028" in page.split('id="fristen"')[1].split("</section>")[0]
