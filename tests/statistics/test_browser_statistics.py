@@ -50,3 +50,26 @@ def test_a_counsellor_opens_the_statistics_and_downloads_the_report(live_server,
     assert "Quartalsbericht der Bleiberechtsberatung" in text
     assert "Zeitraum: 01.07.2026 – 30.09.2026" in text
     assert "Herkunftsländer" in text
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_a_counsellor_records_an_outcome_on_the_case_page(live_server, new_page, world, width):
+    case = world["cases"]["C4"]  # § 25 Abs. 5, opened 30.09.2026, nothing recorded yet
+    page = new_page(width=width)
+    sign_in(page, live_server.url, "ben")
+    page.goto(f"{live_server.url}/clients/{case.client_id}/cases/{case.id}")
+    form = page.locator("#ergebnis")
+    form.get_by_label("Ergebnis").select_option("refused")
+    form.get_by_label("Antrag gestellt am").fill("01.10.2026")
+    form.get_by_label("Entschieden oder beendet am").fill("30.09.2026")
+    form.get_by_role("button", name="Ergebnis speichern").click()
+    expect(page.locator("#ergebnis")).to_contain_text("Die Entscheidung kann nicht vor der Antragstellung liegen.")
+    expect(page.locator("#ergebnis")).to_contain_text("Bitte mindestens einen Ablehnungsgrund wählen.")
+    page.locator("#ergebnis").scroll_into_view_if_needed()
+    screenshot(page, f"42-case-outcome-refused-{width}")
+    form = page.locator("#ergebnis")
+    form.get_by_label("Entschieden oder beendet am").fill("15.11.2026")
+    form.get_by_label("Lebensunterhalt").check()
+    form.get_by_role("button", name="Ergebnis speichern").click()
+    expect(page.locator("#fall")).to_contain_text("abgelehnt")
+    screenshot(page, f"43-case-outcome-saved-{width}")
