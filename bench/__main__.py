@@ -26,6 +26,8 @@
 - PDF (``bench/pdf.py``): a letter through the warm LibreOffice vs a cold ``soffice --convert-to`` (goal < 1/4);
 - load (``bench/load.py``): wrk against gunicorn with 2 and 4 workers, the client overview and the assessment API
   vs a bare Flask route with one database read, and each worker's peak RSS.
+- statistics (``bench/statistics.py``): the quarterly report over 10,000 persons and 100,000 consultations (goal
+  < 1 s) and its growth from 10,000 to 100,000 consultations, vs a bare ``SELECT COUNT(*)``.
 """
 from __future__ import annotations
 
@@ -63,6 +65,7 @@ from perspektive.migrations import migrate  # noqa: E402
 from .load import load_rows  # noqa: E402
 from .pdf import pdf_rows  # noqa: E402
 from .sealing import rotation_rows, sealing_rows  # noqa: E402
+from .statistics import statistics_rows  # noqa: E402
 from .sweep import sweep_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -436,3 +439,4 @@ def followup_rows(counsellor) -> None:
 
 if __name__ == "__main__":
     main()
+    statistics_rows()

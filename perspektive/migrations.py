@@ -21,6 +21,8 @@ from perspektive.plans.models import ClientPlans
 from perspektive.privacy.models import ErasedClient
 from perspektive.procedure_stats.models import ProcedureFigure, ProcedureReport
 from perspektive.referrals.models import AuthorityContact, Consent, Outbox, Referral
+from perspektive.statistics import backfill as backfill_statistics
+from perspektive.statistics.models import TABLES as STATISTICS_TABLES
 
 
 class SchemaMigration(BaseModel):
@@ -96,6 +98,12 @@ def _sealing(database):
     sealing.write_canary(keyring)
 
 
+def _statistics(database):
+    """The statistics' coarse rows and each case's outcome (perspektive.statistics), filled for every client there
+    is: from here on the figures never read the sealed facts."""
+    database.create_tables(list(STATISTICS_TABLES))
+    backfill_statistics()
+
 def _conferences(database):
     """Case conferences (meetings, invitations, agenda items with sealed texts) and the authority's procedure
     statistics (aggregate tables, linked to no case)."""
@@ -136,7 +144,7 @@ def _followup_stamps(database):
 
 
 MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry),
-              (6, _facts_revision), (7, _erased_clients), (8, _sealing),
+              (6, _facts_revision), (7, _erased_clients), (8, _sealing), (9, _statistics),
               (10, _conferences), (11, _translation_reviews), (12, _referral_minimisation), (14, _planned_events),
               (15, _followup_stamps)]
 

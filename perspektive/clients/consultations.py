@@ -16,6 +16,7 @@ from perspektive.law import today_in_germany
 from perspektive.typed import parse_day
 
 from .models import CONSULTATION_ATTENDEES, Client, Consultation
+from .records import after_commit, announce_change
 
 KIND_NAMES = {"first": "Erstberatung", "follow_up": "Folgeberatung"}
 ATTENDEE_NAMES = {"person": "die Person selbst", "volunteer": "Ehrenamtliche/r", "employer": "Arbeitgeber/in",
@@ -82,4 +83,7 @@ def record(client: Client, counsellor: User, *, held_on: str, kind: str, duratio
             client=client, counsellor=counsellor, held_on=day, kind=kind, duration_minutes=minutes,
             attendees=",".join(a for a in CONSULTATION_ATTENDEES if a in chosen))
         audit.record(counsellor, "consultation.record", "consultation", consultation.id, kind)
+        # The statistics count it (and date the first contact by it): announced like a change of the facts.
+        after = announce_change(client, None, why=f"{KIND_NAMES[kind]} erfasst")
+    after_commit(after)
     return consultation

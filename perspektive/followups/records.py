@@ -102,7 +102,8 @@ def sync_client(client: Client, facts=None, why: str = "Fakten geändert") -> li
     engine = current_engine()
     today = today_in_germany()
     facts = facts if facts is not None else load_facts(client)
-    computed: dict[tuple[str, str], FollowUp] = {(f.workflow, f.id): f for f in engine.followups(facts, today)}
+    computed: dict[tuple[str, str], FollowUp] = {(f.workflow, f.id): f for f in
+                                                 engine.followups(facts, today, client=client)}
     provisions = engine.provisions()
     changed: list[int] = []
     with write_transaction():

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pluggy
 from flask import current_app
@@ -110,7 +111,7 @@ class Engine:
         return assess_all(self.catalogue.workflows, facts, on, self.types)
 
     def followups(self, facts: CaseFacts, on: dt.date, workflow_id: str | None = None,
-                  assessments: list[Assessment] | None = None) -> list[FollowUp]:
+                  assessments: list[Assessment] | None = None, client: Any = None) -> list[FollowUp]:
         """The dated follow-ups for this client: those the workflow files declare (one workflow, or all in force),
         then those plugins add through the ``followups`` hook. ``assessments`` are reused when the caller has
         them (the same day's, of the same workflows)."""
@@ -121,7 +122,7 @@ class Engine:
         by_workflow = {a.workflow: a for a in assessments}
         found = [f for w in workflows for f in compute(w.id, w.followups, facts, on, by_workflow.get(w.id))]
         ids = {w.id for w in workflows}
-        for extra in reversed(self.pm.hook.followups(facts=facts, assessments=assessments, on=on)):
+        for extra in reversed(self.pm.hook.followups(facts=facts, assessments=assessments, on=on, client=client)):
             for followup in map(FollowUp.from_hook, extra or ()):
                 if followup.workflow and followup.workflow not in self.catalogue.workflows:
                     raise ValueError(f"Plugin-Frist {followup.id!r}: unbekannter Workflow {followup.workflow!r}")

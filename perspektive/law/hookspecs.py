@@ -66,7 +66,7 @@ def perspective_notes(facts: "CaseFacts", assessments: "list[Assessment]") -> li
 
 
 @hookspec
-def followups(facts: "CaseFacts", assessments: "list[Assessment]", on: "dt.date") -> list[dict]:
+def followups(facts: "CaseFacts", assessments: "list[Assessment]", on: "dt.date", client: Any) -> list[dict]:
     """Fires whenever a client's follow-ups are computed (facts changed, a case closed, the daily sweep), after the
     ``[[followups]]`` rules of the workflow files.
 
@@ -76,6 +76,9 @@ def followups(facts: "CaseFacts", assessments: "list[Assessment]", on: "dt.date"
     ``basis`` (German: how the date was computed) and optionally ``remind_days_before`` (default ``[30]``).
     Return ``[]`` when nothing applies. The calendar feed shows ``due`` as it is: a day counted from a date of
     birth belongs in a workflow file (``basis = "person.date_of_birth"``), whose days the feed covers.
+
+    ``client`` is the stored client row when the follow-ups are computed for one (the follow-up rows), else
+    ``None`` (a case summary): a plugin that reads rows of its own about the client returns ``[]`` then.
     """
 
 

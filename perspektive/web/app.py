@@ -29,6 +29,7 @@ from perspektive import (
     referrals,
     sealing,
     shipped,
+    statistics,
     tasks,
 )
 from perspektive.config import load_config
@@ -82,7 +83,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     shipped.install_provisions("checklist_translations", Path(config["CHECKLIST_TRANSLATIONS_DIR"]))
     _install_data_key(app, config)
     app.extensions["perspektive"] = Engine(config["WORKFLOWS_DIR"], config["LETTER_TEMPLATES_DIR"],
-                                           config["PLUGINS_DIR"], builtin_plugins=followups.PLUGINS)
+                                           config["PLUGINS_DIR"], builtin_plugins=followups.PLUGINS + statistics.PLUGINS)
     tasks.huey.immediate = config["HUEY_IMMEDIATE"]
     tasks.bind_app(app)
 
@@ -120,7 +121,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.init_app(app)
     filters.init_app(app)
     for capability in (accounts, clients, documents, followups, referrals, conferences, procedure_stats, plans,
-                       privacy, admin):
+                       privacy, statistics, admin):
         capability.init_app(app)
     for blueprint in (pages.bp, api.bp, case_page.bp, health.bp):
         app.register_blueprint(blueprint)

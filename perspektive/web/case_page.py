@@ -42,6 +42,14 @@ from perspektive.documents import (
 from perspektive.followups import followups_of
 from perspektive.law import LETTER_NAMES, UnknownWorkflow, current_engine, today_in_germany
 from perspektive.referrals import referrals_of
+from perspektive.statistics import (
+    OUTCOME_NAMES,
+    REFUSAL_NAMES,
+    OutcomeError,
+    form_of,
+    outcome_of,
+    record_outcome,
+)
 
 bp = Blueprint("cases", __name__)
 
@@ -57,7 +65,8 @@ def _own_case(client_id: int, case_id: int):
         abort(404)
 
 
-def _page(client, case, *, refused: dict | None = None, letter_error: str | None = None):
+def _page(client, case, *, refused: dict | None = None, letter_error: str | None = None,
+          outcome_form: dict | None = None, outcome_errors: dict | None = None):
     """The case page; ``refused`` is a checklist value sent and refused: item, field, value as typed, message."""
     engine = current_engine()
     on = today_in_germany()
@@ -77,7 +86,9 @@ def _page(client, case, *, refused: dict | None = None, letter_error: str | None
         unargued=unargued_requirements(workflow, assessment) if "antrag" in dict(letters) else [],
         followups=list(followups_of(client, case.workflow)),
         referrals=referrals_of(client, case.workflow), provisions=engine.provisions(),
-        states=CASE_STATE_NAMES, choices=CASE_STATES, closed=case.status in CLOSED_CASE_STATES)
+        states=CASE_STATE_NAMES, choices=CASE_STATES, closed=case.status in CLOSED_CASE_STATES,
+        outcome=outcome_form or form_of(outcome_of(case)), outcome_errors=outcome_errors or {},
+        outcome_names=OUTCOME_NAMES, refusal_names=REFUSAL_NAMES)
 
 
 @bp.get("/clients/<int:client_id>/cases/<int:case_id>", endpoint="page")
@@ -123,3 +134,19 @@ def download_letter(client_id: int, case_id: int, letter: str, kind: str):
         return pdf_download(case.workflow, facts, on, letter, me(), client, case)
     except (LetterError, PdfError) as exc:
         return _page(client, case, letter_error=str(exc)), 422
+
+
+@bp.post("/clients/<int:client_id>/cases/<int:case_id>/outcome", endpoint="outcome")
+@role_required("counsellor")
+def save_outcome(client_id: int, case_id: int):
+    """The case's outcome (filed, decided, permit, refusal reasons); 422 with every value kept and the reasons
+    next to the fields."""
+    client, case = _own_case(client_id, case_id)
+    form = {key: request.form.get(key, "") for key in
+            ("outcome", "filed_on", "decided_on", "permit_provision", "permit_valid_until")}
+    form["reasons"] = request.form.getlist("reasons")
+    try:
+        record_outcome(case, form, me(), current_engine().provisions())
+    except OutcomeError as exc:
+        return _page(client, case, outcome_form=form, outcome_errors=exc.errors), 422
+    return redirect(url_for("cases.page", client_id=client.id, case_id=case.id, _anchor="ergebnis"))
