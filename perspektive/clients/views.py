@@ -87,4 +87,4 @@ def edit_group(client_id: int, group: str):
         form = carry_over(form, records.export_facts(own_client(me(), client_id)), conflict.changes)
         return _page(form, client, 409, revision=conflict.revision, conflict=conflict)
     flash(_("Fakten gespeichert, Fristen neu berechnet."), "info")
-    return redirect(url_for("web.client", client_id=client.id, _anchor=f"fakten-{spec.id}"))
+    return redirect(url_for("web.client_facts", client_id=client.id, group=spec.id))

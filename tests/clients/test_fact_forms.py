@@ -117,7 +117,7 @@ def test_saving_a_group_changes_only_its_facts_and_recomputes_the_followups(logg
                                       "identity.reasonable_measures_taken": "unknown",  # back to "unbekannt"
                                       "own_identity_deception": "true"})
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/clients/{client.id}#fakten-identity"
+    assert response.headers["Location"] == f"/clients/{client.id}/fakten/identity"
     after = stored(client)
     assert after["identity"] == {"clarified_on": "2026-10-01", "measures_taken_on": "2024-03-01"}
     assert after["own_identity_deception"] is True
@@ -125,7 +125,7 @@ def test_saving_a_group_changes_only_its_facts_and_recomputes_the_followups(logg
     assert {k: v for k, v in after.items() if k not in ("identity", "own_identity_deception")} == \
         {k: v for k, v in before.items() if k not in ("identity", "own_identity_deception")}
     assert FactsRevision.select().where(FactsRevision.client == client.id).count() == 2
-    html = page(logged_in.get(f"/clients/{client.id}"))
+    html = page(logged_in.get(f"/clients/{client.id}/fakten/identity"))
     assert "Fakten gespeichert, Fristen neu berechnet." in html
     identity = html.split('id="fakten-identity"')[1].split("</dl>")[0]
     assert "01.10.2026" in identity

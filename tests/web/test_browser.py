@@ -97,7 +97,7 @@ def test_administrator_adds_a_provision_and_a_counsellor_sees_it(live_server, ne
     counsellor_page = new_page()
     sign_in(counsellor_page, live_server.url, counsellor.username)
     counsellor_page.goto(f"{live_server.url}/clients/{client.id}")
-    expect(counsellor_page.locator("#perspektiven table")).to_contain_text("§ 16g Abs. 8 AufenthG")
+    expect(counsellor_page.locator("#perspektiven")).to_contain_text("§ 16g Abs. 8 AufenthG")
     screenshot(counsellor_page, "07-client-page-new-provision")
 
 
@@ -113,7 +113,7 @@ def test_the_pages_in_english_and_on_a_tablet(live_server, new_page, counsellor)
     expect(page.get_by_role("heading", name="Anmelden")).to_be_visible()
     sign_in(page, live_server.url, counsellor.username)
     page.goto(f"{live_server.url}/clients/{client.id}")
-    expect(page.get_by_role("heading", name="Fälle")).to_be_visible()
+    expect(page.get_by_role("heading", name="Offene Fälle")).to_be_visible()
     screenshot(page, "08-client-page-tablet")
     # Keyboard: the first Tab reaches the language switch, the page is usable without a mouse.
     page.keyboard.press("Tab")

@@ -332,7 +332,7 @@ def test_the_cases_referrals_are_listed_with_their_status_and_a_way_to_send_one(
     html = case_page(logged_in, case)
     section = html.split('id="uebermittlungen"')[1].split("</section>")[0]
     assert "Noch keine Übermittlungen für diesen Weg." in section
-    assert f'href="/clients/{case.client_id}?workflow=section_25b#uebermittlung"' in section
+    assert f'href="/clients/{case.client_id}/uebermittlung?workflow=section_25b"' in section
 
     queued = add_referral(case.client, counsellor, "section_25b", "queued")
     add_referral(case.client, counsellor, "section_25a", "sent")
