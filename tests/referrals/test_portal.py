@@ -118,7 +118,7 @@ def test_a_referral_goes_from_the_client_page_to_the_contact_and_back(browser, c
     row = html.split('class="list portal"')[1].split("</table>")[0]
     assert reference(referral) in row and "Berta Beraterin" in row and "§ 25b AufenthG" in row
     day = today_in_germany().strftime("%Y-%m-%d")
-    for name in (f"section_25b_antrag_{day}.docx", f"section_25b_checkliste_{day}.docx", "Fallzusammenfassung.txt"):
+    for name in (f"25b_Antrag_{day}.docx", f"25b_Checkliste_{day}.docx", "Fallzusammenfassung.txt"):
         assert name in row
     assert "noch nicht bestätigt" in row
     person = demo_facts("amina")["person"]

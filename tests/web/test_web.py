@@ -357,6 +357,28 @@ def test_download_antrag_is_a_docx_attachment_and_is_kept(logged_in, counsellor)
     assert read_document(document) == response.data
 
 
+@pytest.mark.parametrize("file_number, expected", [
+    ("ABH-4711", "ABH-4711_25b_Antrag_2021-11-21.docx"),
+    (None, "{reference}_25b_Antrag_2021-11-21.docx"),
+])
+def test_a_download_is_named_after_the_file_reference_path_document_and_day(logged_in, counsellor, file_number,
+                                                                              expected):
+    client = add_client(counsellor, abh_file_number=file_number)
+    token = csrf_token(page(logged_in.get(f"/clients/{client.id}/wege")))
+    response = logged_in.post(f"/clients/{client.id}/letters/section_25b/antrag", data={"csrf_token": token})
+    name = expected.format(reference=client.reference).replace("2021-11-21", DAY.isoformat())
+    assert response.headers["Content-Disposition"] == f"attachment; filename={name}"
+
+
+def test_a_download_name_with_umlauts_travels_as_filename_star(logged_in, counsellor):
+    client = add_client(counsellor, abh_file_number="Görlitz 12/3")
+    token = csrf_token(page(logged_in.get(f"/clients/{client.id}/wege")))
+    response = logged_in.post(f"/clients/{client.id}/letters/section_25b/checkliste", data={"csrf_token": token})
+    disposition = response.headers["Content-Disposition"]
+    assert f"filename*=UTF-8''G%C3%B6rlitz-12-3_25b_Checkliste_{DAY.isoformat()}.docx" in disposition
+    assert disposition.isascii()
+
+
 def test_letter_that_cannot_be_made_says_why_and_keeps_nothing(logged_in, counsellor):
     # Facts stored before the input limits (probe finding 9) refused control characters: the letter still does.
     facts = demo_facts("dawit")
