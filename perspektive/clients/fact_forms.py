@@ -129,15 +129,13 @@ def _new_client() -> Group:
     """The essentials of a first conversation: who, since when in Germany, with which status since when."""
     person = {item.path: item for item in GROUPS["person"].items}
     stay = {item.path: item for item in GROUPS["stay"].items}
-    status = {column.path: column for column in stay["status_history"].columns}["status"]
     return Group("new", N_("Neue Mandantin / neuer Mandant"), (
         person["person.given_name"],
         Input("person.family_name", "text", label_of("person.family_name"), required=True),
         *(person[p] for p in ("person.date_of_birth", "person.gender", "person.nationality", "person.language")),
         stay["entry_date"],
-        Rows("status_history", "Aktueller Aufenthaltsstatus", (
-            Input("status", "choice", "Aktueller Aufenthaltsstatus", status.choices),
-            Input("from", "date", "Status seit")), fixed=True),
+        # The whole history, not only today's status: the asylum years would otherwise show as a gap.
+        stay["status_history"],
     ))
 
 

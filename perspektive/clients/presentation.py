@@ -44,7 +44,8 @@ SECTIONS: tuple[Section, ...] = (
         "person.language", "person.address", "person.abh_file_number")),
     Section("stay", N_("Aufenthalt & Status-Verlauf"), (
         "entry_date",
-        Table("status_history", (("Status", "status"), ("von", "from_"), ("bis", "to"))),
+        Table("status_history", (("Status", "status"), ("von", "from_"), ("bis", "to"),
+                                  ("Papier gültig bis", "valid_until"))),
         "asylum_rejected_manifestly_unfounded", "expulsion_order", "concrete_removal_measures",
         "departure_impossible.impossible", "departure_impossible.end_foreseeable",
         "departure_impossible.own_fault")),

@@ -53,6 +53,9 @@ def new_client():
     if request.method == "GET":
         return _page(FactsForm.from_facts(group, {}))
     form = FactsForm.from_request(group, request.form)
+    if request.form.get("add_row"):
+        form.add_row(request.form["add_row"])
+        return _page(form)
     try:
         facts = form.to_facts({})
     except FactsFormInvalid:

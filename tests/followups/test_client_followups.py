@@ -104,7 +104,7 @@ def test_imported_client_page_lists_her_followups_with_german_dates(logged_in):
     open_rows, closed_rows = deadlines(deadlines_page(logged_in, client))
     assert closed_rows == {}
     by_kind = {(r.workflow, r.kind): r.id for r in followup_records.of_client(client)}
-    assert set(open_rows) == set(by_kind.values()) and len(open_rows) == 5
+    assert set(open_rows) == set(by_kind.values()) and len(open_rows) == 6  # five of the paths, her passport
     for workflow, provision in (("section_60c", "§ 60c AufenthG"), ("section_16g", "§ 16g AufenthG")):
         row = open_rows[by_kind[(workflow, WINDOW)]]
         assert "<td>01.01.2027" in row and provision in row
@@ -124,7 +124,7 @@ def test_page_needs_no_more_queries_for_more_followups(logged_in, counsellor, mo
     """One query for the follow-ups, whatever their number (no lookup per row)."""
     none = records.create_client(parse_facts({"person": {"family_name": "Neu"}}), counsellor)
     five = add_client(counsellor)
-    assert not followup_records.of_client(none).exists() and followup_records.of_client(five).count() == 5
+    assert not followup_records.of_client(none).exists() and followup_records.of_client(five).count() == 6
     database, statements = db.obj, []
     execute = database.execute_sql
     monkeypatch.setattr(database, "execute_sql", lambda sql, *a, **k: statements.append(sql) or execute(sql, *a, **k))
@@ -160,7 +160,7 @@ def test_moving_the_training_start_moves_both_application_windows_and_says_why(l
     html = client_page(logged_in, client)
     assert "Fakten gespeichert, Fristen neu berechnet." in html
     open_rows, closed_rows = deadlines(deadlines_page(logged_in, client))
-    assert closed_rows == {} and len(open_rows) == 5
+    assert closed_rows == {} and len(open_rows) == 6
     for workflow in ("section_60c", "section_16g"):
         row = open_rows[row_of(client, workflow, WINDOW).id]
         assert "<td>01.02.2027" in row and "01.09.2027 minus 7 Monate" in row
@@ -176,7 +176,8 @@ def test_removing_the_training_drops_its_followups_and_says_why(logged_in, couns
     del facts["training"]
     assert save_facts(logged_in, client, facts).status_code == 302
     open_rows, closed_rows = deadlines(deadlines_page(logged_in, client))
-    assert list(open_rows) == [row_of(client, "section_25a", "last_day_before_27").id]
+    assert list(open_rows) == [row_of(client, "", "passport_expires").id,  # soonest first
+                               row_of(client, "section_25a", "last_day_before_27").id]
     dropped = {(r.workflow, r.kind) for r in FollowUpRecord.select().where(FollowUpRecord.id.in_(list(closed_rows)))}
     assert dropped == {(w, k) for w in ("section_60c", "section_16g") for k in (WINDOW, "training_ends")}
     for row in closed_rows.values():
@@ -187,7 +188,7 @@ def test_removing_the_training_drops_its_followups_and_says_why(logged_in, couns
 
     assert save_facts(logged_in, client, demo_facts("yasmin")).status_code == 302  # the training is back
     open_rows, closed_rows = deadlines(deadlines_page(logged_in, client))
-    assert len(open_rows) == 5 and closed_rows == {}
+    assert len(open_rows) == 6 and closed_rows == {}
     assert "wieder offen: Fakten geändert am 21.11.2026, die Grundlage trägt wieder" in \
         open_rows[row_of(client, "section_16g", WINDOW).id]
 
