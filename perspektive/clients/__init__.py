@@ -16,6 +16,8 @@ from .consultations import record as record_consultation
 from .presentation import fact_sections, status_timeline
 from .records import (
     NotFound,
+    after_commit,
+    announce_change,
     change_facts,
     client_for,
     create_client,
@@ -31,7 +33,7 @@ from .views import own_client
 
 __all__ = [
     "CASE_STATE_NAMES", "CLOSED_CASE_STATES", "COMMANDS", "Change", "Conflict", "CONSULTATION_ATTENDEE_NAMES", "CONSULTATION_KINDS",
-    "CaseError", "ConsultationError", "NotFound", "attendee_names", "blank_consultation_form", "case_for",
+    "CaseError", "ConsultationError", "NotFound", "after_commit", "announce_change", "attendee_names", "blank_consultation_form", "case_for",
     "cases_of", "change_facts", "client_for", "clients_cli", "consultations_of", "create_client", "erase_record",
     "export_facts", "facts_history", "fact_sections", "init_app",
     "load_facts", "open_case", "overview", "own_client", "read_facts_file", "record_consultation", "set_case_status",

@@ -11,6 +11,7 @@ from .checklists import set_expiry as set_item_expiry
 from .checklists import set_note as set_item_note
 from .cli import COMMANDS
 from .downloads import letter_download, pdf_download
+from .expiries import expiry_followups
 from .letters import LETTERS, LetterError, letter_filename, render_letter
 from .pdf import PdfError
 from .pdf import available as pdf_available
@@ -30,7 +31,7 @@ __all__ = [
     "ChecklistError", "LetterError", "PdfError", "UnknownItem", "Upload", "UploadError", "checklist_anchor",
     "checklist_note_row_id", "checklist_of", "delete_client_documents", "document_path", "init_app", "install_template",
     "open_checklist_note",
-    "install_workflow", "letter_download", "letter_filename", "pdf_available", "pdf_download", "read_document",
+    "expiry_followups", "install_workflow", "letter_download", "letter_filename", "pdf_available", "pdf_download", "read_document",
     "render_letter", "render_summary", "reseal_document", "set_item_done", "set_item_expiry",
     "set_item_note", "store_document", "template_overview",
 ]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from perspektive.clients import after_commit, announce_change
 from perspektive.clients.models import Case
-from perspektive.clients.records import after_commit, announce_change
 from perspektive.db import write_transaction
 from perspektive.law import FollowUp, UnknownWorkflow, current_engine, de
 

@@ -27,7 +27,7 @@ from perspektive.accounts.models import User
 from perspektive.clients import CLOSED_CASE_STATES
 from perspektive.clients.models import Case, Client
 from perspektive.db import utcnow, write_transaction
-from perspektive.documents.expiries import expiry_followups
+from perspektive.documents import expiry_followups
 from perspektive.law import FollowUp, current_engine, de, non_working_reason, today_in_germany
 
 from .models import FollowUpRecord
