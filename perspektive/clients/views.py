@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from perspektive.accounts import me, role_required
 
-from . import fact_forms, records
+from . import fact_forms, names, records
 from .conflicts import Conflict, carry_over
 from .fact_forms import FactsForm, FactsFormInvalid
 
@@ -36,8 +36,8 @@ def _page(form: FactsForm, client=None, status: int = 200, revision: int | None 
         revision = client.revision
     return render_template("facts_conflict.html" if conflict else "facts_group.html", form=form,
                            title=_(form.group.title), client=client, action=action, revision=revision,
-                           conflict=conflict, countries=fact_forms.COUNTRIES,
-                           languages=fact_forms.LANGUAGES), status
+                           conflict=conflict, countries=names.choices(names.COUNTRIES),
+                           languages=names.choices(names.LANGUAGES)), status
 
 
 def _revision_sent() -> int | None:

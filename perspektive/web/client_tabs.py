@@ -26,7 +26,9 @@ from perspektive.clients import (
     blank_consultation_form,
     cases_of,
     consultations_of,
+    country_name,
     fact_sections,
+    language_name,
     load_facts,
     own_client,
     status_timeline,
@@ -36,8 +38,6 @@ from perspektive.db import utcnow
 from perspektive.documents import LETTERS
 from perspektive.followups import followups_of
 from perspektive.law import (
-    COUNTRY_NAMES,
-    LANGUAGE_NAMES,
     LETTER_NAMES,
     current_engine,
     in_order_of_use,
@@ -118,8 +118,7 @@ def render_tab(client, tab: str, *, group: str | None = None, workflow: str | No
     assessments = in_order_of_use(engine.assess(facts, on))
     context = {"client": client, "person": facts.person, "age": facts.age_on(on), "on": on, "tab": tab,
                "tabs": TABS, "provisions": engine.provisions(),
-               "country": COUNTRY_NAMES.get(facts.person.nationality or "", facts.person.nationality),
-               "language": LANGUAGE_NAMES.get(facts.person.language or "", facts.person.language)}
+               "country": country_name(facts.person.nationality), "language": language_name(facts.person.language)}
     if tab == "overview":
         followups = _followup_section(client)
         context.update(assessments=assessments, notes=engine.notes(facts, assessments),
