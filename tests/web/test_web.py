@@ -129,7 +129,9 @@ def test_perspektiven_table_orders_paths_and_says_what_to_do(logged_in, counsell
         assert "Antrag frühestens 7 Monate vor Ausbildungsbeginn" in row and "voraussichtlich ab 01.01.2027" in row
     blocked = next(r for r in rows if "§ 60d AufenthG" in r)
     assert "Blockiert" in blocked and "sozialversicherungspflichtig beschäftigt" in blocked
-    assert "Die Beschäftigung ohne Unterbrechung fortführen" in blocked  # what the client can do
+    assert f'href="/clients/{client.id}/wege/section_60d"' in blocked  # what the client can do: on its page
+    details = page(logged_in.get(f"/clients/{client.id}/wege/section_60d"))
+    assert "Die Beschäftigung ohne Unterbrechung fortführen" in details
     undecided = next(r for r in rows if "§ 25 Abs. 5 AufenthG" in r)
     assert "Noch zu erfragen" in undecided and "Ausreise" in undecided
     order = [r.split('class="verdict verdict-')[1].split('"')[0] for r in rows]
