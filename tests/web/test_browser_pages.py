@@ -15,7 +15,7 @@ from tests.common.browser import screenshot, sign_in
 from tests.conftest import demo_facts
 
 SCREEN = 800
-TABS = ("", "/fakten", "/fakten/stay", "/wege", "/fristen", "/beratungen", "/uebermittlung")
+TABS = ("", "/fakten", "/fakten/stay", "/fakten/work", "/wege", "/fristen", "/beratungen", "/uebermittlung")
 
 
 def measure(page) -> tuple[int, int, int]:
