@@ -57,7 +57,7 @@ from .pages import bp
 
 # (tab id, endpoint, title): the order of the tab bar on every client page.
 TABS = (
-    ("overview", "web.client", _l("Übersicht")),
+    ("overview", "web.client", _l("Überblick")),
     ("facts", "web.client_facts", _l("Fakten")),
     ("paths", "web.client_paths", _l("Wege und Schreiben")),
     ("deadlines", "web.client_deadlines", _l("Fristen")),

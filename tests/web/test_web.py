@@ -194,7 +194,7 @@ def test_client_page_reads_top_down_for_a_counsellor_between_appointments(logged
     order = [html.index(f'id="{part}"') for part in ("person", "fristen", "perspektiven", "faelle")]
     assert order == sorted(order)
     tabs = lxml.html.fromstring(html).xpath('//nav[@class="tabs"]/a')
-    assert [a.text_content() for a in tabs] == ["Übersicht", "Fakten", "Wege und Schreiben", "Fristen",
+    assert [a.text_content() for a in tabs] == ["Überblick", "Fakten", "Wege und Schreiben", "Fristen",
                                                 "Beratungen", "Übermittlung"]
     for a in tabs[1:]:
         assert logged_in.get(a.get("href")).status_code == 200
