@@ -104,7 +104,7 @@ def test_a_referral_goes_from_the_client_page_to_the_contact_and_back(browser, c
     assert berta.post(f"{client_url}/referrals", data={
         "csrf_token": token, "workflow": "section_25b", "contact": str(contact.id),
         "documents": ["letter", "checklist", "summary"], "note": NOTE + XSS}).status_code == 302
-    assert "gesendet am" in page(berta.get(client_url))
+    assert "gesendet am" in page(berta.get(f"{client_url}/uebermittlung"))
     assert len(smtp.to(MEIER)) == 1
     with db.connection_context():
         referral = Referral.get()
@@ -141,7 +141,7 @@ def test_a_referral_goes_from_the_client_page_to_the_contact_and_back(browser, c
     assert f"Empfang von Vorgang {reference(referral)} bestätigt." in after  # flash with the reference only
     assert re.search(r"bestätigt am \d\d\.\d\d\.\d{4} \d\d:\d\d", after) and "noch nicht bestätigt" not in after
 
-    listed = page(berta.get(client_url)).split('class="list referrals"')[1].split("</table>")[0]
+    listed = page(berta.get(f"{client_url}/uebermittlung")).split('class="list referrals"')[1].split("</table>")[0]
     assert re.search(r"Empfang bestätigt am \d\d\.\d\d\.\d{4} \d\d:\d\d durch Max Meier", listed)
 
 

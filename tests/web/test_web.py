@@ -189,7 +189,7 @@ def test_client_page_reads_top_down_for_a_counsellor_between_appointments(logged
     client = add_client(counsellor)
     html = page(logged_in.get(f"/clients/{client.id}"))
     person = lxml.html.fromstring(html).get_element_by_id("person").text_content()
-    for shown in (client.reference, "30.11.1996 (29 Jahre)", "Eritrea", "English"):
+    for shown in (client.reference, "30.11.1996 (29 Jahre)", "Eritrea", "Englisch"):  # names, not codes
         assert shown in person
     order = [html.index(f'id="{part}"') for part in ("person", "fristen", "perspektiven", "faelle")]
     assert order == sorted(order)
