@@ -41,13 +41,13 @@ def test_counsellor_records_a_client_opens_a_25b_case_ticks_an_item_and_download
     page.get_by_label("Staatsangehörigkeit").fill("SY")
     page.get_by_label("Sprache, die am besten gelesen wird").fill("ar")
     page.get_by_label("Einreisedatum").fill("2015-09-01")
-    page.get_by_label("Aktueller Aufenthaltsstatus").select_option("duldung")
-    page.get_by_label("Status seit").fill("2016-03-01")
+    page.locator('[name="status_history.0.status"]').select_option("duldung")  # the first row of the history
+    page.locator('[name="status_history.0.from"]').fill("2016-03-01")
     screenshot(page, "02-new-client")
     page.get_by_role("button", name="Anlegen").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Amira Haddad")
-    paths = page.locator("#perspektiven table")
+    paths = page.locator("#perspektiven")
     expect(paths).to_contain_text("§ 25b AufenthG")
     expect(paths).to_contain_text("§ 25a AufenthG")
     screenshot(page, "03-client-page")
