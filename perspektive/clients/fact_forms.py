@@ -33,6 +33,7 @@ from perspektive.law import (
 )
 from perspektive.typed import fold, parse_day
 
+from . import names
 from .presentation import N_, SECTIONS, Table
 
 EXTRA_ROWS = 2  # empty rows under a table's filled ones
@@ -42,12 +43,10 @@ BAD_DATE = _l("Bitte ein gültiges Datum angeben, z. B. 21.11.2026.")
 BAD_NUMBER = _l("Bitte eine Zahl angeben, z. B. 39 oder 7,5.")
 BAD_INTEGER = _l("Bitte eine ganze Zahl angeben.")
 BAD_CHOICE = _l("Bitte einen Wert aus der Liste wählen.")
-BAD_COUNTRY = _l("Bitte den Ländercode (z. B. SY) oder einen Staat aus der Liste angeben.")
-BAD_LANGUAGE = _l("Bitte den Sprachcode (z. B. ar) angeben.")
+BAD_COUNTRY = _l("Bitte einen Staat aus der Liste wählen (die ersten Buchstaben tippen, z. B. Syr für Syrien).")
+BAD_LANGUAGE = _l("Bitte eine Sprache aus der Liste wählen (die ersten Buchstaben tippen, z. B. Dari).")
 REQUIRED = _l("Bitte angeben.")
 
-COUNTRIES = tuple(sorted(COUNTRY_NAMES.items(), key=lambda item: fold(item[1])))
-LANGUAGES = tuple(sorted(LANGUAGE_NAMES.items()))
 _COUNTRY_CODES = {**{fold(name): code for code, name in COUNTRY_NAMES.items()},
                   **{fold(code): code for code in COUNTRY_NAMES}}
 _LANGUAGE_CODES = {fold(part): code for code, names in LANGUAGE_NAMES.items() for part in names.split(" / ")}
@@ -129,15 +128,13 @@ def _new_client() -> Group:
     """The essentials of a first conversation: who, since when in Germany, with which status since when."""
     person = {item.path: item for item in GROUPS["person"].items}
     stay = {item.path: item for item in GROUPS["stay"].items}
-    status = {column.path: column for column in stay["status_history"].columns}["status"]
     return Group("new", N_("Neue Mandantin / neuer Mandant"), (
         person["person.given_name"],
         Input("person.family_name", "text", label_of("person.family_name"), required=True),
         *(person[p] for p in ("person.date_of_birth", "person.gender", "person.nationality", "person.language")),
         stay["entry_date"],
-        Rows("status_history", "Aktueller Aufenthaltsstatus", (
-            Input("status", "choice", "Aktueller Aufenthaltsstatus", status.choices),
-            Input("from", "date", "Status seit")), fixed=True),
+        # The whole history, not only today's status: the asylum years would otherwise show as a gap.
+        stay["status_history"],
     ))
 
 
@@ -176,10 +173,12 @@ def _read(item: Input, raw: str):
         except ValueError:
             return None, BAD_INTEGER
     if item.suggestions == "countries":
-        code = _COUNTRY_CODES.get(fold(raw)) or (raw.upper() if _TWO_LETTERS.fullmatch(raw) else None)
+        code = (names.country_code(raw) or _COUNTRY_CODES.get(fold(raw))
+                or (raw.upper() if _TWO_LETTERS.fullmatch(raw) else None))
         return (code, None) if code else (None, BAD_COUNTRY)
     if item.suggestions == "languages":
-        code = _LANGUAGE_CODES.get(fold(raw)) or (raw.lower() if _TWO_LETTERS.fullmatch(raw) else None)
+        code = (names.language_code(raw) or _LANGUAGE_CODES.get(fold(raw))
+                or (raw.lower() if _TWO_LETTERS.fullmatch(raw) else None))
         return (code, None) if code else (None, BAD_LANGUAGE)
     return raw, None
 
@@ -238,7 +237,10 @@ class FactsForm:
         values, rows = {}, {}
         for item in group.items:
             if isinstance(item, Input):
-                values[item.path] = _shown(_get(data, item.path))
+                shown = _shown(_get(data, item.path))
+                if shown and item.suggestions:  # the name, not the stored code
+                    shown = (names.country_name if item.suggestions == "countries" else names.language_name)(shown)
+                values[item.path] = shown
                 continue
             listed = _get(data, item.path)
             rows[item.path] = 1 if item.fixed else len(listed or ()) + EXTRA_ROWS

@@ -11,6 +11,10 @@ from typing import NamedTuple
 
 from perspektive.law import VALUE_LABELS, CaseFacts, de, describe_days, label_of
 
+from .names import country_name, language_name
+
+_NAMED = {"person.nationality": country_name, "person.language": language_name}  # names, not codes
+
 
 @dataclass(frozen=True)
 class Table:
@@ -69,7 +73,8 @@ SECTIONS: tuple[Section, ...] = (
         "person.language", "person.address", "person.abh_file_number")),
     Section("stay", N_("Aufenthalt & Status-Verlauf"), (
         "entry_date",
-        Table("status_history", (("Status", "status"), ("von", "from_"), ("bis", "to"))),
+        Table("status_history", (("Status", "status"), ("von", "from_"), ("bis", "to"),
+                                  ("Papier gültig bis", "valid_until"))),
         "asylum_rejected_manifestly_unfounded", "expulsion_order", "concrete_removal_measures",
         "departure_impossible.impossible", "departure_impossible.end_foreseeable",
         "departure_impossible.own_fault")),
@@ -149,7 +154,9 @@ def fact_sections(facts: CaseFacts) -> list[dict]:
                                 "rows": None if rows is None else [item.cells(row) for row in rows]})
             else:
                 value = _get(facts, item)
-                entries.append({"path": item, "label": label_of(item), "value": show(value),
+                named = _NAMED.get(item)
+                entries.append({"path": item, "label": label_of(item),
+                                "value": named(value) if named and value else show(value),
                                 "known": value is not None})
         sections.append({"id": section_id, "title": title, "entries": entries})
     return sections
@@ -172,6 +179,7 @@ def status_timeline(facts: CaseFacts, today: dt.date) -> list[dict]:
             items.append(_gap(previous_end + dt.timedelta(days=1), period.from_ - dt.timedelta(days=1)))
         end = period.to or today
         items.append({"kind": "period", "status": show(period.status), "from": period.from_, "to": period.to,
+                      "valid_until": period.valid_until,
                       "current": period.from_ <= today and (period.to is None or today <= period.to),
                       "length": _length(period.from_, end)})
         previous_end = period.to

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from perspektive.accounts import me, role_required
 
-from . import fact_forms, records
+from . import fact_forms, names, records
 from .conflicts import Conflict, carry_over
 from .fact_forms import FactsForm, FactsFormInvalid
 
@@ -36,8 +36,8 @@ def _page(form: FactsForm, client=None, status: int = 200, revision: int | None 
         revision = client.revision
     return render_template("facts_conflict.html" if conflict else "facts_group.html", form=form,
                            title=_(form.group.title), client=client, action=action, revision=revision,
-                           conflict=conflict, countries=fact_forms.COUNTRIES,
-                           languages=fact_forms.LANGUAGES), status
+                           conflict=conflict, countries=names.choices(names.COUNTRIES),
+                           languages=names.choices(names.LANGUAGES)), status
 
 
 def _revision_sent() -> int | None:
@@ -53,6 +53,9 @@ def new_client():
     if request.method == "GET":
         return _page(FactsForm.from_facts(group, {}))
     form = FactsForm.from_request(group, request.form)
+    if request.form.get("add_row"):
+        form.add_row(request.form["add_row"])
+        return _page(form)
     try:
         facts = form.to_facts({})
     except FactsFormInvalid:
@@ -87,4 +90,4 @@ def edit_group(client_id: int, group: str):
         form = carry_over(form, records.export_facts(own_client(me(), client_id)), conflict.changes)
         return _page(form, client, 409, revision=conflict.revision, conflict=conflict)
     flash(_("Fakten gespeichert, Fristen neu berechnet."), "info")
-    return redirect(url_for("web.client", client_id=client.id, _anchor=f"fakten-{spec.id}"))
+    return redirect(url_for("web.client_facts", client_id=client.id, group=spec.id))

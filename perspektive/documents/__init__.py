@@ -16,6 +16,7 @@ from .checklists import set_note as set_item_note
 from .cli import COMMANDS
 from .downloads import case_of as letter_case
 from .downloads import letter_download, pdf_download
+from .expiries import expiry_followups
 from .letters import LETTERS, LetterError, letter_filename, render_letter
 from .pdf import PdfError
 from .pdf import available as pdf_available
@@ -42,9 +43,9 @@ __all__ = [
     "ChecklistError", "LetterError", "PdfError", "UnknownItem", "Upload", "UploadError", "checklist_anchor",
     "checklist_note_row_id", "checklist_of", "delete_client_documents", "document_path", "init_app", "install_template",
     "open_checklist_note",
-    "install_workflow", "letter_case", "letter_download", "letter_filename", "pdf_available", "pdf_download", "read_document",
-    "render_letter", "render_summary", "summary_categories", "summary_categories_for", "summary_content",
-    "summary_lines", "reseal_document", "set_item_done", "set_item_expiry",
+    "expiry_followups", "install_workflow", "letter_case", "letter_download", "letter_filename", "pdf_available",
+    "pdf_download", "read_document", "render_letter", "render_summary", "summary_categories", "summary_categories_for",
+    "summary_content", "summary_lines", "reseal_document", "set_item_done", "set_item_expiry",
     "set_item_note", "store_document", "template_overview",
     "unargued_requirements",
     "TRANSLATIONS_GERMAN", "checklist_translations", "checklist_translations_folder", "load_translation",

@@ -35,6 +35,7 @@ from perspektive.law import (
     today_in_germany,
 )
 
+from .expiries import announce_expiry
 from .models import ChecklistTick
 
 MAX_NOTE_LENGTH = 500
@@ -217,7 +218,9 @@ def set_expiry(case: Case, item: str, value, user: User) -> None:
     """Set the day the item's document expires (typed or a date), or clear it with an empty value."""
     _check_item(case, item)
     expires_on = parse_day(value)
-    _save(case, item, user, "checklist.expiry" if expires_on else "checklist.expiry_cleared", expires_on=expires_on)
+    # A deadline now (``expiries``): the follow-ups are recomputed with the row.
+    announce_expiry(case, lambda: _save(case, item, user, "checklist.expiry" if expires_on else
+                                        "checklist.expiry_cleared", expires_on=expires_on))
 
 
 def received_on(case: Case) -> dict[str, str]:

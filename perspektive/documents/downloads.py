@@ -11,7 +11,7 @@ from perspektive.clients.models import Case
 from perspektive.law import CaseFacts
 
 from . import pdf
-from .letters import letter_filename, render_letter
+from .letters import file_reference, letter_filename, render_letter
 from .store import store_document
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -31,7 +31,7 @@ def letter_download(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str
     if client is not None:
         store_document(client, workflow_id, letter, data, user)
     response = send_file(BytesIO(data), mimetype=DOCX, as_attachment=True,
-                         download_name=letter_filename(workflow_id, letter, on), max_age=0)
+                         download_name=letter_filename(workflow_id, letter, on, _reference(facts, client)), max_age=0)
     response.headers["Cache-Control"] = "no-store"  # personal data: never kept by a browser or proxy cache
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -43,8 +43,13 @@ def pdf_download(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str, u
     timeout = current_app.config.get("PDF_TIMEOUT_SECONDS", pdf.DEFAULT_TIMEOUT_SECONDS)
     converted = pdf.docx_to_pdf(data, timeout=timeout, warm=current_app.config.get("PDF_WARM_OFFICE", True))
     store_document(client, workflow_id, letter, data, user)
-    name = letter_filename(workflow_id, letter, on).removesuffix(".docx") + ".pdf"
+    name = letter_filename(workflow_id, letter, on, _reference(facts, client)).removesuffix(".docx") + ".pdf"
     response = send_file(BytesIO(converted), mimetype=pdf.PDF, as_attachment=True, download_name=name, max_age=0)
     response.headers["Cache-Control"] = "no-store"  # personal data: never kept by a browser or proxy cache
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _reference(facts: CaseFacts, client) -> str:
+    """What a download is named after (``letters.file_reference``); without a client, the file number alone."""
+    return file_reference(facts.person.abh_file_number, client.reference if client is not None else "")

@@ -39,7 +39,7 @@ from .rtl import right_to_left
 from .sandbox import LetterError
 from .wording import client_of
 
-__all__ = ["LETTERS", "LetterError", "letter_context", "letter_filename", "render_letter", "render_template_file"]
+__all__ = ["LETTERS", "LetterError", "file_reference", "letter_context", "letter_filename", "render_letter", "render_template_file"]
 
 # XML 1.0 allows TAB, LF, CR and everything from U+0020 except surrogates, U+FFFE and U+FFFF.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -229,8 +229,23 @@ def render_letter(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str,
     return data
 
 
-def letter_filename(workflow_id: str, letter: str, on: dt.date) -> str:
-    """A download name such as ``section_25b_antrag_2026-11-21.docx``: never personal data, always header-safe."""
+_UNSAFE = re.compile(r"[^\w-]+")  # keeps letters (umlauts too), digits, "_" and "-"; "_" separates the parts
+
+
+def file_reference(file_number: str | None, client_reference: str) -> str:
+    """The Aktenzeichen a download is named after: the authority's file number where the counsellor recorded one
+    (so that the office files it under the number the authority uses), otherwise the internal client reference.
+    Only safe characters: anything else (slashes, spaces, dots) becomes "-"."""
+    chosen = (file_number or "").strip() or client_reference
+    return _UNSAFE.sub("-", chosen).replace("_", "-").strip("-")[:60]
+
+
+def letter_filename(workflow_id: str, letter: str, on: dt.date, reference: str = "") -> str:
+    """A download name such as ``ABH-4711_25b_Antrag_2026-12-03.docx``: the file reference (``file_reference``),
+    the path, the document and the day, so that two clients' letters never collide in a download folder.
+    Non-ASCII characters of the reference travel as RFC 6266 ``filename*`` (Werkzeug's ``send_file``)."""
     if letter not in LETTERS or not WORKFLOW_ID.fullmatch(workflow_id):
         raise LetterError("Unbekannte Briefart oder unbekanntes Verfahren.")
-    return f"{workflow_id}_{letter}_{on.isoformat()}.docx"
+    path = workflow_id.removeprefix("section_")
+    parts = [file_reference(reference, "")] if reference else []
+    return "_".join([*filter(None, parts), path, letter.capitalize(), on.isoformat()]) + ".docx"

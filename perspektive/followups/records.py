@@ -27,6 +27,7 @@ from perspektive.accounts.models import User
 from perspektive.clients import CLOSED_CASE_STATES
 from perspektive.clients.models import Case, Client
 from perspektive.db import utcnow, write_transaction
+from perspektive.documents import expiry_followups
 from perspektive.law import FollowUp, current_engine, de, non_working_reason, today_in_germany
 
 from . import stamps
@@ -108,6 +109,8 @@ def sync_client(client: Client, facts=None, why: str = "Fakten geändert") -> li
     changed: list[int] = []
     with write_transaction():
         cases = _case_per_workflow(client)
+        running = {w: c for w, c in cases.items() if c.status not in CLOSED_CASE_STATES}
+        computed.update({(f.workflow, f.id): f for f in expiry_followups(running)})
         rows = {(r.workflow, r.kind): r for r in FollowUpRecord.select().where(FollowUpRecord.client == client)
                 if not r.kind.startswith(AGREED)}  # agreed by people, not computed: the rules leave them be
         for key in rows.keys() | computed.keys():

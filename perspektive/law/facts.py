@@ -53,6 +53,9 @@ class StatusPeriod(_Model):
     status: Status
     from_: dt.date = Field(alias="from")
     to: dt.date | None = None
+    # The validity of the paper for this period (the Duldung's or the permit's "gültig bis"): for the current
+    # period it is the day the paper has to be renewed, a deadline (follow-ups), not the end of the status.
+    valid_until: dt.date | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -17,11 +17,11 @@ from perspektive.typed import MAX_JSON_DEPTH, JsonTooDeep, load_json
 from .pages import bp
 
 
-def _client_list_page(term: str = "", pasted: str = "", errors: list[dict] | None = None):
+def _client_list_page(term: str = ""):
     next_due = next_due_by_client(me())
     rows = [dataclasses.replace(row, next_due=next_due.get(row.client.id)) for row in overview(me(), term)]
-    return render_template("clients.html", rows=rows, term=term, searched=bool(term.strip()), pasted=pasted,
-                           errors=errors or [], on=today_in_germany())
+    return render_template("clients.html", rows=rows, term=term, searched=bool(term.strip()),
+                           on=today_in_germany())
 
 
 @bp.get("/clients")
@@ -42,6 +42,17 @@ def search_clients():
     return _client_list_page(term=request.form.get("q", "")[:200])
 
 
+def _import_page(pasted: str = "", errors: list[dict] | None = None):
+    return render_template("client_import.html", pasted=pasted, errors=errors or [])
+
+
+@bp.get("/clients/import", endpoint="import_page")
+@role_required("counsellor")
+def import_page():
+    """The import of a client from a file of facts: its own page, linked from the client list."""
+    return _import_page()
+
+
 @bp.post("/clients")
 @role_required("counsellor")
 def import_client():
@@ -50,7 +61,7 @@ def import_client():
     try:
         facts = parse_facts(_parse_json(pasted))
     except FactsError as exc:
-        return _client_list_page(pasted=pasted, errors=exc.errors), 422
+        return _import_page(pasted=pasted, errors=exc.errors), 422
     client = create_client(facts, me())
     flash(_("Mandant/in %(reference)s angelegt.", reference=client.reference), "info")
     return redirect(url_for("web.client", client_id=client.id))

@@ -53,7 +53,7 @@ def test_every_attendee_has_a_german_name():
 
 
 def test_the_form_proposes_today_a_first_consultation_and_the_person(logged_in, client_row):
-    html = section(page(logged_in.get(f"/clients/{client_row.id}")))
+    html = section(page(logged_in.get(f"/clients/{client_row.id}/beratungen")))
     assert "Noch keine Beratung erfasst." in html
     form = lxml.html.fromstring(html).xpath('//form[@id="beratung-erfassen"]')[0]
     values = dict(form.form_values())
@@ -66,10 +66,10 @@ def test_consultations_are_listed_newest_first_in_german(logged_in, client_row):
     first = record(logged_in, client_row, held_on="02.03.2026", duration_minutes="90",
                    attendees=["person", "volunteer"])
     assert first.status_code == 302
-    assert first.headers["Location"] == f"/clients/{client_row.id}#beratungen"
+    assert first.headers["Location"] == f"/clients/{client_row.id}/beratungen"
     assert record(logged_in, client_row, held_on="2026-11-20", kind="follow_up", duration_minutes="30",
                   attendees=["employer", "person", "social_work"]).status_code == 302
-    html = page(logged_in.get(f"/clients/{client_row.id}"))
+    html = page(logged_in.get(f"/clients/{client_row.id}/beratungen"))
     assert "Beratung erfasst." in html
     assert table(html) == [
         ["20.11.2026", "Folgeberatung", "30 Min.", "die Person selbst, Arbeitgeber/in, Sozialarbeit"],

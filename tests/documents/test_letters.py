@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from perspektive.documents import isolation
 from perspektive.documents.letters import (
     LetterError,
+    file_reference,
     letter_context,
     letter_filename,
     render_letter,
@@ -396,16 +397,23 @@ def test_unknown_letter_and_workflow_raise_letter_error(app):
         render_letter("section_99", amina(), ON, "antrag")
 
 
-def test_letter_filename_holds_no_personal_data():
-    name = letter_filename("section_25b", "antrag", ON)
-    assert name == "section_25b_antrag_2026-11-21.docx"
-    assert re.fullmatch(r"[a-z0-9_.-]+", name)
-    for personal in ("Amina", "Yousef", "1990", "DD-4711"):
-        assert personal not in name
-    assert letter_filename("section_25b", "checkliste", ON) == "section_25b_checkliste_2026-11-21.docx"
+def test_letter_filename_names_the_file_reference_the_path_the_document_and_the_day():
+    assert letter_filename("section_25b", "antrag", ON, "ABH-4711") == "ABH-4711_25b_Antrag_2026-11-21.docx"
+    assert letter_filename("section_16g", "checkliste", ON, "K-1A2B") == "K-1A2B_16g_Checkliste_2026-11-21.docx"
+    assert letter_filename("section_25b", "antrag", ON) == "25b_Antrag_2026-11-21.docx"  # no reference known
     for workflow, letter in (("section_25b\n", "antrag"), ("../x", "antrag"), ("section_25b", "brief")):
         with pytest.raises(LetterError):
-            letter_filename(workflow, letter, ON)
+            letter_filename(workflow, letter, ON, "ABH-4711")
+
+
+@pytest.mark.parametrize("file_number, reference, expected", [
+    ("DD-4711-25", "K-1", "DD-4711-25"),  # the authority's number where recorded
+    (None, "K-1A2B", "K-1A2B"), ("  ", "K-1A2B", "K-1A2B"),  # otherwise the internal reference
+    ("ABH/12 34.5", "K-1", "ABH-12-34-5"),  # slashes, spaces and dots never reach a file name
+    ("../../etc/passwd", "K-1", "etc-passwd"), ("Köln_ß 7", "K-1", "Köln-ß-7"),
+])
+def test_file_reference_keeps_only_safe_characters(file_number, reference, expected):
+    assert file_reference(file_number, reference) == expected
 
 
 # --- LibreOffice -----------------------------------------------------------------------------------------------

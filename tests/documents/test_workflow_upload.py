@@ -142,7 +142,8 @@ def test_the_worked_example_goes_live_for_counsellors_without_a_restart(app, adm
     assert "geladen" in row and "01.03.2024" in row and "6 Hinweise" in row
     assert "<code>antrag.docx</code>: vorhanden" in row and "<code>checkliste.docx</code>: vorhanden" in row
 
-    page = text(counsellor_http.get(f"/clients/{client.id}"))
+    assert "§ 16g Abs. 8 AufenthG" in text(counsellor_http.get(f"/clients/{client.id}"))
+    page = text(counsellor_http.get(f"/clients/{client.id}/wege/section_16g_8"))
     assert "§ 16g Abs. 8 AufenthG" in page
     assert "Aufenthaltserlaubnis zur Beschäftigung nach erfolgreicher Berufsausbildung (§ 16g)" in page
     section = page[page.index('id="wf-section_16g_8"'):]
@@ -179,7 +180,7 @@ def test_a_client_who_meets_every_condition_sees_the_example_path_open(app, admi
     with db.connection_context():
         client = create_client(parse_facts(facts), counsellor)
     login(http := app.test_client(), counsellor.username)
-    page = text(http.get(f"/clients/{client.id}"))
+    page = text(http.get(f"/clients/{client.id}/wege/section_16g_8"))
     section = page[page.index('id="wf-section_16g_8"'):]
     assert "Offen" in section[:section.index("</section>")]
 

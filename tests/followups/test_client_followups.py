@@ -43,6 +43,13 @@ def client_page(http, client) -> str:
     return page(response)
 
 
+def deadlines_page(http, client) -> str:
+    """The client's deadlines tab: every follow-up, open and closed."""
+    response = http.get(f"/clients/{client.id}/fristen")
+    assert response.status_code == 200
+    return page(response)
+
+
 def row_of(client, workflow: str, kind: str) -> FollowUpRecord:
     return FollowUpRecord.get((FollowUpRecord.client == client) & (FollowUpRecord.workflow == workflow)
                               & (FollowUpRecord.kind == kind))
@@ -94,10 +101,10 @@ def test_imported_client_page_lists_her_followups_with_german_dates(logged_in):
     imported = logged_in.post("/clients", data={"csrf_token": token, "facts_json": json.dumps(demo_facts("yasmin"))})
     client = Client.get()
     assert imported.headers["Location"] == f"/clients/{client.id}"
-    open_rows, closed_rows = deadlines(client_page(logged_in, client))
+    open_rows, closed_rows = deadlines(deadlines_page(logged_in, client))
     assert closed_rows == {}
     by_kind = {(r.workflow, r.kind): r.id for r in followup_records.of_client(client)}
-    assert set(open_rows) == set(by_kind.values()) and len(open_rows) == 5
+    assert set(open_rows) == set(by_kind.values()) and len(open_rows) == 6  # five of the paths, her passport
     for workflow, provision in (("section_60c", "§ 60c AufenthG"), ("section_16g", "§ 16g AufenthG")):
         row = open_rows[by_kind[(workflow, WINDOW)]]
         assert "<td>01.01.2027" in row and provision in row
@@ -117,7 +124,7 @@ def test_page_needs_no_more_queries_for_more_followups(logged_in, counsellor, mo
     """One query for the follow-ups, whatever their number (no lookup per row)."""
     none = records.create_client(parse_facts({"person": {"family_name": "Neu"}}), counsellor)
     five = add_client(counsellor)
-    assert not followup_records.of_client(none).exists() and followup_records.of_client(five).count() == 5
+    assert not followup_records.of_client(none).exists() and followup_records.of_client(five).count() == 6
     database, statements = db.obj, []
     execute = database.execute_sql
     monkeypatch.setattr(database, "execute_sql", lambda sql, *a, **k: statements.append(sql) or execute(sql, *a, **k))
@@ -125,6 +132,7 @@ def test_page_needs_no_more_queries_for_more_followups(logged_in, counsellor, mo
     def count(client) -> int:
         statements.clear()
         client_page(logged_in, client)
+        deadlines_page(logged_in, client)
         return len(statements)
 
     with_five, with_none = count(five), count(none)
@@ -135,7 +143,7 @@ def test_page_needs_no_more_queries_for_more_followups(logged_in, counsellor, mo
 
 def test_facts_form_shows_the_current_facts_as_pretty_json(logged_in, counsellor):
     client = add_client(counsellor)
-    assert f'href="/clients/{client.id}/facts"' in client_page(logged_in, client)
+    assert f'href="/clients/{client.id}/facts"' in page(logged_in.get(f"/clients/{client.id}/fakten"))
     html = page(logged_in.get(f"/clients/{client.id}/facts"))
     assert "Fakten ändern" in html and client.reference in html
     assert "style=" not in html and "<script" not in html  # the CSP allows neither
@@ -148,11 +156,11 @@ def test_facts_form_shows_the_current_facts_as_pretty_json(logged_in, counsellor
 def test_moving_the_training_start_moves_both_application_windows_and_says_why(logged_in, counsellor):
     client = add_client(counsellor)
     response = save_facts(logged_in, client, yasmin_with(start_date="2027-09-01"))
-    assert response.status_code == 302 and response.headers["Location"] == f"/clients/{client.id}#fristen"
+    assert response.status_code == 302 and response.headers["Location"] == f"/clients/{client.id}/fristen"
     html = client_page(logged_in, client)
     assert "Fakten gespeichert, Fristen neu berechnet." in html
-    open_rows, closed_rows = deadlines(html)
-    assert closed_rows == {} and len(open_rows) == 5
+    open_rows, closed_rows = deadlines(deadlines_page(logged_in, client))
+    assert closed_rows == {} and len(open_rows) == 6
     for workflow in ("section_60c", "section_16g"):
         row = open_rows[row_of(client, workflow, WINDOW).id]
         assert "<td>01.02.2027" in row and "01.09.2027 minus 7 Monate" in row
@@ -167,8 +175,9 @@ def test_removing_the_training_drops_its_followups_and_says_why(logged_in, couns
     facts = demo_facts("yasmin")
     del facts["training"]
     assert save_facts(logged_in, client, facts).status_code == 302
-    open_rows, closed_rows = deadlines(client_page(logged_in, client))
-    assert list(open_rows) == [row_of(client, "section_25a", "last_day_before_27").id]
+    open_rows, closed_rows = deadlines(deadlines_page(logged_in, client))
+    assert list(open_rows) == [row_of(client, "", "passport_expires").id,  # soonest first
+                               row_of(client, "section_25a", "last_day_before_27").id]
     dropped = {(r.workflow, r.kind) for r in FollowUpRecord.select().where(FollowUpRecord.id.in_(list(closed_rows)))}
     assert dropped == {(w, k) for w in ("section_60c", "section_16g") for k in (WINDOW, "training_ends")}
     for row in closed_rows.values():
@@ -178,8 +187,8 @@ def test_removing_the_training_drops_its_followups_and_says_why(logged_in, couns
     assert "<td>01.01.2027</td>" in window and "Frühester Tag für den Antrag nach § 60c" in window
 
     assert save_facts(logged_in, client, demo_facts("yasmin")).status_code == 302  # the training is back
-    open_rows, closed_rows = deadlines(client_page(logged_in, client))
-    assert len(open_rows) == 5 and closed_rows == {}
+    open_rows, closed_rows = deadlines(deadlines_page(logged_in, client))
+    assert len(open_rows) == 6 and closed_rows == {}
     assert "wieder offen: Fakten geändert am 21.11.2026, die Grundlage trägt wieder" in \
         open_rows[row_of(client, "section_16g", WINDOW).id]
 
@@ -188,11 +197,11 @@ def test_a_done_followup_whose_date_moves_is_open_again(logged_in, counsellor):
     client = add_client(counsellor)
     window = row_of(client, "section_60c", WINDOW)
     followup_records.set_state(window, "done", counsellor)
-    open_rows, closed_rows = deadlines(client_page(logged_in, client))
+    open_rows, closed_rows = deadlines(deadlines_page(logged_in, client))
     assert window.id not in open_rows and "<strong>erledigt</strong>" in closed_rows[window.id]
 
     assert save_facts(logged_in, client, yasmin_with(start_date="2027-09-01")).status_code == 302
-    open_rows, closed_rows = deadlines(client_page(logged_in, client))
+    open_rows, closed_rows = deadlines(deadlines_page(logged_in, client))
     assert window.id not in closed_rows
     row = open_rows[window.id]
     assert "<td>01.02.2027" in row and MOVED_NOTE in row
@@ -243,7 +252,7 @@ def test_a_granted_case_drops_its_paths_followups_and_a_new_case_brings_them_bac
     assert "Fall § 25a AufenthG eröffnet." in html
     case = Case.get()
     listed = cases_section(html).split(f'<tr id="fall-{case.id}">')[1].split("</tr>")[0]
-    for shown in ("§ 25a AufenthG", "<td>21.11.2026</td>", "<td>2022-12-31</td>", "<td>Offen</td>",
+    for shown in ("§ 25a AufenthG", "<td>21.11.2026</td>", "2022-12-31", "<td>Offen</td>",
                   "<strong>offen</strong>", f'action="/clients/{client.id}/cases/{case.id}/status"'):
         assert shown in listed
     assert 'value="section_25a"' not in cases_section(html)  # no second case while one runs
@@ -251,10 +260,12 @@ def test_a_granted_case_drops_its_paths_followups_and_a_new_case_brings_them_bac
     assert set_case_status(logged_in, client, case.id, "granted").status_code == 302
     html = client_page(logged_in, client)
     assert "Fall § 25a AufenthG: erteilt." in html
-    listed = cases_section(html).split(f'<tr id="fall-{case.id}">')[1].split("</tr>")[0]
-    assert "<strong>erteilt</strong>" in listed and "/status" not in listed  # a closed case is not changed
+    assert f'<tr id="fall-{case.id}">' not in cases_section(html)  # no longer among the open cases ...
+    listed = cases_section(html).split(f'id="fall-{case.id}">')[1].split("</a>")[0]
+    assert "erteilt" in listed  # ... but listed as closed
+    assert f"/cases/{case.id}/status" not in cases_section(html)  # a closed case is not changed
     birthday = row_of(client, "section_25a", "last_day_before_27")
-    open_rows, closed_rows = deadlines(html)
+    open_rows, closed_rows = deadlines(deadlines_page(logged_in, client))
     assert birthday.id not in open_rows
     assert "<strong>entfallen</strong>" in closed_rows[birthday.id]
     assert "Fall § 25a AufenthG erteilt (Stand 21.11.2026)" in closed_rows[birthday.id]
@@ -262,7 +273,7 @@ def test_a_granted_case_drops_its_paths_followups_and_a_new_case_brings_them_bac
         assert row_of(client, workflow, WINDOW).id in open_rows
 
     assert open_case(logged_in, client, "section_25a").status_code == 302
-    open_rows, closed_rows = deadlines(client_page(logged_in, client))
+    open_rows, closed_rows = deadlines(deadlines_page(logged_in, client))
     assert birthday.id in open_rows and closed_rows == {}
     assert "wieder offen: Fall § 25a AufenthG eröffnet, die Grundlage trägt wieder" in open_rows[birthday.id]
     assert Case.select().count() == 2

@@ -109,7 +109,7 @@ def test_a_referral_goes_from_the_client_page_to_the_contact_and_back(browser, c
     assert berta.post(f"{client_url}/referrals", data={
         **fields, "digest": digest, "confirm": "1", "categories_given": "1",
         "categories": ["person", "stay"]}).status_code == 302
-    assert "gesendet am" in page(berta.get(client_url))
+    assert "gesendet am" in page(berta.get(f"{client_url}/uebermittlung"))
     assert len(smtp.to(MEIER)) == 1
     with db.connection_context():
         referral = Referral.get()
@@ -123,7 +123,7 @@ def test_a_referral_goes_from_the_client_page_to_the_contact_and_back(browser, c
     row = html.split('class="list portal"')[1].split("</table>")[0]
     assert reference(referral) in row and "Berta Beraterin" in row and "§ 25b AufenthG" in row
     day = today_in_germany().strftime("%Y-%m-%d")
-    for name in (f"section_25b_antrag_{day}.docx", f"section_25b_checkliste_{day}.docx", "Fallzusammenfassung.docx"):
+    for name in (f"25b_Antrag_{day}.docx", f"25b_Checkliste_{day}.docx", "Fallzusammenfassung.docx"):
         assert name in row
     assert "noch nicht bestätigt" in row
     person = demo_facts("amina")["person"]
@@ -148,7 +148,7 @@ def test_a_referral_goes_from_the_client_page_to_the_contact_and_back(browser, c
     assert f"Empfang von Vorgang {reference(referral)} bestätigt." in after  # flash with the reference only
     assert re.search(r"bestätigt am \d\d\.\d\d\.\d{4} \d\d:\d\d", after) and "noch nicht bestätigt" not in after
 
-    listed = page(berta.get(client_url)).split('class="list referrals"')[1].split("</table>")[0]
+    listed = page(berta.get(f"{client_url}/uebermittlung")).split('class="list referrals"')[1].split("</table>")[0]
     assert re.search(r"Empfang bestätigt am \d\d\.\d\d\.\d{4} \d\d:\d\d durch Max Meier", listed)
 
 

@@ -40,7 +40,7 @@ def section(html: str) -> str:
 
 
 def client_page(http, client_row, query: str = "") -> str:
-    response = http.get(f"/clients/{client_row.id}{query}")
+    response = http.get(f"/clients/{client_row.id}/uebermittlung{query}")
     assert response.status_code == 200
     return page(response)
 
@@ -98,7 +98,7 @@ def test_a_consent_recorded_on_the_page_is_listed_with_recipient_and_scope(logge
     given = today_in_germany() - dt.timedelta(days=2)
     response = post_consent(logged_in, client_row, contact.id, given.isoformat(), documents=("summary", "letter"))
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/clients/{client_row.id}#uebermittlung"
+    assert response.headers["Location"] == f"/clients/{client_row.id}/uebermittlung"
     html = client_page(logged_in, client_row)
     assert "Schweigepflichtentbindung erfasst." in html  # the flash, without any personal data
     consents = html.split('class="list consents"')[1].split("</table>")[0]
@@ -184,7 +184,7 @@ def test_sending_with_consent_delivers_one_mail_and_the_page_says_sent(logged_in
     post_consent(logged_in, client_row, contact.id)
     response = post_referral(logged_in, client_row, contact.id)
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/clients/{client_row.id}#uebermittlung"
+    assert response.headers["Location"] == f"/clients/{client_row.id}/uebermittlung"
     [received] = smtp.to(MEIER)
     assert received.message.get_content_type() == "multipart/encrypted"
     assert b"Yousef" not in received.data and b"Sehr geehrter" not in received.data

@@ -72,7 +72,7 @@ def test_the_authority_decrypts_note_and_attachments_byte_for_byte(app, smtp, co
                                                          app.config["ORGANISATION_NAME"]))
         assert Outbox.select().count() == 0  # the plaintext note is gone with the outbox row
     names = [a.get_filename() for a in attachments]
-    assert names == ["section_25b_antrag_2026-11-21.docx", "section_25b_checkliste_2026-11-21.docx",
+    assert names == ["25b_Antrag_2026-11-21.docx", "25b_Checkliste_2026-11-21.docx",
                      "Fallzusammenfassung.docx"]
     for part, entry in zip(attachments, manifest):
         data = part.get_payload(decode=True)

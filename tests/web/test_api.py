@@ -362,11 +362,11 @@ def test_followups_list_keeps_what_was_dropped_and_why(api, saturday):
     facts = yasmin()
     del facts["training"]
     response = api.put(f"/clients/{client_id}/facts", {"facts": facts})
-    assert [f["kind"] for f in response.get_json()["followups"]] == ["last_day_before_27"]  # only open ones
+    assert [f["kind"] for f in response.get_json()["followups"]] == ["passport_expires", "last_day_before_27"]  # open
     listed = api.get(f"/clients/{client_id}/followups")
     assert listed.status_code == 200
     followups = listed.get_json()["followups"]
-    assert len(followups) == 5 and [f["due"] for f in followups] == sorted(f["due"] for f in followups)
+    assert len(followups) == 6 and [f["due"] for f in followups] == sorted(f["due"] for f in followups)
     dropped = [f for f in followups if f["state"] == "dismissed"]
     assert {(f["workflow"], f["kind"]) for f in dropped} == {
         (w, k) for w in ("section_60c", "section_16g") for k in ("application_window_opens", "training_ends")}

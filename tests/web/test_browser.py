@@ -41,13 +41,13 @@ def test_counsellor_records_a_client_opens_a_25b_case_ticks_an_item_and_download
     page.get_by_label("Staatsangehörigkeit").fill("SY")
     page.get_by_label("Sprache, die am besten gelesen wird").fill("ar")
     page.get_by_label("Einreisedatum").fill("2015-09-01")
-    page.get_by_label("Aktueller Aufenthaltsstatus").select_option("duldung")
-    page.get_by_label("Status seit").fill("2016-03-01")
+    page.locator('[name="status_history.0.status"]').select_option("duldung")  # the first row of the history
+    page.locator('[name="status_history.0.from"]').fill("2016-03-01")
     screenshot(page, "02-new-client")
     page.get_by_role("button", name="Anlegen").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Amira Haddad")
-    paths = page.locator("#perspektiven table")
+    paths = page.locator("#perspektiven")
     expect(paths).to_contain_text("§ 25b AufenthG")
     expect(paths).to_contain_text("§ 25a AufenthG")
     screenshot(page, "03-client-page")
@@ -97,7 +97,7 @@ def test_administrator_adds_a_provision_and_a_counsellor_sees_it(live_server, ne
     counsellor_page = new_page()
     sign_in(counsellor_page, live_server.url, counsellor.username)
     counsellor_page.goto(f"{live_server.url}/clients/{client.id}")
-    expect(counsellor_page.locator("#perspektiven table")).to_contain_text("§ 16g Abs. 8 AufenthG")
+    expect(counsellor_page.locator("#perspektiven")).to_contain_text("§ 16g Abs. 8 AufenthG")
     screenshot(counsellor_page, "07-client-page-new-provision")
 
 
@@ -113,7 +113,7 @@ def test_the_pages_in_english_and_on_a_tablet(live_server, new_page, counsellor)
     expect(page.get_by_role("heading", name="Anmelden")).to_be_visible()
     sign_in(page, live_server.url, counsellor.username)
     page.goto(f"{live_server.url}/clients/{client.id}")
-    expect(page.get_by_role("heading", name="Fälle")).to_be_visible()
+    expect(page.get_by_role("heading", name="Offene Fälle")).to_be_visible()
     screenshot(page, "08-client-page-tablet")
     # Keyboard: the first Tab reaches the language switch, the page is usable without a mouse.
     page.keyboard.press("Tab")

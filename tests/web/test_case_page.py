@@ -235,7 +235,7 @@ def test_the_letters_download_as_docx_with_the_clients_name_and_are_kept(logged_
     response = download(logged_in, case, letter, "docx")
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    assert f"section_25b_{letter}_2026-11-21.docx" in response.headers["Content-Disposition"]
+    assert f"DD-4711-25_25b_{letter.capitalize()}_2026-11-21.docx" in response.headers["Content-Disposition"]
     assert response.headers["Cache-Control"] == "no-store"
     assert "Yousef" in docx_text(response.data)
     assert [(d.workflow, d.kind) for d in Document.select()] == [("section_25b", letter)]
@@ -244,7 +244,7 @@ def test_the_letters_download_as_docx_with_the_clients_name_and_are_kept(logged_
 def test_the_letter_downloads_as_pdf_and_only_its_docx_is_kept(app, logged_in, case):
     response = download(logged_in, case, "antrag", "pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert "section_25b_antrag_2026-11-21.pdf" in response.headers["Content-Disposition"]
+    assert "DD-4711-25_25b_Antrag_2026-11-21.pdf" in response.headers["Content-Disposition"]
     assert response.headers["Cache-Control"] == "no-store"
     assert response.data.startswith(b"%PDF")
     pdf_text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
@@ -332,7 +332,7 @@ def test_the_cases_referrals_are_listed_with_their_status_and_a_way_to_send_one(
     html = case_page(logged_in, case)
     section = html.split('id="uebermittlungen"')[1].split("</section>")[0]
     assert "Noch keine Übermittlungen für diesen Weg." in section
-    assert f'href="/clients/{case.client_id}?workflow=section_25b#uebermittlung"' in section
+    assert f'href="/clients/{case.client_id}/uebermittlung?workflow=section_25b"' in section
 
     queued = add_referral(case.client, counsellor, "section_25b", "queued")
     add_referral(case.client, counsellor, "section_25a", "sent")

@@ -178,11 +178,12 @@ def test_the_client_page_in_english(http, logged_in, counsellor):
 
     client = records.create_client(parse_facts(demo_facts("amina")), counsellor)
     english = http.get(f"/clients/{client.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    for heading in ("<h2>Cases</h2>", "<h2>Consultations</h2>", "<h2>Paths on "):
+    english += http.get(f"/clients/{client.id}/beratungen", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    for heading in ("<h2>Open cases</h2>", "<h2>Consultations</h2>", "<h2>Paths on "):
         assert heading in english
-    assert "<h2>Fälle</h2>" not in english and "<h2>Beratungen</h2>" not in english
+    assert "<h2>Offene Fälle</h2>" not in english and "<h2>Beratungen</h2>" not in english
     german = http.get(f"/clients/{client.id}").get_data(as_text=True)
-    assert "<h2>Fälle</h2>" in german and "<h2>Perspektiven am " in german and 'class="en"' not in german
+    assert "<h2>Offene Fälle</h2>" in german and "<h2>Perspektiven am " in german and 'class="en"' not in german
 
 
 def test_an_error_page_is_in_one_language(http):

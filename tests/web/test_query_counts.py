@@ -48,7 +48,9 @@ def grow(counsellor, administrator, size: int) -> dict:
             "user": counsellor.id}
 
 
-COUNSELLOR_PAGES = ["/clients", "/clients/{client}", "/clients/{client}/cases/{case}",
+COUNSELLOR_PAGES = ["/clients", "/clients/{client}", "/clients/{client}/fakten", "/clients/{client}/fakten/work",
+                    "/clients/{client}/wege", "/clients/{client}/wege/section_25b", "/clients/{client}/fristen",
+                    "/clients/{client}/beratungen", "/clients/{client}/uebermittlung", "/clients/{client}/cases/{case}",
                     "/clients/{client}/facts/person", "/clients/{client}/facts/stay", "/clients/{client}/facts/work",
                     "/clients/{client}/facts/family", "/clients/{client}/facts/convictions",
                     "/clients/{client}/facts", "/clients/new",

@@ -22,7 +22,7 @@ from perspektive.documents.store import read_document
 from perspektive.followups.models import FollowUpRecord
 from perspektive.law.facts import fact_paths, parse_facts, read_stored
 from perspektive.referrals.models import AuthorityContact, Consent, Referral
-from perspektive.web import client_list, client_page, filters
+from perspektive.web import client_list, client_page, client_tabs, filters
 from tests.conftest import csrf_token, demo_facts, login
 
 DAY = dt.date(2026, 11, 21)
@@ -32,7 +32,7 @@ XSS = "<img src=x onerror=alert(1)>"
 @pytest.fixture(autouse=True)
 def fixed_day(monkeypatch):
     """The client page assesses "today"; the expectations below are for 21.11.2026."""
-    for page_module in (client_page, client_list):
+    for page_module in (client_page, client_tabs, client_list):
         monkeypatch.setattr(page_module, "today_in_germany", lambda: DAY)
 
 
@@ -102,7 +102,10 @@ def test_client_page_shows_perspectives_with_german_verdicts(logged_in, counsell
     client = add_client(counsellor)
     html = page(logged_in.get(f"/clients/{client.id}"))
     assert "Perspektiven am 21.11.2026" in html
-    assert "§ 25b AufenthG" in html
+    line = html.split('id="weg-section_25b"')[1].split("</li>")[0]  # one line per path on the overview
+    assert "§ 25b AufenthG" in line and "Offen ab 16.08.2027" in line
+    assert f'href="/clients/{client.id}/wege/section_25b"' in line  # ... leading to its details
+    html = page(logged_in.get(f"/clients/{client.id}/wege/section_25b"))
     assert "Offen ab 16.08.2027" in html
     assert "Voraufenthaltszeit" in html and "noch nicht erfüllt, voraussichtlich ab 16.08.2027" in html
     assert "§ 25b Abs. 1 S. 2 Nr. 1, Abs. 6, Abs. 7 AufenthG" in html  # citation
@@ -115,27 +118,31 @@ def test_perspektiven_table_orders_paths_and_says_what_to_do(logged_in, counsell
     """Yasmin (22, training from 01.08.2027): § 25a open now; § 60c and § 16g open from 01.01.2027 (seven months
     before the training) with the advice between them; paths that fail name the criterion and what to do."""
     client = add_client(counsellor, "yasmin")
-    html = page(logged_in.get(f"/clients/{client.id}"))
-    table = html.split('class="list perspektiven"')[1].split("</table>")[0]
-    rows = table.split("<tr>")[2:]
+    assert "§ 16g ist möglich und meist der bessere Weg" in page(logged_in.get(f"/clients/{client.id}"))
+    html = page(logged_in.get(f"/clients/{client.id}/wege"))
+    table = html.split('class="list perspektiven fits"')[1].split("</table>")[0]
+    rows = table.split("<tr")[2:]
     assert "§ 25a AufenthG" in rows[0] and "Antrag jetzt möglich" in rows[0]
-    assert {"§ 60c AufenthG", "§ 16g AufenthG"} <= {r.split("</a>")[0].split(">")[-1] for r in rows[1:3]}
+    assert {"§ 60c AufenthG", "§ 16g AufenthG"} <= {r.split("</a>")[0].split(">")[-1].split(" – ")[0] for r in rows[1:3]}
     for row in rows[1:3]:
         assert "Offen ab 01.01.2027" in row
         assert "Antrag frühestens 7 Monate vor Ausbildungsbeginn" in row and "voraussichtlich ab 01.01.2027" in row
     blocked = next(r for r in rows if "§ 60d AufenthG" in r)
     assert "Blockiert" in blocked and "sozialversicherungspflichtig beschäftigt" in blocked
-    assert "Die Beschäftigung ohne Unterbrechung fortführen" in blocked  # what the client can do
+    assert f'href="/clients/{client.id}/wege/section_60d"' in blocked  # what the client can do: on its page
+    details = page(logged_in.get(f"/clients/{client.id}/wege/section_60d"))
+    assert "Die Beschäftigung ohne Unterbrechung fortführen" in details
     undecided = next(r for r in rows if "§ 25 Abs. 5 AufenthG" in r)
     assert "Noch zu erfragen" in undecided and "Ausreise" in undecided
-    assert "§ 16g ist möglich und meist der bessere Weg" in html  # the note across both training paths
     order = [r.split('class="verdict verdict-')[1].split('"')[0] for r in rows]
     assert order == sorted(order, key=["eligible", "eligible_from", "incomplete", "not_eligible"].index)
 
 
 def test_client_page_lists_upcoming_deadlines_with_their_computation(logged_in, counsellor):
     client = add_client(counsellor, "yasmin")
-    html = page(logged_in.get(f"/clients/{client.id}"))
+    overview = page(logged_in.get(f"/clients/{client.id}")).split('id="fristen"')[1].split("</section>")[0]
+    assert "01.01.2027" in overview and "Frühester Tag für den Antrag nach § 60c" in overview  # the next ones
+    html = page(logged_in.get(f"/clients/{client.id}/fristen"))
     deadlines = html.split('id="fristen"')[1].split("</section>")[0]
     assert "01.01.2027" in deadlines and "Frühester Tag für den Antrag nach § 60c" in deadlines
     assert "13.02.2031" in deadlines and "Tag vor dem 27. Geburtstag" in deadlines
@@ -154,37 +161,47 @@ def test_verdicts_in_german(verdict, expected):
 
 def test_incomplete_facts_list_what_to_collect(logged_in, counsellor):
     client = records.create_client(parse_facts({"person": {"family_name": "Neu"}}), counsellor)
-    html = page(logged_in.get(f"/clients/{client.id}"))
-    assert "Unvollständig" in html
+    assert "Unvollständig" in page(logged_in.get(f"/clients/{client.id}"))
+    html = page(logged_in.get(f"/clients/{client.id}/wege"))
     assert "Noch zu erfragen" in html and "Einreisedatum" in html
 
 
 def test_client_page_groups_the_facts(logged_in, counsellor):
     client = add_client(counsellor)
-    html = page(logged_in.get(f"/clients/{client.id}"))
+    first = page(logged_in.get(f"/clients/{client.id}/fakten"))
+    assert 'id="fakten-person"' in first and "Großenhainer Straße 90" in first  # the person's group first
+    assert "unbekannt" in first  # unknown is shown as unknown, not as "nein"
     for group, heading in (("person", "Person"), ("stay", "Aufenthalt &amp; Status-Verlauf"),
                            ("identity", "Identität"), ("language", "Sprache &amp; Integration"),
                            ("work", "Arbeit &amp; Lebensunterhalt"), ("family", "Familie"),
                            ("convictions", "Verurteilungen"), ("training", "Ausbildung")):
+        assert f'href="/clients/{client.id}/fakten/{group}"' in first  # every group is one click away
+        html = page(logged_in.get(f"/clients/{client.id}/fakten/{group}"))
         part = html.split(f'id="fakten-{group}"')[1].split("</dl>")[0]
-        assert f"<h3>{heading}</h3>" in part
+        assert f"<h2>{heading}</h2>" in part
         assert f'href="/clients/{client.id}/facts/{group}">Ändern' in part  # each group has its own form
-    stay = html.split('id="fakten-stay"')[1].split("</dl>")[0]
+    stay = page(logged_in.get(f"/clients/{client.id}/fakten/stay")).split('id="fakten-stay"')[1].split("</dl>")[0]
     assert "<strong>Duldung</strong>\n    seit 01.07.2023" in stay  # the status history as a timeline
-    assert "Großenhainer Straße 90" in html
-    assert "unbekannt" in html  # unknown is shown as unknown, not as "nein"
+    assert logged_in.get(f"/clients/{client.id}/fakten/nothing").status_code == 404
 
 
 def test_client_page_reads_top_down_for_a_counsellor_between_appointments(logged_in, counsellor):
     client = add_client(counsellor)
     html = page(logged_in.get(f"/clients/{client.id}"))
     person = lxml.html.fromstring(html).get_element_by_id("person").text_content()
-    for shown in (client.reference, "30.11.1996 (29 Jahre)", "Eritrea", "English"):
+    for shown in (client.reference, "30.11.1996 (29 Jahre)", "Eritrea", "Englisch"):  # names, not codes
         assert shown in person
-    order = [html.index(f'id="{part}"') for part in ("person", "perspektiven", "faelle", "fristen", "beratungen",
-                                                      "uebermittlung", "fakten", "wege")]
+    order = [html.index(f'id="{part}"') for part in ("person", "fristen", "perspektiven", "faelle")]
     assert order == sorted(order)
-    assert f'href="/clients/{client.id}/facts"' in html  # the JSON editor stays, for experts
+    tabs = lxml.html.fromstring(html).xpath('//nav[@class="tabs"]/a')
+    assert [a.text_content() for a in tabs] == ["Überblick", "Fakten", "Wege und Schreiben", "Fristen",
+                                                "Beratungen", "Übermittlung"]
+    for a in tabs[1:]:
+        assert logged_in.get(a.get("href")).status_code == 200
+    for elsewhere in ('id="beratungen"', 'id="uebermittlung"', 'id="fakten"'):  # details live on their tabs
+        assert elsewhere not in html
+    facts = page(logged_in.get(f"/clients/{client.id}/fakten"))
+    assert f'href="/clients/{client.id}/facts"' in facts  # the JSON editor stays, for experts
 
 
 def test_each_case_leads_to_its_case_page(logged_in, counsellor):
@@ -210,7 +227,7 @@ def test_the_stay_is_a_timeline_with_its_gaps_and_the_current_status(logged_in, 
         {"status": "beschaeftigungsduldung", "from": "2025-04-01", "to": "2027-03-31"},
     ]
     client = records.create_client(parse_facts(facts), counsellor)
-    assert timeline(page(logged_in.get(f"/clients/{client.id}"))) == [
+    assert timeline(page(logged_in.get(f"/clients/{client.id}/fakten/stay"))) == [
         "Einreise am 16.08.2021",
         "Lücke/Unterbrechung von 16.08.2021 bis 19.08.2021 4 Tage",
         "Aufenthaltsgestattung von 20.08.2021 bis 30.06.2023 1 Jahr und 10 Monate",
@@ -220,7 +237,7 @@ def test_the_stay_is_a_timeline_with_its_gaps_and_the_current_status(logged_in, 
     ]
     facts["status_history"] = [{"status": "duldung", "from": "2021-08-16", "to": "2026-06-30"}]
     records.update_facts(client, parse_facts(facts), counsellor)
-    assert timeline(page(logged_in.get(f"/clients/{client.id}")))[1:] == [
+    assert timeline(page(logged_in.get(f"/clients/{client.id}/fakten/stay")))[1:] == [
         "Duldung von 16.08.2021 bis 30.06.2026 4 Jahre und 11 Monate",
         "Lücke/Unterbrechung seit 01.07.2026: kein Status erfasst 5 Monate",
     ]
@@ -265,18 +282,23 @@ def test_client_page_needs_a_handful_of_queries_however_long_the_history(logged_
     execute = database.execute_sql
     monkeypatch.setattr(database, "execute_sql", lambda sql, *a, **k: statements.append(sql) or execute(sql, *a, **k))
 
-    def count(client) -> int:
+    def count(client, tab: str) -> int:
         statements.clear()
-        response = logged_in.get(f"/clients/{client.id}")
+        response = logged_in.get(f"/clients/{client.id}{tab}")
         assert response.status_code == 200
         return len(statements)
 
-    with_long, with_short, with_nothing = count(long), count(short), count(fresh)
-    html = page(logged_in.get(f"/clients/{long.id}"))
-    assert html.count('<tr id="beratung-') == 30 and html.count('<tr id="fall-') == 10
-    assert html.count("Sachbearbeitung ") >= 10 and "Empfang bestätigt am 01.11.2026" in html
-    assert with_long == with_short <= 12
-    assert with_nothing <= with_long
+    for tab in ("", "/fakten", "/fakten/stay", "/wege", "/wege/section_25b", "/fristen", "/beratungen",
+                "/uebermittlung"):
+        with_long, with_short, with_nothing = count(long, tab), count(short, tab), count(fresh, tab)
+        assert with_long == with_short <= 12, tab
+        assert with_nothing <= with_long, tab
+    overview = page(logged_in.get(f"/clients/{long.id}"))
+    assert overview.count(f'href="/clients/{long.id}/cases/') == 10 and overview.count('<tr id="frist-') == client_tabs.NEXT_DEADLINES
+    assert page(logged_in.get(f"/clients/{long.id}/beratungen")).count('<tr id="beratung-') == 30
+    sent = page(logged_in.get(f"/clients/{long.id}/uebermittlung"))
+    assert sent.count("Sachbearbeitung ") >= 10 and "Empfang bestätigt am 01.11.2026" in sent
+    assert page(logged_in.get(f"/clients/{long.id}/fristen")).count('<tr id="frist-') >= 40
 
 
 def test_every_fact_has_a_place_on_the_client_page():
@@ -337,6 +359,28 @@ def test_download_antrag_is_a_docx_attachment_and_is_kept(logged_in, counsellor)
     assert read_document(document) == response.data
 
 
+@pytest.mark.parametrize("file_number, expected", [
+    ("ABH-4711", "ABH-4711_25b_Antrag_2021-11-21.docx"),
+    (None, "{reference}_25b_Antrag_2021-11-21.docx"),
+])
+def test_a_download_is_named_after_the_file_reference_path_document_and_day(logged_in, counsellor, file_number,
+                                                                              expected):
+    client = add_client(counsellor, abh_file_number=file_number)
+    token = csrf_token(page(logged_in.get(f"/clients/{client.id}/wege")))
+    response = logged_in.post(f"/clients/{client.id}/letters/section_25b/antrag", data={"csrf_token": token})
+    name = expected.format(reference=client.reference).replace("2021-11-21", DAY.isoformat())
+    assert response.headers["Content-Disposition"] == f"attachment; filename={name}"
+
+
+def test_a_download_name_with_umlauts_travels_as_filename_star(logged_in, counsellor):
+    client = add_client(counsellor, abh_file_number="Görlitz 12/3")
+    token = csrf_token(page(logged_in.get(f"/clients/{client.id}/wege")))
+    response = logged_in.post(f"/clients/{client.id}/letters/section_25b/checkliste", data={"csrf_token": token})
+    disposition = response.headers["Content-Disposition"]
+    assert f"filename*=UTF-8''G%C3%B6rlitz-12-3_25b_Checkliste_{DAY.isoformat()}.docx" in disposition
+    assert disposition.isascii()
+
+
 def test_letter_that_cannot_be_made_says_why_and_keeps_nothing(logged_in, counsellor):
     # Facts stored before the input limits (probe finding 9) refused control characters: the letter still does.
     facts = demo_facts("dawit")
@@ -345,7 +389,8 @@ def test_letter_that_cannot_be_made_says_why_and_keeps_nothing(logged_in, counse
     token = csrf_token(page(logged_in.get(f"/clients/{client.id}")))
     response = logged_in.post(f"/clients/{client.id}/letters/section_25b/antrag", data={"csrf_token": token})
     assert response.status_code == 422
-    assert "Steuerzeichen" in page(response) and f'href="/clients/{client.id}"' in page(response)
+    assert "Steuerzeichen" in page(response)
+    assert f'href="/clients/{client.id}/wege/section_25b"' in page(response)  # back to the path
     assert Document.select().count() == 0
 
 
@@ -385,8 +430,8 @@ def test_row36_forced_exception_shows_a_generic_page_without_data(logged_in, cou
     def explode(*args, **kwargs):
         raise RuntimeError("Tesfaye geheim /srv/perspektive/secret.py line 42")
 
-    monkeypatch.setattr(client_page, "fact_sections", explode)
-    response = logged_in.get(f"/clients/{client.id}")
+    monkeypatch.setattr(client_tabs, "fact_sections", explode)
+    response = logged_in.get(f"/clients/{client.id}/fakten")
     html = page(response)
     assert response.status_code == 500
     assert "Interner Fehler" in html

@@ -6,7 +6,8 @@ AufenthG); a late one leaves that to the authority's discretion (S. 3). Declared
 would give one reminder per path; here it is one follow-up with ``workflow = ""``, which a closed case of one path
 does not dismiss.
 
-The basis is the last period of the status history when it is an ``aufenthaltserlaubnis`` with a recorded end:
+The basis is the last period of the status history when it is an ``aufenthaltserlaubnis`` with a recorded end
+(its ``valid_until``, the paper's "gültig bis", where recorded, otherwise its ``to``):
 a later period (an extension entered as a new period, a Duldung) replaces it, and an extension entered as a new end
 moves the same follow-up. A § 104c permit is not counted here: only an application under § 25a or § 25b keeps it
 in force, which the section_25b workflow says in its own follow-up. The expiry is the last day the permit is valid,
@@ -23,9 +24,9 @@ STATUS = "aufenthaltserlaubnis"
 @hookimpl
 def followups(facts):
     periods = facts.status_history or ()
-    if not periods or periods[-1].status != STATUS or periods[-1].to is None:
+    if not periods or periods[-1].status != STATUS or (periods[-1].valid_until or periods[-1].to) is None:
         return []
-    expires = periods[-1].to
+    expires = periods[-1].valid_until or periods[-1].to  # the paper's "gültig bis" where recorded
     return [{
         "id": "permit_expires",
         "workflow": "",
