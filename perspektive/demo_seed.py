@@ -10,10 +10,11 @@ import random
 from typing import Callable
 
 from perspektive.accounts.models import User
-from perspektive.clients import CaseError, create_client, open_case, set_case_status
+from perspektive.clients import CaseError, create_client, open_case
 from perspektive.clients.models import CONSULTATION_ATTENDEES, Consultation
 from perspektive.db import write_transaction
 from perspektive.law import current_engine, parse_facts, today_in_germany
+from perspektive.statistics import record_outcome
 
 NAMES = {  # country: (given names, family names)
     "AF": (("Ahmad", "Farida", "Mohammad", "Zahra", "Hamid", "Mariam", "Nasrin", "Jawad"),
@@ -45,7 +46,10 @@ DULDUNGEN = ("duldung",) * 6 + ("duldung_ungeklaerte_identitaet",) * 2 + ("ausbi
 LEVELS = (None, "A1", "A2", "A2", "B1", "B1", "B2", "C1")
 STREETS = ("Hauptstraße", "Bahnhofstraße", "Lindenweg", "Am Markt", "Schulstraße", "Gartenstraße")
 WORKFLOWS = ("section_25a", "section_25b", "section_60d", "section_104c", "section_60c", "section_25_5")
-OUTCOMES = ("open", "open", "submitted", "submitted", "granted", "granted", "refused", "closed")
+# What becomes of a case, weighted roughly as in practice: many still running, grants well ahead of refusals.
+OUTCOMES = ("open", "open", "filed", "filed", "granted", "granted", "granted", "refused", "withdrawn", "left",
+            "lost_contact")
+REASONS = ("identity", "livelihood", "language", "convictions", "other")
 
 
 def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
@@ -103,6 +107,7 @@ def seed(clients: int, consultations: int, counsellors: list[User], progress: Ca
     today = today_in_germany()
     engine = current_engine()
     workflows = [w for w in WORKFLOWS if w in engine.workflows]
+    provisions = engine.provisions()
     made, cases = [], 0
     for number in range(clients):
         counsellor = counsellors[number % len(counsellors)]
@@ -112,11 +117,9 @@ def seed(clients: int, consultations: int, counsellors: list[User], progress: Ca
             try:
                 case = open_case(client, rng.choice(workflows), counsellor)
                 cases += 1
-                outcome = rng.choice(OUTCOMES)
-                if outcome in ("granted", "refused"):
-                    set_case_status(case, "submitted", counsellor)
-                if outcome != "open":
-                    set_case_status(case, outcome, counsellor)
+                form = _outcome_form(rng, case.workflow, today)
+                if form:
+                    record_outcome(case, form, counsellor, provisions, today)
             except CaseError:
                 pass
         progress(1)
@@ -126,6 +129,26 @@ def seed(clients: int, consultations: int, counsellors: list[User], progress: Ca
             Consultation.insert_many(rows[start:start + 1000]).execute()
         progress(len(rows[start:start + 1000]))
     return {"clients": len(made), "cases": cases, "consultations": len(rows)}
+
+
+def _outcome_form(rng: random.Random, workflow: str, today: dt.date) -> dict | None:
+    """The case page's outcome form as a counsellor would fill it in for a made-up case (None: still open)."""
+    outcome = rng.choice(OUTCOMES)
+    if outcome == "open":
+        return None
+    filed = _day(rng, today - dt.timedelta(days=700), today - dt.timedelta(days=30))
+    form = {"outcome": "open" if outcome == "filed" else outcome, "filed_on": filed.strftime("%d.%m.%Y")}
+    if outcome != "filed":
+        decided = _day(rng, filed + dt.timedelta(days=14), min(today, filed + dt.timedelta(days=400)))
+        form["decided_on"] = decided.strftime("%d.%m.%Y")
+    if outcome == "granted":
+        form["permit_provision"] = workflow
+        form["permit_valid_until"] = (decided + dt.timedelta(days=730)).strftime("%d.%m.%Y")
+    if outcome == "refused":
+        form["reasons"] = rng.sample(REASONS, rng.choice((1, 1, 2)))
+    if outcome in ("left", "lost_contact"):
+        form.pop("filed_on")
+    return form
 
 
 def _consultations(rng: random.Random, made: list[tuple[int, int]], total: int, today: dt.date) -> list[dict]:

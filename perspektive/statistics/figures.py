@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN, Case, fn
 
+from perspektive.conferences import conference_counts
 from perspektive.db import is_postgres
 from perspektive.law import COUNTRY_NAMES, current_engine
 
@@ -201,6 +202,15 @@ def _refusals(period, who) -> Table:
                  note=str(_l("Mehrere Gründe je Ablehnung möglich.")))
 
 
+def _conferences(period) -> Table:
+    """Cases discussed at the quarterly meetings in the period, and those whose recommendation was followed (all
+    counsellors: a meeting is the cooperation's, not one counsellor's)."""
+    counts = conference_counts(period.start, period.end)
+    return Table("conferences", str(_l("Fallbesprechungen")), str(_l("Quartalstreffen")),
+                 [str(_l("besprochene Fälle")), str(_l("davon Empfehlung umgesetzt"))],
+                 [(str(_l("alle Beratenden")), [counts["held"], counts["recommendations_followed"]])])
+
+
 def compute(period: Period, counsellor_id: int | None = None) -> Figures:
     """Every figure of ``period`` for one counsellor or (``None``) everyone."""
     provisions = current_engine().provisions()
@@ -222,7 +232,7 @@ def compute(period: Period, counsellor_id: int | None = None) -> Figures:
                      classes["duldung_kind"]),
         _class_table("age", str(_l("Alter beim ersten Kontakt")), AGE_NAMES, classes["age_band"]),
         _class_table("gender", str(_l("Geschlecht")), GENDER_NAMES, classes["gender"]),
-        cases, outcomes, _refusals(period, counsellor_id),
+        cases, outcomes, _refusals(period, counsellor_id), _conferences(period),
     ]
     distinct = len([c for c in countries if c not in ("unknown", "stateless")])
     return Figures(period, counsellor_id, consultations, distinct, rates, _durations(period, counsellor_id), tables)

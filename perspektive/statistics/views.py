@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from perspektive import audit
 from perspektive.accounts import me, role_required
 from perspektive.law import today_in_germany
+from perspektive.procedure_stats import procedure_figures
 
 from .charts import bar_svg
 from .exports import FORMATS, export
@@ -65,7 +66,10 @@ def page():
         series = [(column, [values[k] for _label, values in table.rows]) for k, column in enumerate(table.columns)]
         charts[table.key] = bar_svg(table.title, [label for label, _v in table.rows], series)
     custom = request.args.get("custom", "") if error or request.args.get("custom") else ""
-    return render_template("statistics.html", figures=figures, charts=charts, scope=scope,
+    procedure = procedure_figures(period.start, period.end)  # the authority's own figures, beside ours
+    for report in procedure["reports"]:
+        report["reference_day"] = dt.date.fromisoformat(report["reference_day"])
+    return render_template("statistics.html", figures=figures, charts=charts, scope=scope, procedure=procedure,
                            scope_label=scope_label, error=error, presets=presets(today_in_germany()),
                            custom=custom, formats=FORMATS, is_admin=me().role == "administrator"), (
         400 if error else 200)

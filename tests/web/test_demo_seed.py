@@ -7,6 +7,7 @@ from perspektive import sealing
 from perspektive.clients import load_facts, overview
 from perspektive.clients.models import Case, Client, Consultation, FactsRevision
 from perspektive.db import db
+from perspektive.statistics.models import CaseOutcome
 
 
 def test_seed_makes_varied_sealed_clients_with_consultations(app, counsellor, make_user):
@@ -27,6 +28,10 @@ def test_seed_makes_varied_sealed_clients_with_consultations(app, counsellor, ma
         assert Consultation.select().count() == 40 and set(firsts.values()) == {1} and len(firsts) == 12
         assert Case.select().count() >= 5
         assert len({case.status for case in Case.select()}) >= 2
+        # outcomes recorded as on the case page, so the statistics have something to count
+        recorded = {row.outcome for row in CaseOutcome.select()}
+        assert "granted" in recorded and recorded & {"refused", "withdrawn", "left", "lost_contact"}
+        assert all(row.permit_valid_until for row in CaseOutcome.select().where(CaseOutcome.outcome == "granted"))
         person = load_facts(clients[0]).person
         owner = clients[0].counsellor
         assert clients[0].id in {row.client.id for row in overview(owner, person.family_name)}  # the blind index
