@@ -24,6 +24,6 @@ def test_upgrade_names_the_categories_of_earlier_releases(dbconn, counsellor, co
     assert migrate() == [12]
     assert {"categories", "file_number"} <= {c.name for c in db.get_columns("referral")}
     assert Consent.get_by_id(with_summary.id).categories == \
-        "person,stay,identity,language,work,family,convictions,training"
+        "person,stay,identity,language,work,family,convictions,training,spouse,livelihood_months,procedure,course_and_helper"
     assert Consent.get_by_id(without.id).categories == ""
     assert migrate() == []
