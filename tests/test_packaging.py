@@ -142,11 +142,17 @@ def test_the_wheel_installs_and_serves_outside_the_checkout(wheel, own_database,
     assert "perspektive.referrals.tasks.deliver_referral" in output and "Traceback" not in output, output
 
 
+# Runs under the system's python3 with Debian's python3-uno (the warm LibreOffice), never in the package's venv.
+SYSTEM_PYTHON = {"uno_bridge.py"}
+
+
 def _imported_distributions(folder: Path) -> dict[str, set[str]]:
     """Third-party distributions whose modules the code under ``folder`` imports -> the files that import them."""
     owners = metadata.packages_distributions()
     found: dict[str, set[str]] = {}
     for path in folder.rglob("*.py"):
+        if path.name in SYSTEM_PYTHON:
+            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]

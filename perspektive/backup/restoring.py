@@ -8,15 +8,27 @@ exit status decides), and then the files, each with its mode; key files always g
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from perspektive import shipped
+
 from . import database, keys
 from .archive import ArchiveError, regular_files, sha256_of, unpack, workspace
 from .making import BackupError
-from .sources import CREATED_AT_START, KEY_FILE_MODE, QUEUE_FILES, gnupg_home, parts, sqlite_path
+from .sources import (
+    CREATED_AT_START,
+    KEY_FILE_MODE,
+    PROVISIONS,
+    QUEUE_FILES,
+    gnupg_home,
+    parts,
+    provision_dir,
+    sqlite_path,
+)
 
 KEY_NAMES = ("secret_key", keys.PINNED_NAME, "data_key")
 
@@ -37,7 +49,28 @@ def _unexpected_in_data_dir(config) -> list[str]:
     database_file = sqlite_path(config)
     if database_file and database_file.parent.resolve() == data_dir.resolve():
         allowed |= {database_file.name + suffix for suffix in ("", "-wal", "-shm", "-journal")}
+    # Every start installs the shipped provisions, by default into the data directory: a folder holding just them,
+    # as installed, is part of an empty installation.
+    for prefix in PROVISIONS:
+        folder = provision_dir(config, prefix)
+        if folder.parent.resolve() == data_dir.resolve() and _only_as_shipped(folder):
+            allowed.add(folder.name)
     return sorted(entry.name for entry in data_dir.iterdir() if entry.name not in allowed)
+
+
+def _only_as_shipped(folder: Path) -> bool:
+    """Whether ``folder`` holds nothing but shipped files, each still as installed (by its manifest)."""
+    if not folder.is_dir():
+        return False
+    try:
+        installed = json.loads((folder / shipped.MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        installed = {}
+    for path in regular_files(folder):
+        relative = path.relative_to(folder).as_posix()
+        if relative != shipped.MANIFEST and installed.get(relative) != sha256_of(path):
+            return False
+    return True
 
 
 def refusals(config) -> list[str]:
@@ -60,7 +93,7 @@ def _conflicts(unpacked: Path, config) -> list[str]:
     """Provision and template files that exist on this machine with other content."""
     found = []
     for part in parts(config):
-        if part.prefix not in ("workflows", "letter_templates") or not (unpacked / part.prefix).is_dir():
+        if part.prefix not in PROVISIONS or not (unpacked / part.prefix).is_dir():
             continue
         for path in regular_files(unpacked / part.prefix):
             relative = path.relative_to(unpacked / part.prefix)

@@ -7,7 +7,8 @@ that a restore can put it under the *target's* configured path, which may differ
   session secret, the pinned backup key, a data key file kept there) without the databases themselves, which
   are copied consistently on their own (``database.py``);
 - ``gnupg/``: the referrals' GnuPG home, when it lies outside the data directory;
-- ``workflows/`` and ``letter_templates/``: the provisions and letter templates, uploaded ones included;
+- ``workflows/``, ``letter_templates/`` and ``checklist_translations/``: the provisions, letter templates and
+  checklist translations, uploaded ones included;
 - ``keys/data_key``: a data key file configured outside the data directory; ``keys/DATA_KEY``: a data key given
   in the environment (``PERSPEKTIVE_DATA_KEY``), which a restore writes to a file for the operator to move.
 """
@@ -24,6 +25,9 @@ QUEUE_FILES = tuple("huey.db" + suffix for suffix in DATABASE_FILE_SUFFIXES)
 # Made anew by ``load_config`` in every data directory, so a fresh one is never empty of it.
 CREATED_AT_START = ("secret_key",)
 KEY_FILE_MODE = 0o600
+# The folders that ``shipped.install_provisions`` fills at every start: archive prefix -> configuration key.
+PROVISIONS = {"workflows": "WORKFLOWS_DIR", "letter_templates": "LETTER_TEMPLATES_DIR",
+              "checklist_translations": "CHECKLIST_TRANSLATIONS_DIR"}
 
 
 @dataclass(frozen=True)
@@ -52,14 +56,19 @@ def _inside(path: Path, directory: Path) -> bool:
     return path.resolve().is_relative_to(directory.resolve())
 
 
+def provision_dir(config, prefix: str) -> Path:
+    """Where this installation keeps a provision folder (a configuration from before a folder existed: its
+    default place in the data directory)."""
+    return Path(config.get(PROVISIONS[prefix]) or Path(config["DATA_DIR"]) / prefix)
+
+
 def parts(config) -> list[Part]:
     """The directories and files of a backup, each under its archive prefix."""
     data_dir = Path(config["DATA_DIR"])
     found = [Part("data", data_dir, private=True)]
     if not _inside(gnupg_home(config), data_dir):
         found.append(Part("gnupg", gnupg_home(config), private=True))
-    found += [Part("workflows", Path(config["WORKFLOWS_DIR"])),
-              Part("letter_templates", Path(config["LETTER_TEMPLATES_DIR"]))]
+    found += [Part(prefix, provision_dir(config, prefix)) for prefix in PROVISIONS]
     key_file = data_key_file(config)
     if key_file and not _inside(key_file, data_dir):
         found.append(Part("keys/data_key", key_file))

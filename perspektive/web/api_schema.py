@@ -195,8 +195,8 @@ class ReferralRequest(_Answer):
     contact_id: int = Field(ge=1)
     workflow: str = Field(description="the path the referral is about (a workflow id)")
     documents: list[Literal["letter", "checklist", "summary"]] = ["letter", "checklist"]
-    categories: list[str] | None = Field(None, description="the summary's data categories (default: what the path "
-                                                           "needs and the release covers)")
+    categories: list[str] | None = Field(None, description="the summary's data categories; without them, what the "
+                                                           "path needs and the release covers")
     note: str = ""
     confirm: str | None = Field(None, description="sending only: the digest of the preview confirmed")
 

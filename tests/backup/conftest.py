@@ -3,6 +3,7 @@ the organisation's backup key (a real gpg key whose home holds the secret part),
 installation on the same engine (a second PostgreSQL database beside the test one)."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -12,15 +13,24 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-from perspektive import referrals
+from perspektive import procedure_stats, referrals
 from perspektive.accounts.models import LoginAttempt
 from perspektive.clients import create_client, open_case, record_consultation
 from perspektive.clients.models import Client
+from perspektive.conferences import create_meeting, put_on_agenda
 from perspektive.config import load_config
 from perspektive.db import connect_database, db, utcnow
-from perspektive.documents import letter_download, set_item_done, set_item_note
+from perspektive.documents import (
+    letter_download,
+    load_translation,
+    mark_translation_reviewed,
+    set_item_done,
+    set_item_note,
+)
 from perspektive.followups.models import CalendarFeed
-from perspektive.law import parse_facts, today_in_germany
+from perspektive.followups.records import sync_all
+from perspektive.law import PlannedEvent, parse_facts, today_in_germany
+from perspektive.plans import save_plans
 from perspektive.privacy.erasure import erase
 from perspektive.referrals import record_consent
 from perspektive.referrals.models import Outbox
@@ -48,9 +58,10 @@ def write(path: Path, text: str) -> str:
 
 
 @pytest.fixture
-def filled(app, smtp, contact, counsellor, pinned):
-    """The demo clients, a case with its checklist, a consultation, a stored letter, a sent referral, an erased
-    client's tombstone."""
+def filled(app, smtp, contact, counsellor, administrator, pinned):
+    """The demo clients, a case with its checklist, a consultation, a stored letter, a sent referral, a case
+    conference, planned events, the authority's procedure figures, a reviewed translation, the sweep's stamps, an
+    erased client's tombstone."""
     with app.test_request_context(), db.connection_context():
         for path in sorted(DEMO.glob("*.json")):
             create_client(parse_facts(json.loads(path.read_text(encoding="utf-8"))), counsellor)
@@ -71,6 +82,16 @@ def filled(app, smtp, contact, counsellor, pinned):
         Outbox.create(referral=referral, note=None, next_attempt_at=utcnow())
         LoginAttempt.create(username="beraterin")
         CalendarFeed.create(user=counsellor, token_hash="0" * 64)
+        today = today_in_germany()
+        meeting = create_meeting(today + dt.timedelta(days=30), [contact], administrator)
+        put_on_agenda(client, case, "Kommt eine Beschäftigungsduldung in Betracht?", counsellor, meeting)
+        save_plans(client, [PlannedEvent(on=today + dt.timedelta(days=60), kind="german_exam", level="B1")],
+                   counsellor)
+        raw = {key: today.strftime("%d.%m.%Y") if key == "reference_day" else "5"
+               for key, _label, _group in procedure_stats.ROWS}
+        procedure_stats.store(procedure_stats.check(raw, {key: key for key in raw}), "form", administrator)
+        mark_translation_reviewed(load_translation("fa"), administrator)
+        sync_all()  # the daily sweep, which stamps every client it recomputed
         gone = create_client(parse_facts(json.loads(sorted(DEMO.glob("*.json"))[0].read_text(encoding="utf-8"))),
                              counsellor)
         erase(gone, gone.reference, counsellor)  # the tombstone an erasure leaves
@@ -113,7 +134,8 @@ def second_url(url: str) -> str:
 def target(tmp_path):
     """An empty installation to restore into: its own data directory, provision folders and database."""
     overrides = {"DATA_DIR": str(tmp_path / "restored"), "WORKFLOWS_DIR": str(tmp_path / "restored-workflows"),
-                 "LETTER_TEMPLATES_DIR": str(tmp_path / "restored-templates")}
+                 "LETTER_TEMPLATES_DIR": str(tmp_path / "restored-templates"),
+                 "CHECKLIST_TRANSLATIONS_DIR": str(tmp_path / "restored-translations")}
     url = os.environ.get("PERSPEKTIVE_DATABASE_URL")
     if url:
         overrides["DATABASE_URL"] = second_url(url)
@@ -152,6 +174,7 @@ def file_digests(root: Path, leave_out=()) -> dict[str, tuple[str, int]]:
 
 def copy_provisions(app, tmp_path) -> None:
     """Give the source its own provision folders, so that nothing a test does touches the repository's."""
-    for key, name in (("WORKFLOWS_DIR", "workflows"), ("LETTER_TEMPLATES_DIR", "letter_templates")):
+    for key, name in (("WORKFLOWS_DIR", "workflows"), ("LETTER_TEMPLATES_DIR", "letter_templates"),
+                      ("CHECKLIST_TRANSLATIONS_DIR", "checklist_translations")):
         shutil.copytree(app.config[key], tmp_path / f"source-{name}")
         app.config[key] = str(tmp_path / f"source-{name}")

@@ -45,7 +45,7 @@ def test_round_trip_restores_every_row_and_file(filled, target, backup_key, tmp_
     handed_over.unlink()
     assert file_digests(restored_dir, LEFT_OUT) == file_digests(source_dir, LEFT_OUT)
     assert any(name.startswith("documents/") for name in file_digests(restored_dir))
-    for key in ("WORKFLOWS_DIR", "LETTER_TEMPLATES_DIR"):
+    for key in ("WORKFLOWS_DIR", "LETTER_TEMPLATES_DIR", "CHECKLIST_TRANSLATIONS_DIR"):
         assert file_digests(Path(target[key])) == file_digests(Path(app.config[key]))
     assert (Path(target["WORKFLOWS_DIR"]) / "hochgeladen.toml").exists()
     assert (restored_dir / "secret_key").stat().st_mode & 0o777 == 0o600

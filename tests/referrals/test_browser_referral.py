@@ -30,7 +30,7 @@ def test_a_counsellor_previews_and_sends_and_the_authority_finds_it(app, live_ap
         client = create_client(parse_facts(demo_facts("amina")), counsellor)
     page = new_page(width=width)
     sign_in(page, live_server.url, counsellor.username)
-    page.goto(f"{live_server.url}/clients/{client.id}#uebermittlung")
+    page.goto(f"{live_server.url}/clients/{client.id}/uebermittlung")
 
     release = page.locator("#entbindung")
     release.get_by_label("Empfänger/in").select_option(str(contact.id))

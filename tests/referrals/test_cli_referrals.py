@@ -170,7 +170,7 @@ def test_send_records_the_consent_queues_and_the_authority_receives_it(app, runn
     inner = pgp_key("brainpoolP256r1", "m.meier@abh.example").decrypt(
         list(received.message.iter_parts())[1].get_content())
     # The case summary is sent only when chosen: by default the letter and the checklist.
-    assert b"section_25b_antrag_" in inner and b"Fallzusammenfassung" not in inner
+    assert b"25b_Antrag_" in inner and b"Fallzusammenfassung" not in inner
 
     with db.connection_context():
         referral = Referral.get_by_id(referral_id)

@@ -45,7 +45,7 @@ def test_without_documents_the_summary_stays_out(api, client_row, contact, couns
     shown = api.post(f"/clients/{client_row.id}/referrals/preview",
                      {"contact_id": contact.id, "workflow": "section_25b"})
     assert shown.status_code == 200, shown.json
-    assert [a["name"].split("_")[2] for a in shown.json["attachments"]] == ["antrag", "checkliste"]
+    assert [a["name"].split("_")[1] for a in shown.json["attachments"]] == ["Antrag", "Checkliste"]
     assert shown.json["summary"] is None and shown.json["categories"] == []
     with db.connection_context():
         assert Referral.select().count() == 0

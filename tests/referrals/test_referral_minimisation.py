@@ -62,7 +62,7 @@ def test_the_authority_reads_only_the_chosen_path_and_only_consented_documents(a
     [received] = smtp.to("m.meier@abh.example")
     files = _attachments(_decrypted(pgp_key, received))
     # The release covers the Antrag and the summary: no checklist travels, and the summary is a .docx.
-    assert sorted(files) == ["Fallzusammenfassung.docx", f"section_25b_antrag_{today_in_germany().isoformat()}.docx"]
+    assert sorted(files) == [f"25b_Antrag_{today_in_germany().isoformat()}.docx", "Fallzusammenfassung.docx"]
     summary = "\n".join(docx_lines(files["Fallzusammenfassung.docx"]))
 
     assert "Weg: § 25b AufenthG" in summary
@@ -125,7 +125,8 @@ def test_a_release_of_the_summary_must_name_its_categories(app, contact, counsel
 # --- the counsellor's pages: default off, preview, confirmation ------------------------------------------------------
 
 def _client_page(http, client_row) -> str:
-    response = http.get(f"/clients/{client_row.id}")
+    """The client's Übermittlung tab, where releases are recorded and referrals sent."""
+    response = http.get(f"/clients/{client_row.id}/uebermittlung")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 

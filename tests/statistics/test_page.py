@@ -93,3 +93,22 @@ def test_authority_contacts_have_no_statistics(app, world, make_user):
     make_user("abh", role="authority_contact")
     http = signed_in(app, "abh")
     assert http.get("/statistics").status_code == 403
+
+
+def test_the_authoritys_procedure_statistics_stand_beside_the_counsellings_figures(app, world):
+    """Issue 15: the authority's quarterly figures (entered in the portal) on the same page, with the trend of
+    long-term Duldungen from one reference day to the next; the case conferences as a figure of their own."""
+    import datetime as dt
+
+    from perspektive import procedure_stats
+    from tests.procedure_stats.test_procedure_stats import values
+
+    contact = world["users"]["ben"]  # who entered them (the audit needs a person)
+    for day, long_term in (("2026-07-15", 40), ("2026-09-30", 34)):
+        procedure_stats.store({**values(day, long_term), "reference_day": dt.date.fromisoformat(day)}, "form",
+                              contact)
+    html = signed_in(app, "anna").get("/statistics?period=2026Q3").get_data(as_text=True)
+    trend = rows(html, "verfahrensstatistik")
+    assert trend["15.07.2026"][:3] == ["220", "40", "–"]
+    assert trend["30.09.2026"][:3] == ["214", "34", "-6"]
+    assert rows(html, "conferences") == {"alle Beratenden": ["0", "0"]}

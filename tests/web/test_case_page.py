@@ -257,7 +257,7 @@ def test_the_letter_downloads_as_pdf_and_only_its_docx_is_kept(app, logged_in, c
 
 
 def test_a_failed_conversion_is_shown_in_the_letter_section_and_nothing_is_kept(logged_in, case, monkeypatch):
-    def too_slow(data, timeout):
+    def too_slow(data, timeout, warm=False):  # as pdf.docx_to_pdf: the page asks for the warm LibreOffice
         raise PdfError("Die Umwandlung in PDF hat das Zeitlimit von 60 Sekunden überschritten und wurde abgebrochen.")
 
     monkeypatch.setattr(pdf, "docx_to_pdf", too_slow)

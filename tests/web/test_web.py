@@ -115,16 +115,21 @@ def test_client_page_shows_perspectives_with_german_verdicts(logged_in, counsell
 
 
 def test_perspektiven_table_orders_paths_and_says_what_to_do(logged_in, counsellor):
-    """Yasmin (22, training from 01.08.2027): § 25a open now; § 60c and § 16g open from 01.01.2027 (seven months
-    before the training) with the advice between them; paths that fail name the criterion and what to do."""
+    """Yasmin (22, training from 01.08.2027): § 25a and the hardship Eingabe of § 23a open now (same day: catalogue
+    order); § 60c and § 16g open from 01.01.2027 (seven months before the training) with the advice between them;
+    paths that fail name the criterion and what to do."""
     client = add_client(counsellor, "yasmin")
     assert "§ 16g ist möglich und meist der bessere Weg" in page(logged_in.get(f"/clients/{client.id}"))
     html = page(logged_in.get(f"/clients/{client.id}/wege"))
     table = html.split('class="list perspektiven fits"')[1].split("</table>")[0]
     rows = table.split("<tr")[2:]
-    assert "§ 25a AufenthG" in rows[0] and "Antrag jetzt möglich" in rows[0]
-    assert {"§ 60c AufenthG", "§ 16g AufenthG"} <= {r.split("</a>")[0].split(">")[-1].split(" – ")[0] for r in rows[1:3]}
-    for row in rows[1:3]:
+    open_now = [r for r in rows if "Antrag jetzt möglich" in r]
+    assert rows[:len(open_now)] == open_now  # the paths open today come first
+    provisions = [r.split("</a>")[0].split(">")[-1].split(" – ")[0] for r in rows]
+    assert {"§ 25a AufenthG", "§ 23a AufenthG"} <= set(provisions[:len(open_now)])  # § 23a: an Eingabe, in discretion
+    later = rows[len(open_now):len(open_now) + 2]
+    assert {"§ 60c AufenthG", "§ 16g AufenthG"} <= set(provisions[len(open_now):len(open_now) + 2])
+    for row in later:
         assert "Offen ab 01.01.2027" in row
         assert "Antrag frühestens 7 Monate vor Ausbildungsbeginn" in row and "voraussichtlich ab 01.01.2027" in row
     blocked = next(r for r in rows if "§ 60d AufenthG" in r)
