@@ -362,5 +362,7 @@ def test_the_facts_a_letter_argues_from_are_typed_into_their_groups(logged_in, c
     assert facts["voluntary_work"] == [{"organisation": "Tafel Dresden e. V.", "activity": "Ausgabe",
                                         "from": "2024-05-01", "hours_per_week": 3.0}]
     assert facts["employment"][0]["employer"] == "Bäckerei Schmidt"
-    html = page(logged_in.get(f"/clients/{client.id}"))
-    assert "telc Deutsch B1" in html and "Tafel Dresden e. V." in html and "Pflegedienst Elbtal GmbH" in html
+    shown = {group: page(logged_in.get(f"/clients/{client.id}/fakten/{group}")).split('id="fakten"')[1]
+             for group in ("language", "training", "work")}  # the facts tab shows one group at a time
+    assert "telc Deutsch B1" in shown["language"] and "Tafel Dresden e. V." in shown["language"]
+    assert "Pflegedienst Elbtal GmbH" in shown["training"] and "Bäckerei Schmidt" in shown["work"]

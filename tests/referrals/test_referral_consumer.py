@@ -183,7 +183,11 @@ def test_smtp_down_then_a_killed_consumer_loses_nothing_and_duplicates_are_ident
         assert set(_statuses(ids).values()) == {"queued"}
 
         # Row 28, Huey's part: the queued tasks carry the referral's id and nothing else.
-        assert shared_queue.pending_count() == REFERRALS
+        # The client's own follow-ups (the passport's expiry) wait there too, as a reminder with a row id.
+        pending = shared_queue.pending()
+        assert sorted(t.args for t in pending if t.name == "deliver_referral") == sorted((i,) for i in ids)
+        assert all(t.name == "send_followup_reminder" and isinstance(t.args[0], int)
+                   for t in pending if t.name != "deliver_referral")
         raw = _raw_storage()
         assert all(referral_id.encode() in raw for referral_id in ids)
         assert not [secret for secret in SECRETS if secret in raw]
