@@ -94,7 +94,9 @@ def _entry_lines(entry: dict) -> list[str]:
         return []
     if not entry["rows"]:
         return [f"{entry['label']}: keine"]
-    return [f"{entry['label']}:"] + ["– " + "; ".join(f"{h}: {v}" for h, v in zip(entry["headings"], row))
+    # A cell that is not known stays out, as an unknown fact does ("Papier gültig bis: unbekannt").
+    return [f"{entry['label']}:"] + ["– " + "; ".join(f"{h}: {v}" for h, v in zip(entry["headings"], row)
+                                                      if v != "unbekannt")
                                      for row in entry["rows"]]
 
 
