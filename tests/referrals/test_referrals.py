@@ -371,8 +371,8 @@ def test_a_referral_at_debug_level_logs_no_names_note_or_passphrase(app, smtp, c
     import logging
 
     with caplog.at_level(logging.DEBUG):
-        for name in ("", "gnupg", "perspektive", "peewee", "huey", "mail.log"):
-            logging.getLogger(name).setLevel(logging.DEBUG)
+        for name in ("gnupg", "perspektive", "peewee", "huey", "mail.log"):
+            caplog.set_level(logging.DEBUG, logger=name)  # restored after the test
         app.config["SIGNING_KEY_PASSPHRASE"] = ""  # none configured; the check below still covers the note
         referral = _queue(client_row, contact, counsellor)
     assert referral.status == "sent"
