@@ -43,8 +43,7 @@ REQUESTS = {
         "subject": "Eingabe an die Sächsische Härtefallkommission (§ 23a AufenthG)",
         "opening": "namens und in Vollmacht von {{ person.name_with_salutation }} bitten wir um die "
                    "{{ workflow.request }}. Die Eingabe wird von einem Mitglied der Kommission eingebracht "
-                   "(§ 23a Abs. 2 S. 3 AufenthG). Vollmacht und Einwilligung in die Verarbeitung der Daten durch "
-                   "die Mitglieder der Kommission liegen bei.",
+                   "(§ 23a Abs. 2 S. 3 AufenthG). Eine auf uns lautende Vollmacht liegt bei.",
         "interim": "Wir bitten, die Ausländerbehörde für die Dauer des Verfahrens um das Absehen von "
                    "aufenthaltsbeendenden Maßnahmen zu ersuchen.",
         "closing": "Wir bitten die Kommission festzustellen, dass dringende humanitäre und persönliche Gründe die "
@@ -118,7 +117,7 @@ def para(container, *parts, align=LEFT, before=0, after=0, size=None, keep_toget
         if part is BREAK:
             p.add_run().add_break()
             continue
-        run = p.add_run(part)
+        run = p.add_run(part.replace("§ ", "§\u00a0"))  # "§ 4a" never breaks after the sign
         run.bold = isinstance(part, Bold) or None
         run.italic = isinstance(part, Italic) or None
         if size:
