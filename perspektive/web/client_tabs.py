@@ -118,7 +118,8 @@ def render_tab(client, tab: str, *, group: str | None = None, workflow: str | No
     facts = load_facts(client)
     engine = current_engine()
     on = today_in_germany()
-    assessments = in_order_of_use(engine.assess(facts, on))
+    # Only the overview, the paths and the referrals show the Perspektiven: the other tabs do not assess at all.
+    assessments = in_order_of_use(engine.assess(facts, on)) if tab in ("overview", "paths", "referrals") else []
     context = {"client": client, "person": facts.person, "age": facts.age_on(on), "on": on, "tab": tab,
                "tabs": TABS, "provisions": engine.provisions(),
                "country": country_name(facts.person.nationality), "language": language_name(facts.person.language)}
