@@ -37,6 +37,16 @@ def followup_state(record) -> str:
     return FOLLOWUP_STATE_NAMES.get(record.state, record.state)
 
 
+def rules_version(version: str | None) -> str:
+    """A rules version is the ISO day its version took effect; the page shows it as a German date."""
+    if not version:
+        return "–"
+    try:
+        return de(dt.date.fromisoformat(version))
+    except ValueError:
+        return version
+
+
 def german_time(moment: dt.datetime | None) -> str:
     """A stored UTC time as German local time: ``21.11.2026 14:05``."""
     if moment is None:
@@ -66,4 +76,4 @@ def init_app(app) -> None:
     app.jinja_env.filters.update(
         verdict=verdict_text, fact_label=label_of, attendee_names=attendee_names, de=de, case_verdict=case_verdict,
         followup_state=followup_state, german_time=german_time, document_names=document_names,
-        referral_status=referral_status)
+        referral_status=referral_status, rules_version=rules_version)
