@@ -250,8 +250,11 @@ _VERDICT_ORDER = {"eligible": 0, "eligible_from": 1, "incomplete": 2, "not_eligi
 
 
 def in_order_of_use(assessments) -> list:
-    """Open paths first, then those that open later (soonest first), then the undecided, then the blocked."""
-    return sorted(assessments, key=lambda a: (_VERDICT_ORDER.get(a.verdict, 4), a.earliest_date or dt.date.min))
+    """Open paths first, then those that open later (soonest first), then the undecided, then the blocked; within
+    each, a path the client has a claim to before one that rests on discretion (a Härtefallersuchen is the last
+    resort, not the first line)."""
+    return sorted(assessments, key=lambda a: (_VERDICT_ORDER.get(a.verdict, 4), a.discretionary,
+                                              a.earliest_date or dt.date.min))
 
 
 def assessment_document(assessments: list[Assessment], on: dt.date, notes: list[dict] | None = None) -> dict:
