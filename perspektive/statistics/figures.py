@@ -206,9 +206,11 @@ def _conferences(period) -> Table:
     """Cases discussed at the quarterly meetings in the period, and those whose recommendation was followed (all
     counsellors: a meeting is the cooperation's, not one counsellor's)."""
     counts = conference_counts(period.start, period.end)
+    followed = counts["recommendations_followed"]
     return Table("conferences", str(_l("Fallbesprechungen")), str(_l("Quartalstreffen")),
-                 [str(_l("besprochene Fälle")), str(_l("davon Empfehlung umgesetzt"))],
-                 [(str(_l("alle Beratenden")), [counts["held"], counts["recommendations_followed"]])])
+                 [str(_l("Empfehlung umgesetzt")), str(_l("Empfehlung (noch) nicht umgesetzt"))],
+                 [(str(_l("alle Beratenden")), [followed, counts["held"] - followed])],
+                 note=str(_l("Zusammen: die besprochenen Fälle.")))
 
 
 def compute(period: Period, counsellor_id: int | None = None) -> Figures:

@@ -111,4 +111,14 @@ def test_the_authoritys_procedure_statistics_stand_beside_the_counsellings_figur
     trend = rows(html, "verfahrensstatistik")
     assert trend["15.07.2026"][:3] == ["220", "40", "–"]
     assert trend["30.09.2026"][:3] == ["214", "34", "-6"]
-    assert rows(html, "conferences") == {"alle Beratenden": ["0", "0"]}
+    assert rows(html, "conferences") == {"alle Beratenden": ["0", "0"]}  # followed, not (yet) followed
+
+
+def test_the_conferences_split_the_discussed_cases_by_whether_the_recommendation_was_followed(app, world,
+                                                                                              monkeypatch):
+    """The two columns add up to the cases discussed, so neither the chart nor the sum counts a case twice."""
+    from perspektive.statistics import figures
+
+    monkeypatch.setattr(figures, "conference_counts", lambda start, end: {"held": 5, "recommendations_followed": 2})
+    html = signed_in(app, "anna").get("/statistics?period=2026Q3").get_data(as_text=True)
+    assert rows(html, "conferences") == {"alle Beratenden": ["2", "3"]}
