@@ -101,13 +101,16 @@ def test_the_page_shows_the_path_its_state_and_what_the_law_says_today(logged_in
     assert "style=" not in html and "<script" not in html  # the CSP allows neither
 
 
-def test_the_checklist_lists_the_paths_documents_in_german_and_english(logged_in, case):
+def test_the_checklist_lists_the_paths_documents_in_the_pages_language(logged_in, case):
     html = case_page(logged_in, case)
     for german in ("Antragsformular der Ausländerbehörde, unterschrieben", "Biometrisches Passfoto", PASSPORT,
                    "Meldebescheinigung", "Sprachzertifikat mindestens A2 (telc, Goethe, ÖSD) oder deutsches Schul- "
                    "oder Berufsabschlusszeugnis", "Schulbescheinigung für das Kind, geboren am 01.09.2015"):
         assert markup.escape(german) in html
-    assert '<span class="item-en">Biometric passport photo</span>' in html
+    assert "Biometric passport photo" not in html  # one language per page
+    english = logged_in.get(f"/clients/{case.client.id}/cases/{case.id}",
+                            headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Biometric passport photo" in english and "Biometrisches Passfoto" not in english
     assert "für § 60 AufenthV: Lichtbild für den Aufenthaltstitel" in html
     assert "Ärztliche Bescheinigungen" not in html  # Amina's facts do not call for them
     assert "2015-09-01" not in html.split('id="checkliste"')[1].split('name="item"')[0]  # not in anchors or ids
