@@ -252,7 +252,7 @@ def test_a_granted_case_drops_its_paths_followups_and_a_new_case_brings_them_bac
     assert "Fall § 25a AufenthG eröffnet." in html
     case = Case.get()
     listed = cases_section(html).split(f'<tr id="fall-{case.id}">')[1].split("</tr>")[0]
-    for shown in ("§ 25a AufenthG", "<td>21.11.2026</td>", "2022-12-31", "<td>Offen</td>",
+    for shown in ("§ 25a AufenthG", "<td>21.11.2026</td>", "31.12.2022", "<td>Offen</td>",
                   "<strong>offen</strong>", f'action="/clients/{client.id}/cases/{case.id}/status"'):
         assert shown in listed
     assert 'value="section_25a"' not in cases_section(html)  # no second case while one runs
