@@ -217,6 +217,11 @@ def render_letter(workflow_id: str, facts: CaseFacts, on: dt.date, letter: str,
         raise LetterError("Unbekanntes Verfahren: für diesen Weg gibt es keine Vorlage.") from None
     if letter not in workflow.letters:
         raise LetterError(f"Für {workflow.provision} gibt es diese Briefart nicht.")
+    if not workflow.in_force(on):
+        until = f" bis zum {de(workflow.in_force_until)}" if workflow.in_force_until else ""
+        raise LetterError(f"{workflow.provision} ist am {de(on)} nicht in Kraft (gilt vom "
+                          f"{de(workflow.in_force_from)}{until}): ein Schreiben mit diesem Datum hätte keine "
+                          "Rechtsgrundlage.")
     [assessment] = engine.assess(facts, on, workflow.id)
     checklist = engine.checklist(workflow, facts, assessment)
     extras = engine.letter_extras(workflow, facts, assessment, letter)

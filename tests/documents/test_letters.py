@@ -397,6 +397,15 @@ def test_unknown_letter_and_workflow_raise_letter_error(app):
         render_letter("section_99", amina(), ON, "antrag")
 
 
+def test_no_letter_is_dated_on_a_day_its_provision_is_not_in_force(app):
+    """§ 104c AufenthG ran until 30.12.2025: an Antrag dated 21.11.2026 would rest on no law, so there is none (an
+    empty Begründung was written before), and the message says when the provision applied."""
+    for letter in ("antrag", "checkliste"):
+        with pytest.raises(LetterError, match=r"§ 104c AufenthG ist am 21\.11\.2026 nicht in Kraft .*30\.12\.2025"):
+            render_letter("section_104c", amina(), ON, letter)
+    assert render_letter("section_104c", amina(), dt.date(2025, 12, 30), "antrag")[:2] == b"PK"
+
+
 def test_letter_filename_names_the_file_reference_the_path_the_document_and_the_day():
     assert letter_filename("section_25b", "antrag", ON, "ABH-4711") == "ABH-4711_25b_Antrag_2026-11-21.docx"
     assert letter_filename("section_16g", "checkliste", ON, "K-1A2B") == "K-1A2B_16g_Checkliste_2026-11-21.docx"
