@@ -149,6 +149,14 @@ MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), 
               (15, _followup_stamps)]
 
 
+def pending(database=db) -> list[int]:
+    """The versions not yet applied: every one on an empty database."""
+    if not database.table_exists(SchemaMigration._meta.table_name):
+        return [version for version, _ in MIGRATIONS]
+    done = {m.version for m in SchemaMigration.select(SchemaMigration.version)}
+    return [version for version, _ in MIGRATIONS if version not in done]
+
+
 def migrate(database=db) -> list[int]:
     """Apply pending migrations in order; returns the versions applied."""
     applied = []

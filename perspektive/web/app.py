@@ -48,6 +48,7 @@ from . import (  # noqa: F401 - their routes go on the ``web`` blueprint of ``pa
     i18n,
     input_guard,
     pages,
+    schema_gate,
     storage,
 )
 from .api import MAX_BODY_MB
@@ -95,6 +96,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         # requests (stack-notes: ~0.7 ms); peewee keeps connections per thread, so threads never share one. A dead
         # one is replaced (connections.py).
         connect_for_request()
+        if (answer := schema_gate.behind(app)) is not None:
+            return answer
         # A workflow uploaded or replaced through another worker (or dropped into the folder) is seen on the
         # next request of every worker, whatever page it serves; the check is a stat per file (~50 µs).
         app.extensions["perspektive"].reload_if_changed()
