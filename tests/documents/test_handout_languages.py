@@ -18,22 +18,29 @@ from perspektive.documents.letters import render_letter
 from perspektive.law import ChecklistEntry, current_engine
 from perspektive.law.facts import parse_facts
 from perspektive.law.periods import GERMANY
-from tests.conftest import demo_facts
+from tests.conftest import SHIPPED, demo_facts
 from tests.documents.test_letters import document_text
 
 ON = dt.date(2026, 11, 21)
 TODAY = dt.datetime(2026, 11, 21, 10, 0, tzinfo=GERMANY)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SHIPPED_LANGUAGES = ("ru", "ar", "fa", "fr", "ka", "ur")
-# The workflows whose checklists the shipped translations cover; a provision added later brings its own items
-# into the language files (until then its handout is German, as test_one_untranslated_item_… shows).
-TRANSLATED_WORKFLOWS = ("section_25a", "section_25b", "section_25_5", "section_104c", "section_16g", "section_19d",
-                        "section_60c", "section_60d")
+# Every shipped workflow: a provision the package ships brings its checklist items into every shipped language file
+# (without them its handout would silently be German, as test_one_untranslated_item_… shows).
+TRANSLATED_WORKFLOWS = tuple(sorted(p.stem for p in (SHIPPED / "workflows").glob("*.toml")))
 LRM = "\u200e"  # keeps "§ 25b" together inside right-to-left lines
 FARSI_PENDING = "این ترجمه با کمک ترجمه ماشینی تهیه شده و هنوز بازبینی نشده است."
 FARSI_REVIEWED = "این ترجمه توسط مرکز مشاوره بازبینی شده است."
 FARSI_PASSPORT = "پاسپورت ملی یا جایگزین پاسپورت (کپی، اصل برای نشان دادن)"
 FARSI_PHOTO = "عکس بیومتریک پاسپورتی"
+ARABIC_PENDING = "أُعدّت هذه الترجمة بمساعدة الترجمة الآلية ولم تُراجَع بعد."
+ARABIC_CONSENT = ("موافقة موقّعة على معالجة بياناتك من قِبل أعضاء لجنة الحالات الصعبة في ساكسونيا "
+                  "(Sächsische Härtefallkommission)")
+ARABIC_BORDER = "نسخة من وثيقة Duldung الحالية أو من شهادة عبور الحدود (Grenzübertrittsbescheinigung)"
+ARABIC_LIVELIHOOD = "عقد عمل أو وعد بالتوظيف؛ وإلا فإقرار التزام (Verpflichtungserklärung) وفق المادة 68 من قانون الإقامة"
+# The German item texts of § 23a, in words none of its translations may show
+GERMAN_23A = ("Einwilligung", "Lebenslauf", "Nachweise der Integration", "Unterstützungsschreiben", "Ärztliche",
+              "Arbeitsplatzzusage")
 
 
 @pytest.fixture(autouse=True)
@@ -41,11 +48,11 @@ def fixed_day(monkeypatch):
     monkeypatch.setattr("perspektive.law.periods.now_in_germany", lambda: TODAY)
 
 
-def case_for(owner, language: str | None, name: str = "amina"):
+def case_for(owner, language: str | None, name: str = "amina", workflow_id: str = "section_25b"):
     data = demo_facts(name)
     data = {**data, "person": {**data["person"], "language": language}}
     client = records.create_client(parse_facts(data), owner)
-    return cases.open_case(client, "section_25b", owner)
+    return cases.open_case(client, workflow_id, owner)
 
 
 def handout(case, counsellor) -> bytes:
@@ -76,6 +83,46 @@ def test_a_farsi_speaking_client_gets_the_handout_in_farsi_marked_not_yet_review
     for p in paragraphs(data):
         assert p.find(f"{W}pPr/{W}bidi") is not None
         assert all(r.find(f"{W}rPr/{W}rtl") is not None for r in p.iter(f"{W}r"))
+
+
+def test_an_arabic_speaking_client_gets_the_23a_handout_in_arabic_marked_not_yet_reviewed(dbconn, counsellor):
+    """The Härtefallersuchen (§ 23a): its checklist in Arabic, right to left, with the German names of the
+    documents the client must recognise (Härtefallkommission, Grenzübertrittsbescheinigung,
+    Verpflichtungserklärung) in parentheses."""
+    case = case_for(counsellor, "ar", workflow_id="section_23a")
+    checklists.set_done(case, "consent", True, counsellor)
+    data = handout(case, counsellor)
+    text = document_text(data).replace(LRM, "")
+    assert text.startswith("قائمة المستندات – § 23a AufenthG")
+    assert ARABIC_PENDING in text
+    missing, received = text.split("ما زال ناقصًا", 1)[1].split("ما استلمناه بالفعل", 1)
+    assert f"☒\t{ARABIC_CONSENT}" in received and ARABIC_CONSENT not in missing
+    assert f"☐\t{ARABIC_BORDER}" in missing and f"☐\t{ARABIC_LIVELIHOOD}" in missing
+    for german in ("Checkliste", "Das fehlt noch", "erhalten", "Telefon", "Signed", *GERMAN_23A):
+        assert german not in text
+    for p in paragraphs(data):
+        assert p.find(f"{W}pPr/{W}bidi") is not None
+        assert all(r.find(f"{W}rPr/{W}rtl") is not None for r in p.iter(f"{W}r"))
+
+
+@pytest.mark.parametrize("language", SHIPPED_LANGUAGES)
+def test_the_23a_handout_explains_the_commission_once_in_every_shipped_language(dbconn, counsellor, language):
+    """Every item of the § 23a checklist in the client's language (right to left, "§ 68" kept with its number by a
+    left-to-right mark); the Sächsische Härtefallkommission is named, with what it does, once; no German item."""
+    case = case_for(counsellor, language, workflow_id="section_23a")
+    translation = translations.load(language)
+    data = handout(case, counsellor)
+    text = document_text(data)
+    assert text.replace(LRM, "").startswith(f"{translation.phrases['checklist']} – § 23a AufenthG")
+    assert translation.phrases["review_pending"] in text
+    workflow = current_engine().workflow("section_23a")
+    for item in workflow.checklist:
+        translated = translation.item("section_23a", ChecklistEntry(item.id, dict(item.text), item.why))
+        assert f"☐\t{translated}".replace("§", f"{LRM}§" if translation.rtl else "§") in text, item.id
+    assert text.count("Sächsische Härtefallkommission") == 1
+    assert text.count("(Grenzübertrittsbescheinigung)") == 1 and text.count("(Verpflichtungserklärung)") == 1
+    for german in GERMAN_23A:
+        assert german not in text
 
 
 def test_the_note_changes_once_an_administrator_marks_the_translation_reviewed(dbconn, counsellor, make_user):
