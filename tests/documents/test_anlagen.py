@@ -129,3 +129,27 @@ def test_the_client_page_download_lists_what_was_ticked_on_the_clients_case(logg
     answer = logged_in.post(f"/clients/{client.id}/letters/section_25b/antrag", data={"csrf_token": token})
     assert answer.status_code == 200
     assert anlagen_of(document_text(answer.data)) == ["Vollmacht", "Biometrisches Lichtbild"]
+
+
+def test_the_hardship_petition_names_its_anlagen_as_documents_not_as_instructions(dbconn, counsellor):
+    """§ 23a AufenthG: the Eingabe to the Härtefallkommission lists "Kopie der aktuellen Duldung" (the checklist's
+    "Duldung oder Grenzübertrittsbescheinigung" is a choice for the client, not a document), or the
+    Grenzübertrittsbescheinigung for a client without a Duldung, and the documents' short names."""
+    def eingabe(client, case) -> list[str]:
+        facts = load_facts(client)
+        return anlagen_of(document_text(render_letter("section_23a", facts, ON, "antrag", counsellor, case=case)))
+
+    client, _ = amina_case(counsellor)
+    case = cases.open_case(client, "section_23a", counsellor)
+    for item in ("consent", "duldung", "life_story", "livelihood"):
+        checklists.set_done(case, item, True, counsellor)
+    assert eingabe(client, case) == [
+        "Vollmacht",
+        "Einwilligung in die Verarbeitung der Daten durch die Mitglieder der Härtefallkommission, unterschrieben",
+        "Kopie der aktuellen Duldung", "Lebenslauf", "Nachweise zur Sicherung des Lebensunterhalts"]
+    history = [{"status": "duldung", "from": "2017-05-02", "to": "2026-06-30"},
+               {"status": "ohne_status", "from": "2026-07-01", "to": None}]
+    client, _ = amina_case(counsellor, status_history=history)
+    case = cases.open_case(client, "section_23a", counsellor)
+    checklists.set_done(case, "duldung", True, counsellor)
+    assert eingabe(client, case) == ["Vollmacht", "Kopie der Grenzübertrittsbescheinigung"]
