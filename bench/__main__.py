@@ -25,7 +25,8 @@
   (``BENCH_SWEEP_CLIENTS``);
 - PDF (``bench/pdf.py``): a letter through the warm LibreOffice vs a cold ``soffice --convert-to`` (goal < 1/4);
 - load (``bench/load.py``): wrk against gunicorn with 2 and 4 workers, the client overview and the assessment API
-  vs a bare Flask route with one database read, and each worker's peak RSS.
+  vs a bare Flask route with one database read, and each worker's peak RSS once it has served 1,000 requests
+  (goal < 120 MB).
 - statistics (``bench/statistics.py``): the quarterly report over 10,000 persons and 100,000 consultations (goal
   < 1 s) and its growth from 10,000 to 100,000 consultations, vs a bare ``SELECT COUNT(*)``.
 """

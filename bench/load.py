@@ -1,9 +1,10 @@
 """Load in ``make bench`` (also ``python -m bench.load``): ``wrk`` against gunicorn with 2 and 4 sync workers, for
 the client overview page (``GET /clients``, a signed-in counsellor with ``LOAD_CLIENTS`` clients) and the
 assessment API (``POST /api/v1/assessments``), vs a bare Flask route that reads one row of the same database
-under the same gunicorn (``bench/bare_app.py``); then the peak RSS (VmHWM) of each worker after the runs (the
-number of requests served is printed with it: over 1,000 per worker on a quiet machine with the default 8 s). The load generator shares the machine's cores with the server: read ratios, not
-absolute figures.
+under the same gunicorn (``bench/bare_app.py``). Then the peak memory of each web worker once it has served at
+least 1,000 requests (goal under 120 MB): more short wrk runs of both routes until the access log, which names the
+worker of every request, counts that many for each, then the worker's peak RSS (VmHWM in /proc). The load
+generator shares the machine's cores with the server: read ratios, not absolute figures.
 """
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 LOAD_CLIENTS = int(os.environ.get("BENCH_LOAD_CLIENTS", "40"))
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "8"))
 CONNECTIONS = 8
+PER_WORKER = int(os.environ.get("BENCH_LOAD_PER_WORKER", "1000"))
+RSS_GOAL_MB = 120
+TOP_UP_SECONDS = 2
+# Seconds of top-up runs at most (4,000 requests at 4 workers take about 100 s on a busy 2-core machine); a worker
+# still short of PER_WORKER then is named as such.
+TOP_UP_LIMIT = int(os.environ.get("BENCH_LOAD_TOP_UP_LIMIT", "150"))
 
 
 def _free_port() -> int:
@@ -63,12 +70,15 @@ def _prepare(data_dir: Path) -> tuple[str, str, dict]:
 
 
 class Gunicorn:
-    def __init__(self, app: str, workers: int, env: dict):
+    def __init__(self, app: str, workers: int, env: dict, access_log: Path | None = None):
+        """``access_log``: one line per request with the worker's pid and the status, nothing else."""
         self.port = _free_port()
+        self.access_log = access_log
+        log = ["--access-logfile", str(access_log or "/dev/null"), "--access-logformat", "%(p)s %(s)s"]
         self.process = subprocess.Popen(
             [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
-             "--access-logfile", "/dev/null", app], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True)
+             *log, app], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
         self.url = f"http://127.0.0.1:{self.port}"
 
     def wait(self, path: str, headers: dict) -> None:
@@ -89,12 +99,22 @@ class Gunicorn:
             return
         raise RuntimeError(f"gunicorn did not answer {path}")
 
-    def peak_rss_mb(self) -> list[float]:
-        peaks = []
-        for child in Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split():
-            status = Path(f"/proc/{child}/status").read_text()
-            peaks.append(int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024)
-        return peaks
+    def workers(self) -> list[int]:
+        return [int(pid) for pid in
+                Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()]
+
+    def served(self) -> dict[int, int]:
+        """Requests answered so far by each running worker, from the access log (``<pid> status`` per line)."""
+        counts = dict.fromkeys(self.workers(), 0)
+        for line in self.access_log.read_text().splitlines():
+            pid = int(line.split()[0].strip("<>"))
+            if pid in counts:
+                counts[pid] += 1
+        return counts
+
+    def peak_rss_mb(self, pid: int) -> float:
+        status = Path(f"/proc/{pid}/status").read_text()
+        return int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
 
     def stop(self) -> None:
         os.killpg(self.process.pid, signal.SIGTERM)
@@ -105,9 +125,9 @@ class Gunicorn:
             self.process.wait()
 
 
-def _wrk(url: str, script: Path | None = None) -> tuple[float, str, int, int]:
+def _wrk(url: str, script: Path | None = None, seconds: int = SECONDS) -> tuple[float, str, int, int]:
     """Requests per second, the 99th percentile latency, the number of non-2xx/3xx answers, and of requests."""
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
     if script is not None:
         command += ["-s", str(script)]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
@@ -127,6 +147,24 @@ def _lua(path: Path, method: str, headers: dict, body: str | None = None) -> Pat
     return path
 
 
+def _peak_memory(server: Gunicorn, runs: list[tuple[str, Path]]) -> None:
+    """Short runs of both routes until every worker has served ``PER_WORKER`` requests, then each one's peak RSS."""
+    start = time.monotonic()
+    deadline = start + TOP_UP_LIMIT
+    bad = 0
+    while min((served := server.served()).values()) < PER_WORKER and time.monotonic() < deadline:
+        for path, script in runs:
+            bad += _wrk(server.url + path, script, TOP_UP_SECONDS)[2]
+    print(f"  {len(served)} workers peak RSS (VmHWM) per worker after {PER_WORKER:,} requests each, "
+          f"goal < {RSS_GOAL_MB} MB ({time.monotonic() - start:.0f} s of top-up runs)"
+          + (f"   ({bad} answers not 2xx/3xx in the top-up runs!)" if bad else ""))
+    for pid, count in sorted(served.items()):
+        peak = server.peak_rss_mb(pid)
+        verdict = ("SHORT OF THE REQUEST COUNT" if count < PER_WORKER
+                   else "ok" if peak < RSS_GOAL_MB else "OVER THE GOAL")
+        print(f"    worker {pid}: {peak:6.1f} MB after {count:,} requests   {verdict}")
+
+
 def load_rows() -> None:
     if shutil.which("wrk") is None:
         print("load: wrk is not installed (apt-get install wrk): no figures")
@@ -144,22 +182,18 @@ def load_rows() -> None:
               f"ratio = ours / bare route")
         for workers in (2, 4):
             bare = Gunicorn("bench.bare_app:app", workers, env)
-            ours = Gunicorn("perspektive.worker:app", workers, env)
+            ours = Gunicorn("perspektive.worker:app", workers, env, data_dir / f"access-{workers}.log")
             try:
                 bare.wait("/one", {})
                 ours.wait("/clients", {"Cookie": cookie})
                 base_rps, base_p99, _bad, _total = _wrk(bare.url + "/one")
-                served = 0
                 for name, path, script in (("GET /clients (overview)", "/clients", page),
                                            ("POST /api/v1/assessments", "/api/v1/assessments", api)):
-                    rps, p99, bad, total = _wrk(ours.url + path, script)
-                    served += total
+                    rps, p99, bad, _total = _wrk(ours.url + path, script)
                     print(f"  {workers} workers {name:<28} {rps:8.0f}/s (p99 {p99:>8})   bare route "
                           f"{base_rps:8.0f}/s (p99 {base_p99:>8})   ratio {rps / base_rps:5.2f}"
                           + (f"   {bad} answers not 2xx/3xx!" if bad else ""))
-                peaks = ours.peak_rss_mb()
-                print(f"  {workers} workers peak RSS per worker after {served} requests "
-                      f"(~{served // workers} each): " + ", ".join(f"{mb:.0f} MB" for mb in peaks))
+                _peak_memory(ours, [("/clients", page), ("/api/v1/assessments", api)])
             finally:
                 bare.stop()
                 ours.stop()
