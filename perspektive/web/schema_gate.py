@@ -14,8 +14,8 @@ CURRENT = "perspektive.schema_current"
 
 def behind(app: Flask):
     """None when the schema is current, else the answer that says so."""
-    if app.extensions.get(CURRENT):
-        return None
+    if app.extensions.get(CURRENT) or (request.endpoint or "").endswith("static"):
+        return None  # the notice itself needs the style sheet
     missing = pending()
     if not missing:
         app.extensions[CURRENT] = True

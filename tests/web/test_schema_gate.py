@@ -41,3 +41,11 @@ def test_a_database_never_set_up_lists_every_migration_as_pending(app):
         db.drop_tables([SchemaMigration])
         assert pending() == [version for version, _ in MIGRATIONS]
     assert app.test_client().get("/login").status_code == 503
+
+
+def test_the_notice_keeps_its_style_sheet(app):
+    _forget_newest_migration()
+    http = app.test_client()
+    page = http.get("/login").get_data(as_text=True)
+    sheet = page.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
+    assert http.get(sheet).status_code == 200
