@@ -84,10 +84,23 @@ def select_all(table: str, columns: list[Column]) -> str:
     return f'SELECT {names} FROM "{table}"'
 
 
+def read_cursor(database: pw.Database, sql: str):
+    """A cursor over a query's rows that fetches them as they are read: PostgreSQL's plain cursor would hold the
+    whole table in memory, so a named (server-side) one; SQLite steps anyway. The named cursor is declared WITH
+    HOLD because peewee runs psycopg2 in autocommit mode (its own BEGIN), where psycopg2 refuses a plain one; it is
+    closed before the caller's transaction ends, so nothing is kept past it."""
+    if isinstance(database, pw.PostgresqlDatabase):
+        with pw.__exception_wrapper__:  # driver errors as peewee's, like every other query
+            cursor = database.connection().cursor(name="perspektive_relocation", withhold=True)
+            cursor.execute(sql)
+        return cursor
+    return database.execute_sql(sql)
+
+
 def tally(database: pw.Database, table: str, columns: list[Column],
           progress: Callable[[int], None] = lambda n: None) -> Tally:
     """Row count and checksum of one table in ``database`` (either engine)."""
-    cursor = database.execute_sql(select_all(table, columns))
+    cursor = read_cursor(database, select_all(table, columns))
     rows, total = 0, 0
     while batch := cursor.fetchmany(BATCH):
         for row in batch:
@@ -96,6 +109,7 @@ def tally(database: pw.Database, table: str, columns: list[Column],
             total = (total + int.from_bytes(hashlib.sha256(text.encode()).digest(), "big")) % _MODULUS
         rows += len(batch)
         progress(len(batch))
+    cursor.close()
     return Tally(rows, f"{total:064x}")
 
 

@@ -46,8 +46,10 @@ def _quiet(label: str, total: int):
 
 
 def _first_line(error: Exception) -> str:
+    """What went wrong, without the value: PostgreSQL's later lines, and a quoted value in the first (``invalid
+    input syntax for type date: "…"``), may be personal data."""
     lines = [line for line in str(error).splitlines() if line.strip()]
-    return lines[0][:300] if lines else error.__class__.__name__
+    return lines[0].split(': "', 1)[0][:300] if lines else error.__class__.__name__
 
 
 def sqlite_source(url: str) -> Path:
@@ -185,7 +187,12 @@ def relocate(source_url: str, target_url: str, show: Show = _quiet) -> Relocatio
             total = _count(source, tables)
             with show("Kopieren", total) as update:
                 for table in tables:
-                    _copy_table(source, target, table, update)
+                    try:
+                        _copy_table(source, target, table, update)
+                    except pw.PeeweeException as exc:
+                        raise RelocationError(f"Die Tabelle {table} lässt sich nicht nach PostgreSQL kopieren "
+                                              f"({_first_line(exc)}); nichts wurde übernommen, die Zieldatenbank "
+                                              "ist wieder leer.") from None
             _reset_sequences(target, tables)
             with show("Prüfen", total) as update:
                 tallies, mismatches = verify(source, target, tables, update)
@@ -193,6 +200,8 @@ def relocate(source_url: str, target_url: str, show: Show = _quiet) -> Relocatio
                 raise RelocationError(f"Die Kopie weicht von der Quelle ab ({describe(mismatches)}); nichts wurde "
                                       "übernommen, die Zieldatenbank ist wieder leer.")
         return Relocation(tallies)
+    except pw.PeeweeException as exc:  # rolled back: the first line only, later ones may quote a row
+        raise RelocationError(f"Der Umzug ist fehlgeschlagen, nichts wurde übernommen: {_first_line(exc)}") from None
     finally:
         db.initialize(previous)
         source.close()

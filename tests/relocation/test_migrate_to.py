@@ -18,6 +18,7 @@ from perspektive.clients import create_client
 from perspektive.clients.models import Client
 from perspektive.db import db
 from perspektive.law import parse_facts
+from perspektive.relocation.cli import shown_url
 from tests.conftest import BrowserClient, demo_facts
 
 from .conftest import run_sql
@@ -105,6 +106,16 @@ def test_a_target_that_is_not_empty_is_refused_and_left_as_it_was(app, counsello
     assert run_sql(pg_target, "SELECT id, text FROM notiz") == [(1, "bleibt")]
 
 
+def test_an_unreachable_target_is_refused_without_showing_the_password(app, counsellor):
+    result = move(app, "postgresql://perspektive:geheim-123@127.0.0.1:1/perspektive")
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Fehler: Die Zieldatenbank ist nicht erreichbar: ")
+    assert "geheim-123" not in result.output
+    assert shown_url("postgresql://perspektive:geheim-123@db.example:5432/p") == (
+        "postgresql://perspektive:***@db.example:5432/p")
+
+
 @pytest.mark.parametrize("how", ["sqlite target", "source on postgresql", "source not migrated"])
 def test_what_cannot_be_moved_is_refused_in_german(app, counsellor, pg_target, tmp_path, how):
     target, expected = pg_target, None
@@ -168,3 +179,20 @@ def test_a_copy_that_differs_is_rolled_back(app, counsellor, pg_target, monkeypa
     assert "die Zieldatenbank ist wieder leer" in result.stderr
     assert run_sql(pg_target, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'") == []
     assert Path(app.config["DATABASE_URL"][len("sqlite:///"):]).exists()
+
+
+def test_a_value_postgresql_refuses_stops_the_move_naming_the_table_not_the_value(app, counsellor, pg_target):
+    """SQLite does not enforce a column's declared length, PostgreSQL does: such a row stops the move, the target
+    is left empty, and the message names the table but not the value (it may be personal data)."""
+    with db.connection_context():
+        client = create_client(parse_facts(demo_facts("amina")), User.get_by_id(counsellor.id))
+        too_long = "K-" + "Ü" * 60
+        Client.update(reference=too_long).where(Client.id == client.id).execute()
+
+    result = move(app, pg_target)
+
+    assert result.exit_code == 2
+    assert "Fehler: Die Tabelle client lässt sich nicht nach PostgreSQL kopieren (" in result.stderr
+    assert "varying(40)" in result.stderr and "die Zieldatenbank ist wieder leer" in result.stderr
+    assert too_long not in result.output
+    assert run_sql(pg_target, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'") == []
