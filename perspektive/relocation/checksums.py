@@ -2,10 +2,10 @@
 
 The two drivers hand back different Python values for one stored value: SQLite a text ``2026-12-03 14:50:20.5``
 and an integer ``1``, PostgreSQL a ``datetime`` and ``True``. Each value is therefore put in a canonical form by
-the kind of its column in the target (the migrations made that schema from the models), the row written as JSON
-and hashed with SHA-256, and a table's checksum is the sum of its rows' hashes modulo 2**256. The sum does not
-depend on the order of the rows, so no collation of a text key (SQLite's bytes, PostgreSQL's locale) can make two
-equal tables differ; a changed, missing or added row changes it.
+the kind of its column in the target (the migrations made that schema from the models), the row written as
+JSON and hashed with SHA-256, and a table's checksum is the sum of its rows' hashes modulo 2**256. The sum does
+not depend on the order of the rows, so no collation of a text key (SQLite's bytes, PostgreSQL's locale) can
+make two equal tables differ; a changed, missing or added row changes it.
 """
 from __future__ import annotations
 
@@ -85,10 +85,10 @@ def select_all(table: str, columns: list[Column]) -> str:
 
 
 def read_cursor(database: pw.Database, sql: str):
-    """A cursor over a query's rows that fetches them as they are read: PostgreSQL's plain cursor would hold the
-    whole table in memory, so a named (server-side) one; SQLite steps anyway. The named cursor is declared WITH
-    HOLD because peewee runs psycopg2 in autocommit mode (its own BEGIN), where psycopg2 refuses a plain one; it is
-    closed before the caller's transaction ends, so nothing is kept past it."""
+    """A cursor over a query's rows that fetches them as they are read: PostgreSQL's plain cursor would hold
+    the whole table in memory, so a named (server-side) one; SQLite steps anyway. The named cursor is declared
+    WITH HOLD because peewee runs psycopg2 in autocommit mode (its own BEGIN), where psycopg2 refuses a plain
+    one; it is closed before the caller's transaction ends, so nothing is kept past it."""
     if isinstance(database, pw.PostgresqlDatabase):
         with pw.__exception_wrapper__:  # driver errors as peewee's, like every other query
             cursor = database.connection().cursor(name="perspektive_relocation", withhold=True)

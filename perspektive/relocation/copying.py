@@ -65,11 +65,12 @@ def sqlite_source(url: str) -> Path:
 def open_target(url: str) -> pw.PostgresqlDatabase:
     scheme = urlparse(url).scheme
     if scheme not in ("postgresql", "postgres"):
-        raise RelocationError(f"Das Ziel muss eine PostgreSQL-Datenbank sein (postgresql://…), nicht {scheme or url!r}.")
-    target = connect_database(url)
+        named = f"{scheme}://…" if scheme else "eine Angabe ohne Schema"
+        raise RelocationError(f"Das Ziel muss eine PostgreSQL-Datenbank sein (postgresql://…), nicht {named}.")
     try:
+        target = connect_database(url)
         target.connect()
-    except pw.OperationalError as exc:
+    except (pw.PeeweeException, ValueError) as exc:
         raise RelocationError(f"Die Zieldatenbank ist nicht erreichbar: {_first_line(exc)}") from None
     return target
 
@@ -89,9 +90,13 @@ def _refuse_unless_current(source: pw.SqliteDatabase) -> None:
         raise RelocationError("Die Quelldatenbank ist nicht angelegt (keine Tabelle schema_migration).")
     applied = {version for (version,) in source.execute_sql("SELECT version FROM schema_migration").fetchall()}
     known = {version for version, _step in MIGRATIONS}
+    if applied - known:
+        raise RelocationError("Die Quelldatenbank stammt von einer neueren Version (Migrationen "
+                              f"{sorted(applied - known)}): `migrate-to` mit der Version ausführen, die sie angelegt "
+                              "hat.")
     if applied != known:
         raise RelocationError("Die Quelldatenbank ist nicht auf dem Stand dieser Version (Migrationen "
-                              f"{sorted(applied ^ known)}): zuerst `perspektive migrate` ausführen.")
+                              f"{sorted(known - applied)} fehlen): zuerst `perspektive migrate` ausführen.")
 
 
 def _refuse_unless_same_schema(source: pw.SqliteDatabase, target: pw.PostgresqlDatabase, tables: list[str]) -> None:

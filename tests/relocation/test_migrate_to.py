@@ -126,7 +126,7 @@ def test_what_cannot_be_moved_is_refused_in_german(app, counsellor, pg_target, t
     else:
         with db.connection_context():
             db.execute_sql("DELETE FROM schema_migration WHERE version = 15")
-        expected = "nicht auf dem Stand dieser Version (Migrationen [15]): zuerst `perspektive migrate` ausführen"
+        expected = "nicht auf dem Stand dieser Version (Migrationen [15] fehlen): zuerst `perspektive migrate` ausführen"
 
     result = move(app, target)
 
