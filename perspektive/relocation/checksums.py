@@ -79,22 +79,25 @@ def canonical(value, kind: str):
     return str(value)
 
 
-def select_all(table: str, columns: list[Column]) -> str:
-    names = ", ".join(f'"{column.name}"' for column in columns)
-    return f'SELECT {names} FROM "{table}"'
+def select_all(table: str, columns: list[Column], order_by: tuple[str, ...] = ()) -> pw.Select:
+    """The columns' values of every row, built by peewee (which quotes the names) rather than as text."""
+    source = pw.Table(table)
+    return source.select(*(pw.Column(source, column.name) for column in columns)).order_by(
+        *(pw.Column(source, name) for name in order_by))
 
 
-def read_cursor(database: pw.Database, sql: str):
+def read_cursor(database: pw.Database, query: pw.Select):
     """A cursor over a query's rows that fetches them as they are read: PostgreSQL's plain cursor would hold
     the whole table in memory, so a named (server-side) one; SQLite steps anyway. The named cursor is declared
     WITH HOLD because peewee runs psycopg2 in autocommit mode (its own BEGIN), where psycopg2 refuses a plain
     one; it is closed before the caller's transaction ends, so nothing is kept past it."""
     if isinstance(database, pw.PostgresqlDatabase):
+        sql, params = database.get_sql_context().sql(query).query()
         with pw.__exception_wrapper__:  # driver errors as peewee's, like every other query
             cursor = database.connection().cursor(name="perspektive_relocation", withhold=True)
-            cursor.execute(sql)
+            cursor.execute(sql, params)
         return cursor
-    return database.execute_sql(sql)
+    return database.execute(query)
 
 
 def tally(database: pw.Database, table: str, columns: list[Column],

@@ -22,7 +22,7 @@ import peewee as pw
 from perspektive.db import connect_database, db
 from perspektive.migrations import MIGRATIONS, migrate
 
-from .checksums import BATCH, Column, Mismatch, Tally, columns_of, select_all, verify
+from .checksums import BATCH, Column, Mismatch, Tally, columns_of, read_cursor, select_all, verify
 
 # ``show(label, total)``: a context manager giving ``update(rows)``, e.g. a progress bar.
 Show = Callable[[str, int], contextlib.AbstractContextManager]
@@ -141,13 +141,12 @@ def _for_target(value, column: Column):
 
 def _copy_table(source, target, table: str, update: Callable[[int], None]) -> None:
     columns = columns_of(target, table)
-    keys = ", ".join(f'"{name}"' for name in source.get_primary_keys(table))
-    cursor = source.execute_sql(select_all(table, columns) + (f" ORDER BY {keys}" if keys else ""))
-    names = ", ".join(f'"{column.name}"' for column in columns)
-    one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    cursor = read_cursor(source, select_all(table, columns, tuple(source.get_primary_keys(table))))
+    into = pw.Table(table)
+    names = [pw.Column(into, column.name) for column in columns]
     while batch := cursor.fetchmany(BATCH):
-        values = [_for_target(value, column) for row in batch for value, column in zip(row, columns)]
-        target.execute_sql(f'INSERT INTO "{table}" ({names}) VALUES ' + ", ".join([one_row] * len(batch)), values)
+        rows = [tuple(_for_target(value, column) for value, column in zip(row, columns)) for row in batch]
+        target.execute(into.insert(rows, columns=names))
         update(len(batch))
 
 
@@ -157,14 +156,16 @@ def _reset_sequences(target: pw.PostgresqlDatabase, tables: list[str]) -> None:
         keys = target.get_primary_keys(table)
         if len(keys) != 1:
             continue
-        (sequence,) = target.execute_sql("SELECT pg_get_serial_sequence(%s, %s)", (f'"{table}"', keys[0])).fetchone()
+        quoted = target.get_sql_context().sql(pw.Entity(table)).query()[0]  # as pg_get_serial_sequence reads it
+        (sequence,) = target.execute(pw.Select(columns=[pw.fn.pg_get_serial_sequence(quoted, keys[0])])).fetchone()
         if sequence:
-            target.execute_sql(f'SELECT setval(%s, COALESCE(MAX("{keys[0]}"), 1), MAX("{keys[0]}") IS NOT NULL) '
-                               f'FROM "{table}"', (sequence,))
+            rows = pw.Table(table)
+            highest = pw.fn.MAX(pw.Column(rows, keys[0]))
+            target.execute(rows.select(pw.fn.setval(sequence, pw.fn.COALESCE(highest, 1), highest.is_null(False))))
 
 
 def _count(database, tables: list[str]) -> int:
-    return sum(database.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] for table in tables)
+    return sum(database.execute(pw.Table(table).select(pw.fn.COUNT(pw.SQL("*")))).fetchone()[0] for table in tables)
 
 
 def describe(mismatches: list[Mismatch]) -> str:
@@ -188,7 +189,7 @@ def relocate(source_url: str, target_url: str, show: Show = _quiet) -> Relocatio
             tables = copying_order(target)
             _refuse_unless_same_schema(source, target, tables)
             for table in reversed(tables):  # what the migrations wrote (their own rows, the key check)
-                target.execute_sql(f'DELETE FROM "{table}"')
+                target.execute(pw.Table(table).delete())
             total = _count(source, tables)
             with show("Kopieren", total) as update:
                 for table in tables:
