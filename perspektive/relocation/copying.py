@@ -139,14 +139,25 @@ def _for_target(value, column: Column):
     return value
 
 
+def _insert_statement(target: pw.PostgresqlDatabase, table: str, columns: list[Column], rows: int) -> str:
+    """``INSERT INTO "t" ("a", "b") VALUES (%s, %s), (%s, %s), …`` for ``rows`` rows: peewee writes (and quotes)
+    it for one row, and its placeholder group is repeated; building the whole batch through peewee's query
+    objects took longer than the database's work."""
+    into = pw.Table(table)
+    one = into.insert([(None,) * len(columns)], columns=[pw.Column(into, column.name) for column in columns])
+    head, group = target.get_sql_context().sql(one).query()[0].split(" VALUES ", 1)
+    return head + " VALUES " + ", ".join([group] * rows)
+
+
 def _copy_table(source, target, table: str, update: Callable[[int], None]) -> None:
     columns = columns_of(target, table)
     cursor = read_cursor(source, select_all(table, columns, tuple(source.get_primary_keys(table))))
-    into = pw.Table(table)
-    names = [pw.Column(into, column.name) for column in columns]
+    statements = {}
     while batch := cursor.fetchmany(BATCH):
-        rows = [tuple(_for_target(value, column) for value, column in zip(row, columns)) for row in batch]
-        target.execute(into.insert(rows, columns=names))
+        if len(batch) not in statements:
+            statements[len(batch)] = _insert_statement(target, table, columns, len(batch))
+        values = [_for_target(value, column) for row in batch for value, column in zip(row, columns)]
+        target.execute_sql(statements[len(batch)], values)
         update(len(batch))
 
 
