@@ -11,7 +11,17 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from perspektive import accounts, backup, clients, documents, followups, privacy, referrals, statistics
+from perspektive import (
+    accounts,
+    backup,
+    clients,
+    documents,
+    followups,
+    privacy,
+    referrals,
+    relocation,
+    statistics,
+)
 from perspektive.accounts.models import User
 from perspektive.clients import read_facts_file
 from perspektive.commandline import IsoDate, fail
@@ -105,7 +115,7 @@ def demo_seed_command(clients_count, consultations, usernames, random_seed):
 
 
 def init_app(app) -> None:
-    for capability in (clients, documents, accounts, referrals, followups, privacy, statistics, backup):
+    for capability in (clients, documents, accounts, referrals, followups, privacy, statistics, backup, relocation):
         for command in capability.COMMANDS:
             app.cli.add_command(command)
     from .keys_cli import keys_cli
