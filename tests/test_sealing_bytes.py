@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import re
 import tempfile
 import time
@@ -51,13 +52,17 @@ def facts() -> dict:
 
 
 def files_written_since(roots, since: float):
+    """Every file under ``roots`` changed since ``since``; os.walk, unlike Path.rglob, steps over a folder that
+    another process removes while it is walked (the system's temporary folder is searched too)."""
     for root in roots:
-        for path in Path(root).rglob("*"):
-            try:
-                if path.is_file() and not path.is_symlink() and path.stat().st_mtime >= since - 1:
-                    yield path
-            except OSError:  # another process's file that came and went
-                continue
+        for folder, _, names in os.walk(root):
+            for name in names:
+                path = Path(folder, name)
+                try:
+                    if path.is_file() and not path.is_symlink() and path.stat().st_mtime >= since - 1:
+                        yield path
+                except OSError:  # another process's file that came and went
+                    continue
 
 
 def leaks_in(data: bytes) -> list[str]:
