@@ -63,17 +63,14 @@ def own_database():
     if not PG_URL:
         yield None
         return
-    import psycopg2
+    import psycopg
 
     base, name = PG_URL.rsplit("/", 1)
     scratch = f"{name}_wheel"
 
     def admin(sql: str) -> None:
-        connection = psycopg2.connect(PG_URL)
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-        connection.close()
+        with psycopg.connect(PG_URL, autocommit=True) as connection:
+            connection.execute(sql)
 
     admin(f'DROP DATABASE IF EXISTS "{scratch}"')
     admin(f'CREATE DATABASE "{scratch}"')
