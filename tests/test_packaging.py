@@ -130,12 +130,19 @@ def test_the_wheel_installs_and_serves_outside_the_checkout(wheel, own_database,
     assert '"GET /calendar.ics HTTP/1.1" 404' in logged and '"GET /healthz HTTP/1.1" 200' in logged
     assert SECRET not in logged
 
-    consumer = subprocess.Popen([str(venv / "bin" / "huey_consumer"), "perspektive.worker.huey", "-w", "1",
-                                 "-k", "thread"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
-    time.sleep(4)
+    # Stopped once it has listed its tasks (or after a minute): a fixed wait cut it off in the middle of its
+    # imports on a busy machine.
+    consumer_log = tmp_path / "consumer.log"
+    with consumer_log.open("w") as out:
+        consumer = subprocess.Popen([str(venv / "bin" / "huey_consumer"), "perspektive.worker.huey", "-w", "1",
+                                     "-k", "thread"], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while ("deliver_referral" not in consumer_log.read_text() and consumer.poll() is None
+           and time.monotonic() < deadline):
+        time.sleep(0.2)
     consumer.send_signal(signal.SIGINT)
-    output, _ = consumer.communicate(timeout=30)
+    consumer.wait(timeout=30)
+    output = consumer_log.read_text()
     assert "perspektive.referrals.tasks.deliver_referral" in output and "Traceback" not in output, output
 
 
