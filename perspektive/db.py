@@ -53,7 +53,9 @@ def connect_database(url: str) -> pw.Database:
         return pw.SqliteDatabase(path, timeout=15, pragmas={
             "journal_mode": "wal", "busy_timeout": 15000, "foreign_keys": 1, "synchronous": "normal"})
     if parsed.scheme in ("postgres", "postgresql"):
-        return connect_url(url.replace("postgres://", "postgresql://", 1))
+        # psycopg 3 (the ``postgres`` extra) even where an old psycopg2 is still installed beside it, which peewee
+        # would otherwise prefer: the dead-connection check below reads psycopg 3's flags.
+        return connect_url(url.replace("postgres://", "postgresql://", 1), prefer_psycopg3=True)
     raise SystemExit(f"PERSPEKTIVE_DATABASE_URL: nicht unterstütztes Schema {parsed.scheme!r} "
                      "(sqlite:/// oder postgresql://)")
 
@@ -85,15 +87,15 @@ def write_transaction(serialise: str | None = None):
 
 
 def _driver_gone() -> bool:
-    """Whether this thread's driver connection is dead although peewee still counts it open. psycopg2 marks a
-    connection closed (``closed != 0``) once a query found the server gone (``pg_terminate_backend``, a restart, a
-    network cut); an sqlite3 connection closed underneath peewee refuses every use. Either way peewee would hand
-    the dead connection to every later query of this thread."""
+    """Whether this thread's driver connection is dead although peewee still counts it open. psycopg 3 marks a
+    connection ``broken``, which is always also ``closed``, once a query found the server gone
+    (``pg_terminate_backend``, a restart, a network cut); an sqlite3 connection closed underneath peewee refuses
+    every use. Either way peewee would hand the dead connection to every later query of this thread."""
     conn = db._state.conn
     if conn is None:
         return True
     if isinstance(db.obj, pw.PostgresqlDatabase):
-        return conn.closed != 0
+        return conn.closed
     try:
         conn.total_changes  # noqa: B018 - any use of a closed sqlite3 connection raises
     except sqlite3.ProgrammingError:

@@ -27,6 +27,7 @@ from tests.conftest import ROOT
 PG_URL = os.environ.get("PERSPEKTIVE_DATABASE_URL", "")
 REDIS_URL = os.environ.get("PERSPEKTIVE_REDIS_URL", "")
 SECRET = "kalender-token-7f3a9c"
+LOCK = ROOT / "requirements.lock"
 
 
 def run(*command, **kwargs) -> subprocess.CompletedProcess:
@@ -63,17 +64,14 @@ def own_database():
     if not PG_URL:
         yield None
         return
-    import psycopg2
+    import psycopg
 
     base, name = PG_URL.rsplit("/", 1)
     scratch = f"{name}_wheel"
 
     def admin(sql: str) -> None:
-        connection = psycopg2.connect(PG_URL)
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-        connection.close()
+        with psycopg.connect(PG_URL, autocommit=True) as connection:
+            connection.execute(sql)
 
     admin(f'DROP DATABASE IF EXISTS "{scratch}"')
     admin(f'CREATE DATABASE "{scratch}"')
@@ -91,7 +89,7 @@ def test_the_wheel_installs_and_serves_outside_the_checkout(wheel, own_database,
     run(sys.executable, "-m", "venv", "--without-pip", venv)
     extras = "[postgres,redis]" if PG_URL else ""
     run(sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "--quiet", "--no-compile",
-        f"{wheel}{extras}", cwd=tmp_path)
+        "-c", LOCK, f"{wheel}{extras}", cwd=tmp_path)
     located = run(venv / "bin" / "python", "-c", "import perspektive; print(perspektive.__file__)", cwd=tmp_path)
     assert located.stdout.startswith(str(venv)), located.stdout  # the installed copy, not this checkout
 
@@ -133,12 +131,19 @@ def test_the_wheel_installs_and_serves_outside_the_checkout(wheel, own_database,
     assert '"GET /calendar.ics HTTP/1.1" 404' in logged and '"GET /healthz HTTP/1.1" 200' in logged
     assert SECRET not in logged
 
-    consumer = subprocess.Popen([str(venv / "bin" / "huey_consumer"), "perspektive.worker.huey", "-w", "1",
-                                 "-k", "thread"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
-    time.sleep(4)
+    # Stopped once it has listed its tasks (or after a minute): a fixed wait cut it off in the middle of its
+    # imports on a busy machine.
+    consumer_log = tmp_path / "consumer.log"
+    with consumer_log.open("w") as out:
+        consumer = subprocess.Popen([str(venv / "bin" / "huey_consumer"), "perspektive.worker.huey", "-w", "1",
+                                     "-k", "thread"], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while ("deliver_referral" not in consumer_log.read_text() and consumer.poll() is None
+           and time.monotonic() < deadline):
+        time.sleep(0.2)
     consumer.send_signal(signal.SIGINT)
-    output, _ = consumer.communicate(timeout=30)
+    consumer.wait(timeout=30)
+    output = consumer_log.read_text()
     assert "perspektive.referrals.tasks.deliver_referral" in output and "Traceback" not in output, output
 
 
@@ -187,3 +192,36 @@ def test_every_imported_package_is_declared():
     optional = {name: files for name, files in imported.items() if "" not in declared[name]}
     assert optional == {"aiosmtpd": {"perspektive/devmail.py"}}
     assert "dev" in declared["aiosmtpd"]
+
+
+def _locked() -> dict[str, str]:
+    pins = {}
+    for line in LOCK.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[_normal(name)] = version.strip()
+    return pins
+
+
+def _needed(name: str, extras: frozenset[str], visited: set[tuple[str, frozenset[str]]]) -> None:
+    """``name`` with ``extras`` and, by the installed metadata, all it needs, into ``visited``."""
+    if (_normal(name), extras) in visited:
+        return
+    visited.add((_normal(name), extras))
+    for line in metadata.requires(name) or []:
+        requirement = Requirement(line)
+        if not requirement.marker or any(requirement.marker.evaluate({"extra": e}) for e in {""} | extras):
+            _needed(requirement.name, frozenset(requirement.extras), visited)
+
+
+def test_the_lock_pins_every_dependency_at_the_installed_release():
+    """`make install` installs with ``-c requirements.lock``: a dependency added to pyproject.toml without `make
+    lock` would come in at whatever release is newest that day, and a lock that names a release other than the one
+    installed here was never tested."""
+    visited: set[tuple[str, frozenset[str]]] = set()
+    _needed("perspektive", frozenset({"test"}), visited)
+    needed = {name for name, _ in visited} - {"perspektive"}
+    pins = _locked()
+    assert sorted(needed - pins.keys()) == []
+    assert {name: pins[name] for name in needed} == {name: metadata.version(name) for name in needed}
+    assert not {"pip", "setuptools", "wheel", "perspektive", "psycopg2", "psycopg2-binary"} & pins.keys()

@@ -35,7 +35,7 @@ def _chain(exc: BaseException | None):
 def storage_failure(exc: BaseException | None) -> str | None:
     """``"full"`` or ``"read_only"`` if a storage failure caused ``exc``, else ``None``."""
     for cause in _chain(exc):
-        code = getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
+        code = getattr(cause, "sqlstate", None)  # psycopg's SQLSTATE of a PostgreSQL error
         if isinstance(cause, OSError) and cause.errno in _FULL_ERRNOS or code in _FULL_CODES:
             return "full"
         if isinstance(cause, OSError) and cause.errno == errno.EROFS or code in _READ_ONLY_CODES:
