@@ -89,7 +89,7 @@ def select_all(table: str, columns: list[Column], order_by: tuple[str, ...] = ()
 def read_cursor(database: pw.Database, query: pw.Select):
     """A cursor over a query's rows that fetches them as they are read: PostgreSQL's plain cursor would hold
     the whole table in memory, so a named (server-side) one; SQLite steps anyway. The named cursor is declared
-    WITH HOLD because peewee runs psycopg2 in autocommit mode (its own BEGIN), where psycopg2 refuses a plain
+    WITH HOLD because peewee runs the driver in autocommit mode (its own BEGIN), where psycopg refuses a plain
     one; it is closed before the caller's transaction ends, so nothing is kept past it."""
     if isinstance(database, pw.PostgresqlDatabase):
         sql, params = database.get_sql_context().sql(query).query()
