@@ -67,6 +67,13 @@ class CriterionSpec:
     def in_force(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
 
+    @cached_property
+    def key(self) -> tuple[str | None, str]:
+        """What a typed criterion's answer depends on besides the facts and the day: its type and its parameters
+        (equal parameters print alike), so that ``evaluation.Outcomes`` asks each once. Computed on first use; the
+        spec is frozen, so it never goes stale."""
+        return self.type, repr(self.params)
+
 
 @dataclass(frozen=True)
 class ChecklistItem:
