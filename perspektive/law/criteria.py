@@ -20,13 +20,22 @@ from .facts import LEVELS, CaseFacts
 from .periods import de
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Outcome:
     met: bool | None
     detail: str
     met_from: dt.date | None = None
     discretionary: bool = False
     missing_facts: tuple[str, ...] = field(default=())
+
+    def __init__(self, met: bool | None, detail: str, met_from: dt.date | None = None, discretionary: bool = False,
+                 missing_facts: tuple[str, ...] = ()):
+        """The generated ``__init__`` of a frozen dataclass sets each field through ``object.__setattr__``, at
+        three times the cost of one update of the instance's dict; an assessment makes over a hundred outcomes and
+        as many ``CriterionResult``s (bench/whatif.py). The instance is as frozen as before: assigning a field
+        still raises ``FrozenInstanceError``."""
+        self.__dict__.update(met=met, detail=detail, met_from=met_from, discretionary=discretionary,
+                             missing_facts=missing_facts)
 
     @property
     def time_will_meet(self) -> bool:
