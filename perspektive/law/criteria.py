@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -19,13 +20,22 @@ from .facts import LEVELS, CaseFacts
 from .periods import de
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Outcome:
     met: bool | None
     detail: str
     met_from: dt.date | None = None
     discretionary: bool = False
     missing_facts: tuple[str, ...] = field(default=())
+
+    def __init__(self, met: bool | None, detail: str, met_from: dt.date | None = None, discretionary: bool = False,
+                 missing_facts: tuple[str, ...] = ()):
+        """The generated ``__init__`` of a frozen dataclass sets each field through ``object.__setattr__``, at
+        three times the cost of one update of the instance's dict; an assessment makes over a hundred outcomes and
+        as many ``CriterionResult``s (bench/whatif.py). The instance is as frozen as before: assigning a field
+        still raises ``FrozenInstanceError``."""
+        self.__dict__.update(met=met, detail=detail, met_from=met_from, discretionary=discretionary,
+                             missing_facts=missing_facts)
 
     @property
     def time_will_meet(self) -> bool:
@@ -68,15 +78,26 @@ class FactsParams(Params):
 
 def read_fact(facts: CaseFacts, path: str):
     value: Any = facts
-    for part in path.split("."):
+    for part in _parts(path):
         value = getattr(value, part, None)
         if value is None:
             return None
     return value
 
 
+@lru_cache(maxsize=1024)
+def _parts(path: str) -> tuple[str, ...]:
+    """A fact's dotted path split once: the paths are those of the workflow files and forms (``KNOWN_FACTS``, a
+    few hundred), never a client's data, and the bound keeps a stray caller from growing it."""
+    return tuple(path.split("."))
+
+
 def check_condition(cond: Condition, facts: CaseFacts) -> bool | None:
-    value = read_fact(facts, cond.fact)
+    return _holds(cond, read_fact(facts, cond.fact))
+
+
+def _holds(cond: Condition, value) -> bool | None:
+    """``check_condition`` on the fact's value, read once by the caller."""
     if value is None:
         return None
     if isinstance(cond.at_least, str):
@@ -99,8 +120,8 @@ def _shown(value) -> str:
     return str(VALUE_LABELS.get(value, value)) if isinstance(value, str) else str(value)
 
 
-def _describe(cond: Condition, facts: CaseFacts) -> str:
-    text = f"{label_of(cond.fact)}: {_shown(read_fact(facts, cond.fact))}"
+def _describe(cond: Condition, value) -> str:
+    text = f"{label_of(cond.fact)}: {_shown(value)}"
     if cond.at_least is not None:
         text += f" (erforderlich: mindestens {_shown(cond.at_least)})"
     elif cond.not_after is not None:
@@ -111,20 +132,21 @@ def _describe(cond: Condition, facts: CaseFacts) -> str:
 
 
 def evaluate_facts(params: FactsParams, facts: CaseFacts, on: dt.date) -> Outcome:
-    """All of ``all`` and at least one of ``any`` (three-valued: unknown facts make the answer unknown)."""
+    """All of ``all`` and at least one of ``any`` (three-valued: unknown facts make the answer unknown). Each fact
+    is read once."""
+    every = [(c, read_fact(facts, c.fact)) for c in params.all]
+    some = [(c, read_fact(facts, c.fact)) for c in params.any]
     results = []
-    if params.all:
-        values = [check_condition(c, facts) for c in params.all]
+    if every:
+        values = [_holds(c, value) for c, value in every]
         results.append(False if False in values else (None if None in values else True))
-    if params.any:
-        values = [check_condition(c, facts) for c in params.any]
-        results.append(True if True in values else (None if None in values else False))
+    if some:
+        held = [_holds(c, value) for c, value in some]
+        results.append(True if True in held else (None if None in held else False))
     met = False if False in results else (None if None in results else True)
-    conds = params.all + params.any
-    if met:  # name what carries it, not the alternatives that were not needed
-        conds = params.all + [c for c in params.any if check_condition(c, facts)]
-    detail = "; ".join(_describe(c, facts) for c in conds)
-    missing = tuple(c.fact for c in conds if read_fact(facts, c.fact) is None) if met is None else ()
+    if met and some:  # name what carries it, not the alternatives that were not needed
+        some = [pair for pair, holds in zip(some, held) if holds]
+    named = every + some
+    detail = "; ".join(_describe(c, value) for c, value in named)
+    missing = tuple(c.fact for c, value in named if value is None) if met is None else ()
     return Outcome(met, detail, missing_facts=missing)
-
-

@@ -20,7 +20,7 @@ from .facts import CaseFacts
 from .fiction import with_fiction
 from .followup_rules import FollowUp, compute
 from .plugins import build_plugin_manager
-from .rules import Assessment, assess, assess_all
+from .rules import Assessment, assess, assess_all, assess_each
 from .workflows import Catalogue, Workflow, load_catalogue
 
 
@@ -118,7 +118,7 @@ class Engine:
         workflows = [self.workflow(workflow_id)] if workflow_id else \
             [w for w in self.catalogue.workflows.values() if w.in_force(on)]
         if assessments is None:
-            assessments = [assess(w, derived(facts), on, self.types) for w in workflows]
+            assessments = assess_each(workflows, derived(facts), on, self.types)
         by_workflow = {a.workflow: a for a in assessments}
         found = [f for w in workflows for f in compute(w.id, w.followups, facts, on, by_workflow.get(w.id))]
         ids = {w.id for w in workflows}

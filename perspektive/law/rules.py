@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields, replace
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from .criteria import CriterionType, Outcome
+from .evaluation import Outcomes
 from .facts import CaseFacts
 from .periods import de
 from .workflows import CriterionSpec, Workflow
@@ -19,7 +20,7 @@ from .workflows import CriterionSpec, Workflow
 MAX_RESETTLES = 12
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class CriterionResult:
     id: str
     label: str
@@ -35,6 +36,15 @@ class CriterionResult:
     unverified: str = ""
     discretionary: bool = False
     missing_facts: tuple[str, ...] = ()
+
+    def __init__(self, id: str, label: str, met: bool | None, met_from: dt.date | None, state: str, reason: str,
+                 citation: str, valid_from: dt.date, valid_until: dt.date | None, hint: str = "", evidence: str = "",
+                 unverified: str = "", discretionary: bool = False, missing_facts: tuple[str, ...] = ()):
+        """One dict update instead of one ``object.__setattr__`` per field: see ``Outcome.__init__``."""
+        self.__dict__.update(id=id, label=label, met=met, met_from=met_from, state=state, reason=reason,
+                             citation=citation, valid_from=valid_from, valid_until=valid_until, hint=hint,
+                             evidence=evidence, unverified=unverified, discretionary=discretionary,
+                             missing_facts=missing_facts)
 
     @property
     def explanation(self) -> str:
@@ -103,29 +113,27 @@ class Assessment:
         return list(seen)
 
 
-def _evaluate(spec: CriterionSpec, facts: CaseFacts, on: dt.date, types: Mapping[str, CriterionType]) -> Outcome:
-    outcome = _evaluate_plain(spec, facts, on, types)
+def _evaluate(spec: CriterionSpec, outcomes: Outcomes, on: dt.date) -> Outcome:
+    outcome = _either(spec, outcomes, on) if spec.any_of else outcomes.of(spec, on)
     if spec.discretionary and outcome.met and not outcome.discretionary:
         return replace(outcome, discretionary=True)
     return outcome
 
 
-def _evaluate_plain(spec: CriterionSpec, facts: CaseFacts, on: dt.date,
-                    types: Mapping[str, CriterionType]) -> Outcome:
-    if not spec.any_of:
-        kind = types[spec.type]
-        return kind.evaluate(spec.params, facts, on)
-    outcomes = [(alt, _evaluate(alt, facts, on, types)) for alt in spec.any_of]
-    details = " | ".join(f"{alt.label} ({alt.citation}): {o.detail}" for alt, o in outcomes)
-    met = sorted(((alt, o) for alt, o in outcomes if o.met), key=lambda pair: pair[1].discretionary)
+def _either(spec: CriterionSpec, outcomes: Outcomes, on: dt.date) -> Outcome:
+    """An ``any_of`` criterion: met by the first alternative that is met (one the client has a claim to before one
+    in the authority's discretion), else not met until the soonest day time brings."""
+    answers = [(alt, _evaluate(alt, outcomes, on)) for alt in spec.any_of]
+    met = sorted(((alt, o) for alt, o in answers if o.met), key=lambda pair: pair[1].discretionary)
     if met:  # explained by the alternative that carries it; the others no longer matter
         alt, o = met[0]
         return Outcome(True, f"{alt.label} ({alt.citation}): {o.detail}", discretionary=o.discretionary)
-    later = [o.met_from for _, o in outcomes if o.time_will_meet]
+    details = " | ".join(f"{alt.label} ({alt.citation}): {o.detail}" for alt, o in answers)
+    later = [o.met_from for _, o in answers if o.time_will_meet]
     if later:
         return Outcome(False, details, met_from=min(later))
-    missing = tuple(f for _, o in outcomes for f in o.missing_facts)
-    if any(o.met is None for _, o in outcomes):
+    missing = tuple(f for _, o in answers for f in o.missing_facts)
+    if any(o.met is None for _, o in answers):
         return Outcome(None, details, missing_facts=missing)
     return Outcome(False, details)
 
@@ -141,11 +149,11 @@ def _state(outcome: Outcome) -> str:
 
 
 def _result(spec: CriterionSpec, outcome: Outcome) -> CriterionResult:
-    return CriterionResult(
-        id=spec.id, label=spec.label, met=outcome.met, met_from=outcome.met_from, state=_state(outcome),
-        reason=outcome.detail, citation=spec.citation, valid_from=spec.valid_from, valid_until=spec.valid_until,
-        hint=spec.hint, evidence=spec.evidence, unverified=spec.unverified, discretionary=outcome.discretionary,
-        missing_facts=outcome.missing_facts)
+    # In field order, positionally: binding fourteen keywords costs as much again as the rest of the call, and an
+    # assessment makes about a hundred results.
+    return CriterionResult(spec.id, spec.label, outcome.met, outcome.met_from, _state(outcome), outcome.detail,
+                           spec.citation, spec.valid_from, spec.valid_until, spec.hint, spec.evidence,
+                           spec.unverified, outcome.discretionary, outcome.missing_facts)
 
 
 def _not_in_force(workflow: Workflow, on: dt.date) -> Assessment:
@@ -158,21 +166,31 @@ def _not_in_force(workflow: Workflow, on: dt.date) -> Assessment:
                       workflow.unverified)
 
 
-def _assess_once(workflow: Workflow, facts: CaseFacts, on: dt.date,
-                 types: Mapping[str, CriterionType]) -> Assessment:
+def _assess_once(workflow: Workflow, outcomes: Outcomes, on: dt.date) -> Assessment:
     if not workflow.in_force(on):
         return _not_in_force(workflow, on)
-    results = tuple(_result(spec, _evaluate(spec, facts, on, types)) for spec in workflow.criteria_on(on))
-    if any(r.blocks for r in results):
-        verdict, earliest = "not_eligible", None
-    elif any(r.met is None for r in results):
-        verdict, earliest = "incomplete", None
-    elif any(r.met is False for r in results):
-        verdict, earliest = "eligible_from", max(r.met_from for r in results if r.met is False)
-    else:
-        verdict, earliest = "eligible", None
+    results = tuple([_result(spec, _evaluate(spec, outcomes, on)) for spec in workflow.criteria_on(on)])
+    verdict, earliest = _verdict(results)
     return Assessment(workflow.id, workflow.provision, workflow.title, on, workflow.rules_version(on), verdict,
                       earliest, results, workflow.unverified)
+
+
+def _verdict(results: tuple[CriterionResult, ...]) -> tuple[str, dt.date | None]:
+    """One criterion that blocks closes the path; else one with facts missing leaves it undecided; else it opens
+    on the latest day that time brings, or today."""
+    missing, waiting = False, []
+    for result in results:
+        if result.met is False:
+            if result.met_from is None:
+                return "not_eligible", None
+            waiting.append(result.met_from)
+        elif result.met is None:
+            missing = True
+    if missing:
+        return "incomplete", None
+    if waiting:
+        return "eligible_from", max(waiting)
+    return "eligible", None
 
 
 def assess(workflow: Workflow, facts: CaseFacts, on: dt.date, types: Mapping[str, CriterionType]) -> Assessment:
@@ -182,16 +200,21 @@ def assess(workflow: Workflow, facts: CaseFacts, on: dt.date, types: Mapping[str
     new version opens earlier (or closes) is found on that day. A path that is blocked today is probed on each
     later change day too: a version already enacted may relax the requirement that blocks it.
     """
-    first = _assess_once(workflow, facts, on, types)
+    return _assess(workflow, Outcomes(facts, types), on)
+
+
+def _assess(workflow: Workflow, outcomes: Outcomes, on: dt.date) -> Assessment:
+    """``assess``, with the criteria's answers from (and into) ``outcomes``."""
+    first = _assess_once(workflow, outcomes, on)
     if first.verdict == "not_eligible" and workflow.in_force(on):
-        return _opened_by_later_rules(workflow, facts, first, types)
+        return _opened_by_later_rules(workflow, outcomes, first)
     probed_until, target = on, first.earliest_date
     for _ in range(MAX_RESETTLES):
         if target is None:
             break
         changes = [d for d in workflow.change_days() if probed_until < d < target]
         probe = changes[0] if changes else target
-        later = _assess_once(workflow, facts, probe, types)
+        later = _assess_once(workflow, outcomes, probe)
         if later.verdict == "eligible":
             return _with_earliest(first, probe)
         if later.verdict == "eligible_from":
@@ -201,10 +224,9 @@ def assess(workflow: Workflow, facts: CaseFacts, on: dt.date, types: Mapping[str
     return first
 
 
-def _opened_by_later_rules(workflow: Workflow, facts: CaseFacts, first: Assessment,
-                           types: Mapping[str, CriterionType]) -> Assessment:
+def _opened_by_later_rules(workflow: Workflow, outcomes: Outcomes, first: Assessment) -> Assessment:
     for change in (d for d in workflow.change_days() if d > first.assessed_on):
-        later = assess(workflow, facts, change, types)
+        later = _assess(workflow, outcomes, change)
         if later.verdict not in ("eligible", "eligible_from"):
             continue
         earliest = later.earliest_date or change
@@ -242,8 +264,15 @@ def _closed_before(first: Assessment, later: Assessment) -> Assessment:
 
 def assess_all(workflows: Mapping[str, Workflow], facts: CaseFacts, on: dt.date,
                types: Mapping[str, CriterionType]) -> list[Assessment]:
-    """The client's Perspektiven: every workflow in force on ``on``."""
-    return [assess(w, facts, on, types) for w in workflows.values() if w.in_force(on)]
+    """The client's Perspektiven: every workflow in force on ``on``, a criterion they share answered once."""
+    return assess_each([w for w in workflows.values() if w.in_force(on)], facts, on, types)
+
+
+def assess_each(workflows: Iterable[Workflow], facts: CaseFacts, on: dt.date,
+                types: Mapping[str, CriterionType]) -> list[Assessment]:
+    """``assess`` for each of ``workflows``, in order, a criterion they share answered once (``evaluation``)."""
+    outcomes = Outcomes(facts, types)
+    return [_assess(w, outcomes, on) for w in workflows]
 
 
 _VERDICT_ORDER = {"eligible": 0, "eligible_from": 1, "incomplete": 2, "not_eligible": 3}

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -65,6 +67,13 @@ class CriterionSpec:
     def in_force(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
 
+    @cached_property
+    def key(self) -> tuple[str | None, str]:
+        """What a typed criterion's answer depends on besides the facts and the day: its type and its parameters
+        (equal parameters print alike), so that ``evaluation.Outcomes`` asks each once. Computed on first use; the
+        spec is frozen, so it never goes stale."""
+        return self.type, repr(self.params)
+
 
 @dataclass(frozen=True)
 class ChecklistItem:
@@ -96,22 +105,30 @@ class Workflow:
         return self.in_force_from <= on and (self.in_force_until is None or on <= self.in_force_until)
 
     def criteria_on(self, on: dt.date) -> tuple[CriterionSpec, ...]:
-        return tuple(c for c in self.criteria if c.in_force(on))
+        if not self.in_force(on):
+            return tuple(c for c in self.criteria if c.in_force(on))
+        return self._versions[1][bisect_right(self._versions[0], on) - 1]
 
     def rules_version(self, on: dt.date) -> str | None:
         """The version in force on ``on``: the latest day on which any of its rules changed."""
         if not self.in_force(on):
             return None
-        changes = [self.in_force_from] + [c.valid_from for c in self.criteria if c.in_force(on)]
-        changes += [c.valid_until + dt.timedelta(days=1) for c in self.criteria
-                    if c.valid_until is not None and c.valid_until < on]
-        return max(d for d in changes if d <= on).isoformat()
+        return self._versions[0][bisect_right(self._versions[0], on) - 1].isoformat()
 
     def change_days(self) -> list[dt.date]:
         """The days on which a version of these rules takes effect."""
+        return list(self._versions[0])
+
+    @cached_property
+    def _versions(self) -> tuple[tuple[dt.date, ...], tuple[tuple[CriterionSpec, ...], ...]]:
+        """The change days in order, and the criteria in force from each until the next: between two change days
+        no criterion starts or ends, so a day in force reads its version by bisection instead of filtering every
+        criterion on every assessment. The first change day is ``in_force_from``. Computed on first use; the workflow
+        is frozen (a changed file is a new ``Workflow``), so it never goes stale."""
         days = {self.in_force_from} | {c.valid_from for c in self.criteria}
         days |= {c.valid_until + dt.timedelta(days=1) for c in self.criteria if c.valid_until is not None}
-        return sorted(d for d in days if self.in_force(d))
+        ordered = tuple(sorted(d for d in days if self.in_force(d)))
+        return ordered, tuple(tuple(c for c in self.criteria if c.in_force(day)) for day in ordered)
 
     def rules_versions(self) -> list[str]:
         return [d.isoformat() for d in self.change_days()]

@@ -1,13 +1,15 @@
 """The client's Perspektiven: every path in force on the day, and advice that spans paths."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
+from perspektive.law import Outcome
 from perspektive.law.engine import Engine
 from perspektive.law.facts import parse_facts
-from tests.conftest import SHIPPED
+from tests.conftest import SHIPPED, demo_facts
 
 D = dt.date.fromisoformat
 
@@ -49,3 +51,20 @@ def test_no_transition_note_after_expiry_or_after_30_june_2027(engine):
     assert transition_notes(engine, chancen_holder(to="2027-12-31"), D("2027-07-01")) == []
     duldung_only = {**chancen_holder(), "status_history": [{"status": "duldung", "from": "2015-09-01", "to": None}]}
     assert transition_notes(engine, duldung_only, D("2026-11-21")) == []
+
+
+@pytest.mark.parametrize("name", ["amina", "dawit", "karim", "yasmin"])
+def test_all_paths_at_once_read_as_each_path_alone_and_cannot_be_changed(engine, name):
+    """All paths of one client share the answers of the criteria they have in common (law/evaluation.py): each path
+    reads exactly as when it is assessed on its own, and no path can alter what another one reads."""
+    facts = parse_facts(demo_facts(name))
+    on = D("2026-11-21")
+    together = engine.assess(facts, on)
+    assert [a.workflow for a in together] == [w.id for w in engine.workflows.values() if w.in_force(on)]
+    for assessment in together:
+        assert [assessment] == engine.assess(facts, on, assessment.workflow)
+    shared = together[0].criteria[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        shared.reason = "geändert"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Outcome(True, "erfüllt").detail = "geändert"
