@@ -19,9 +19,8 @@ from perspektive import create_app
 from perspektive.audit import AuditEvent
 from perspektive.clients.records import create_client
 from perspektive.db import db
-from perspektive.documents import template_checks
+from perspektive.documents import template_checks, upload_store
 from perspektive.documents import upload as workflow_upload
-from perspektive.documents import upload_store
 from perspektive.law.facts import parse_facts
 from perspektive.migrations import migrate
 from perspektive.referrals.openpgp import stop_agent
@@ -338,7 +337,10 @@ def test_a_failed_write_puts_back_what_was_there(app, admin_http, monkeypatch):
                       antrag=docx_with("Neu: {{ workflow.provision }}"))
     assert response.status_code == 422
     assert "konnte nicht geschrieben werden; es wurde nichts geändert" in problems_of(response)
-    assert snapshot(app) == before  # the old template is back, the archive copies are gone
+    assert snapshot(app) == before  # the old template is back
+    with db.connection_context():  # and no version was stored for the other servers
+        assert [(v.file_name, v.version) for v in upload_store.history("section_16g_8")] == [
+            (name, 1), ("antrag.docx", 1), ("checkliste.docx", 1)]
 
 
 # --- a workflow without its own templates -----------------------------------------------------------------------
