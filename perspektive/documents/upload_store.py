@@ -4,9 +4,10 @@ so that every web server and task consumer serves the same provisions without a 
 The database is the source of truth for what administrators uploaded; the shipped provisions stay package data,
 installed into the folders at every start (``shipped``). Each process keeps its folders (``WORKFLOWS_DIR``,
 ``LETTER_TEMPLATES_DIR``) in step with the table: ``sync`` asks for the newest row id (one query on the primary
-key), and when it changed since the process last looked, writes the newest version of every uploaded file whose
-content differs from the file on disk (templates before workflow files), and reloads the engine. The web face
-calls it at the start of every request, the consumer at the start of every task (``tasks.before_each_task``).
+key, at most every ``UPLOAD_SYNC_SECONDS``), and when it changed since the process last looked, writes the newest
+version of every uploaded file whose content differs from the file on disk (templates before workflow files), and
+reloads the engine. The web face calls it at the start of every request, the consumer at the start of every task
+(``tasks.before_each_task``).
 
 The engine keeps reading files, as before: the loader's checks, the plugins' workflow folders and the letters'
 render process are unchanged, and a file the table does not know (shipped, or put there by hand) stays as it is.
@@ -48,6 +49,7 @@ _STAMP = re.compile(r"\.(\d{8}T\d{6})\d*Z$")
 class _State:
     def __init__(self):
         self.seen: int | None = None
+        self.asked_at = float("-inf")  # time.monotonic() of the last look at the table
         self.lock = threading.Lock()
 
 
@@ -137,6 +139,10 @@ def sync() -> bool:
     written. Needs an open connection."""
     app = current_app._get_current_object()
     state = app.extensions.setdefault(STATE, _State())
+    now = time.monotonic()
+    if now - state.asked_at < app.config.get("UPLOAD_SYNC_SECONDS", 0):
+        return False
+    state.asked_at = now
     newest = _newest_id()
     if newest == state.seen:
         return False
@@ -151,9 +157,13 @@ def sync() -> bool:
     return bool(written)
 
 
+# Written out once: peewee builds a query in ~10x the time the database needs to answer this one (bench/uploads.py).
+_NEWEST_ID = f'SELECT MAX("id") FROM "{ProvisionUpload._meta.table_name}"'
+
+
 def _newest_id() -> int | None:
     try:
-        return ProvisionUpload.select(pw.fn.MAX(ProvisionUpload.id)).scalar()
+        return db.execute_sql(_NEWEST_ID).fetchone()[0]
     except (pw.OperationalError, pw.ProgrammingError):  # not migrated yet: no uploads to follow
         if db.in_transaction():
             raise

@@ -18,7 +18,7 @@ from perspektive import create_app, tasks
 from perspektive.audit import AuditEvent
 from perspektive.clients.records import create_client
 from perspektive.db import db, task_connection
-from perspektive.documents import render_letter
+from perspektive.documents import render_letter, upload_store
 from perspektive.documents.models import ProvisionUpload
 from perspektive.law import current_engine
 from perspektive.law.facts import parse_facts
@@ -286,4 +286,17 @@ def test_uploads_an_installation_had_as_files_are_imported_once(app, admin_http,
         assert ProvisionUpload.select().count() == 6
         client = create_client(parse_facts(demo_facts("amina")), counsellor)
     on_b = signed_in(other_server(app, tmp_path, "b"), counsellor.username)
+    assert "§ 16g Abs. 8 AufenthG" in text(on_b.get(f"/clients/{client.id}"))
+
+
+def test_with_a_sync_interval_a_server_asks_at_most_that_often(app, admin_http, counsellor, tmp_path):
+    second = create_app({"DATA_DIR": str(tmp_path / "b"), "DATABASE_URL": app.config["DATABASE_URL"],
+                         "UPLOAD_SYNC_SECONDS": 3600})
+    second.test_client_class = BrowserClient
+    with db.connection_context():
+        client = create_client(parse_facts(demo_facts("amina")), counsellor)
+    on_b = signed_in(second, counsellor.username)  # asks now, and then not for an hour
+    assert upload(admin_http, *example(), **generic_templates()).status_code == 303
+    assert "§ 16g Abs. 8 AufenthG" not in text(on_b.get(f"/clients/{client.id}"))
+    second.extensions[upload_store.STATE].asked_at -= 3600  # the hour has passed
     assert "§ 16g Abs. 8 AufenthG" in text(on_b.get(f"/clients/{client.id}"))
