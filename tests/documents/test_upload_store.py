@@ -151,6 +151,11 @@ def test_an_upload_through_one_server_is_served_by_the_others_and_the_consumer(a
     assert "Zweite Fassung nach § 16g Abs. 8 AufenthG" in letter_text(letter.data)
     assert "Zweite Fassung nach § 16g Abs. 8 AufenthG" in in_consumer(antrag)
 
+    # The command line of a server that served no request since: it checks what the database holds.
+    third = other_server(app, tmp_path, "d")
+    checked = third.test_cli_runner().invoke(args=["workflows", "check"])
+    assert checked.exit_code == 0 and "ok      section_16g_8" in checked.output, checked.output
+
 
 def test_a_refused_upload_reaches_no_server(app, admin_http, counsellor, tmp_path):
     second = other_server(app, tmp_path, "b")
