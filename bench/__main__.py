@@ -29,6 +29,8 @@
   (goal < 120 MB).
 - statistics (``bench/statistics.py``): the quarterly report over 10,000 persons and 100,000 consultations (goal
   < 1 s) and its growth from 10,000 to 100,000 consultations, vs a bare ``SELECT COUNT(*)``.
+- uploads (``bench/uploads.py``): keeping the uploaded provisions in step with the database when nothing changed,
+  vs ``SELECT 1`` and vs the stat of the workflow files, and a page with and without that check.
 """
 from __future__ import annotations
 
@@ -68,6 +70,7 @@ from .pdf import pdf_rows  # noqa: E402
 from .sealing import rotation_rows, sealing_rows  # noqa: E402
 from .statistics import statistics_rows  # noqa: E402
 from .sweep import sweep_rows  # noqa: E402
+from .uploads import upload_sync_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ON = dt.date(2026, 11, 21)
@@ -161,6 +164,7 @@ def main() -> None:
         sweep_rows(data_dir)
         pdf_rows()
     load_rows()  # its own database and gunicorn processes, outside this app
+    upload_sync_rows()  # its own app and database, last: it points the database proxy elsewhere
 
 
 def render_process_rows(template_path: Path, context: dict) -> None:

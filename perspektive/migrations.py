@@ -15,7 +15,7 @@ from perspektive.clients.models import Case, Client, Consultation, FactsRevision
 from perspektive.conferences.models import AgendaItem, Invitation, Meeting
 from perspektive.db import BaseModel, db, utcnow, write_transaction
 from perspektive.documents import summary_categories
-from perspektive.documents.models import ChecklistTick, Document, TranslationReview
+from perspektive.documents.models import ChecklistTick, Document, ProvisionUpload, TranslationReview
 from perspektive.followups.models import CalendarFeed, FollowUpRecord, FollowUpStamp
 from perspektive.plans.models import ClientPlans
 from perspektive.privacy.models import ErasedClient
@@ -143,10 +143,16 @@ def _followup_stamps(database):
     database.create_tables([FollowUpStamp])
 
 
+def _provision_uploads(database):
+    """Issue 17: uploaded workflows and templates in the database, versioned, so that every server sees them
+    (documents.upload_store). Files an installation already had are imported at its next start."""
+    database.create_tables([ProvisionUpload])
+
+
 MIGRATIONS = [(1, _initial), (2, _referrals), (3, _followups), (4, _workplace), (5, _api_token_expiry),
               (6, _facts_revision), (7, _erased_clients), (8, _sealing), (9, _statistics),
               (10, _conferences), (11, _translation_reviews), (12, _referral_minimisation), (14, _planned_events),
-              (15, _followup_stamps)]
+              (15, _followup_stamps), (16, _provision_uploads)]
 
 
 def pending(database=db) -> list[int]:

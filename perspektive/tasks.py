@@ -30,6 +30,15 @@ def build_huey(config: dict):
 
 huey = build_huey(load_config())
 _bound_app = None
+_before_each_task: list = []
+
+
+def before_each_task(step) -> None:
+    """Run ``step()`` in the app context at the start of every task (once registered, however many apps are
+    built): the factory registers keeping the uploaded provisions in step, so that a task sees what a request
+    would."""
+    if step not in _before_each_task:
+        _before_each_task.append(step)
 
 
 def bind_app(app) -> None:
@@ -49,4 +58,6 @@ def app_context():
     else:
         context = _bound_app.app_context()
     with context, force_locale("de"):
+        for step in _before_each_task:
+            step()
         yield

@@ -24,7 +24,9 @@ from perspektive.documents import (
     install_template,
     install_workflow,
     template_overview,
+    upload_history,
 )
+from perspektive.documents import restore as restore_version
 from perspektive.law import WORKFLOW_ID, current_engine
 
 from .secured import Secured
@@ -57,6 +59,35 @@ class WorkflowsView(Secured, BaseView):
             message += " " + _("Standardvorlage übernommen für: %(letters)s.", letters=", ".join(done.defaults))
         flash(message, "info")
         return redirect(url_for(".index", _anchor=f"wf-{done.workflow_id}"), code=303)
+
+    @expose("/<workflow_id>/versionen")
+    def versions(self, workflow_id: str):
+        if not WORKFLOW_ID.fullmatch(workflow_id):
+            abort(404)
+        return self._versions(workflow_id)
+
+    @expose("/versionen/<int:version_id>", methods=("POST",))
+    def restore(self, version_id: int):
+        workflow_id = request.form.get("workflow_id", "")
+        if not WORKFLOW_ID.fullmatch(workflow_id):
+            abort(404)
+        try:
+            done = restore_version(version_id, actor=me())
+        except UploadError as exc:
+            return self._versions(workflow_id, problems=exc.problems), 422
+        flash(_("Wiederhergestellt als %(versions)s (%(provision)s); gilt ab sofort.",
+                versions=", ".join(done.versions), provision=done.provision), "info")
+        return redirect(url_for(".versions", workflow_id=done.workflow_id), code=303)
+
+    def _versions(self, workflow_id: str, problems=None):
+        engine = current_engine()
+        rows = upload_history(workflow_id)
+        workflow = engine.workflows.get(workflow_id)
+        newest = {}
+        for row in rows:  # newest first per file
+            newest.setdefault(row.letter, row.id)
+        return self.render("admin_workflow_versions.html", workflow_id=workflow_id, workflow=workflow, rows=rows,
+                           newest=set(newest.values()), problems=problems or [])
 
     def _page(self, problems=None, replace: bool = False):
         engine = current_engine()

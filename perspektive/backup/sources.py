@@ -3,9 +3,10 @@
 Each part is a directory (or one file) named by the configuration, stored under a fixed prefix in the archive, so
 that a restore can put it under the *target's* configured path, which may differ from the source's:
 
-- ``data/``: the data directory (generated documents, the archives of replaced workflows and templates, the
-  session secret, the pinned backup key, a data key file kept there) without the databases themselves, which
-  are copied consistently on their own (``database.py``);
+- ``data/``: the data directory (generated documents, the archives of replaced workflows and templates that
+  releases before migration 16 wrote – uploads are versions in the database now –, the session secret, the
+  pinned backup key, a data key file kept there) without the databases themselves, which are copied
+  consistently on their own (``database.py``);
 - ``gnupg/``: the referrals' GnuPG home, when it lies outside the data directory;
 - ``workflows/``, ``letter_templates/`` and ``checklist_translations/``: the provisions, letter templates and
   checklist translations, uploaded ones included;

@@ -1,6 +1,7 @@
 """Documents: the letters and checklists rendered in the sandbox, their PDF, the case summary, a case's checklist
 state, the Anlagen and the client's handout from it in the client's language (handout, translations, rtl), the
-store of generated documents, and the checked upload of workflows and letter templates."""
+store of generated documents, and the checked upload of workflows and letter templates, kept as versions in the
+database."""
 from .arguments import unargued as unargued_requirements
 from .case_summary import FILENAME as SUMMARY_FILENAME
 from .case_summary import categories as summary_categories
@@ -35,8 +36,13 @@ from .upload import (
     UploadError,
     install_template,
     install_workflow,
+    restore,
     template_overview,
 )
+from .upload_store import history as upload_history
+from .upload_store import import_local_once as import_uploads_once
+from .upload_store import sync as sync_uploads
+from .upload_store import sync_for_task as sync_uploads_for_task
 
 __all__ = [
     "COMMANDS", "LETTERS", "MAX_TEMPLATE_BYTES", "MAX_WORKFLOW_BYTES", "SAMPLE_CLIENTS", "SUMMARY_FILENAME",
@@ -46,7 +52,8 @@ __all__ = [
     "expiry_followups", "install_workflow", "letter_case", "letter_download", "letter_filename", "pdf_available",
     "pdf_download", "read_document", "render_letter", "render_summary", "summary_categories", "summary_categories_for",
     "summary_content", "summary_lines", "reseal_document", "set_item_done", "set_item_expiry",
-    "set_item_note", "store_document", "template_overview",
+    "set_item_note", "store_document", "template_overview", "restore", "upload_history", "import_uploads_once",
+    "sync_uploads", "sync_uploads_for_task",
     "unargued_requirements",
     "TRANSLATIONS_GERMAN", "checklist_translations", "checklist_translations_folder", "load_translation",
     "mark_translation_reviewed", "translation_review", "withdraw_translation_review",

@@ -12,11 +12,13 @@ from perspektive.db import db
 from perspektive.law import today_in_germany
 
 from .letters import LetterError, render_letter
+from .upload_store import sync
 
 
 def _letter(file, workflow, output, on, counsellor, letter):
     facts = read_facts_file(file)
     with db.connection_context():
+        sync()  # the provisions uploaded through any server, as a request would see them
         user = User.get_or_none(User.username == counsellor) if counsellor else None
         if counsellor and user is None:
             fail(f"unbekannter Benutzer {counsellor!r}")

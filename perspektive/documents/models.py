@@ -50,3 +50,30 @@ class TranslationReview(BaseModel):
     sha256 = pw.CharField(max_length=64)
     reviewed_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
     reviewed_at = pw.DateTimeField(default=utcnow)
+
+
+class ProvisionUpload(BaseModel):
+    """One version of an uploaded workflow file (``letter`` empty) or letter template, as the administrator sent it
+    (``upload_store``). The newest version of each (workflow, letter) is the one every engine reads; the older ones
+    are its history. The content holds no personal data, but it is untrusted: templates render in the sandbox."""
+
+    workflow_id = pw.CharField(max_length=60)
+    letter = pw.CharField(max_length=40, default="")  # "" for the workflow file
+    version = pw.IntegerField()  # 1, 2, … per (workflow_id, letter)
+    content = pw.BlobField()
+    sha256 = pw.CharField(max_length=64)
+    source = pw.CharField(max_length=20)  # upload, default, restore, previous, import
+    restored_from = pw.IntegerField(null=True)  # the version a restore brought back
+    uploaded_by = pw.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    uploaded_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("workflow_id", "letter", "version"), True),)
+
+    @property
+    def kind(self) -> str:
+        return "template" if self.letter else "workflow"
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.letter}.docx" if self.letter else f"{self.workflow_id}.toml"

@@ -14,29 +14,31 @@ The checks, in order:
 4. every template is a real .docx and renders in the letters' sandbox for the sample client, assessed under the new
    workflow (``template_checks``).
 
-Any problem names the file and the key, and nothing is written. On success the replaced files are kept under
-``DATA_DIR/workflow_archive/`` and ``DATA_DIR/template_archive/`` with a time stamp, templates are written before
-the workflow file (so the engine never sees a workflow without its templates), each through a temporary file and
-``os.replace``. Every engine picks the new file up through ``Engine.reload_if_changed`` on its next request.
+Any problem names the file and the key, and nothing is stored. On success each new file is stored in the
+database as the next version of its (workflow, letter), with who and when (``upload_store``; the file it replaces
+is kept there too, as the first version, if the table did not know it yet), and written into this process's
+folders in the same transaction: templates before the workflow file (so the engine never sees a workflow without
+its templates), each through a temporary file and ``os.replace``; a failed write puts back what was there and
+stores nothing. Every other process, on this server or another, writes the new version into its own folders on
+its next request or task (``upload_store.sync``).
+
+``restore`` brings an older version back as a new one, through the same checks.
 """
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from perspektive import audit
-from perspektive.db import utcnow
+from perspektive.db import write_transaction
 from perspektive.law import WORKFLOW_ID, Workflow, WorkflowError, current_engine, parse_workflow
 
+from . import upload_store
 from .template_checks import (
     Problem,
     docx_problems,
@@ -46,8 +48,6 @@ from .template_checks import (
 
 MAX_WORKFLOW_BYTES = 200_000
 DEFAULT_TEMPLATES = "_default"
-WORKFLOW_ARCHIVE = "workflow_archive"
-TEMPLATE_ARCHIVE = "template_archive"
 FILE_NAME = re.compile(rf"(?P<id>{WORKFLOW_ID.pattern.lstrip('^').rstrip('$')})\.toml")
 
 
@@ -72,7 +72,7 @@ class Installed:
     replaced: bool
     templates: tuple[str, ...]  # letters written from an upload
     defaults: tuple[str, ...]  # letters copied from _default
-    archived: tuple[str, ...]  # archive file names
+    versions: tuple[str, ...]  # the versions stored, as "file vN"
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,9 @@ class TemplateInfo:
     letter: str
     exists: bool
     size: int | None = None
-    modified: dt.datetime | None = None  # UTC
+    modified: dt.datetime | None = None  # UTC: when the version in force was uploaded (else the file's time)
     problem: str | None = None  # None: renders for the sample client
+    version: int | None = None  # the version in force, if uploaded
 
 
 @dataclass(frozen=True)
@@ -95,26 +96,34 @@ class TemplateRow:
 # --- adding or replacing a workflow ---------------------------------------------------------------------------
 
 
-def install_workflow(workflow_file: Upload, templates: dict[str, Upload], *, replace: bool, actor) -> Installed:
+def install_workflow(workflow_file: Upload, templates: dict[str, Upload], *, replace: bool, actor,
+                     restored_from: int | None = None) -> Installed:
     """Check ``workflow_file`` and ``templates`` (letter -> upload) and install them; ``UploadError`` lists every
-    problem found, and then nothing has been written."""
+    problem found, and then nothing has been stored or written. ``restored_from``: the version brought back."""
     engine = current_engine()
     engine.reload_if_changed()
     ident, text = _workflow_text(workflow_file)
     target = engine.workflows_dir / f"{ident}.toml"
     workflow, sources = _checked(ident, text, templates, _id_problems(ident, target, replace))
     replacing = target.exists()
-    writes = [(engine.letters_dir / ident / f"{letter}.docx", data) for letter, (data, kind) in sources.items()
-              if kind != "kept"]
-    writes.append((target, text.encode("utf-8")))  # last: an engine never sees the workflow before its templates
-    archived = _commit(writes, ident)
+    writes = [(ident, letter, content, "upload" if kind == "uploaded" else kind)
+              for letter, (content, kind) in sources.items() if kind != "kept"]
+    # The workflow file last: an engine never sees the workflow before its templates.
+    writes.append((ident, "", text.encode("utf-8"), "restore" if restored_from else "upload"))
+    with write_transaction(serialise=upload_store.SERIALISE):
+        for letter, (_data, kind) in sources.items():
+            if kind == "kept":  # relied on: the other servers need it too
+                upload_store.keep_previous(ident, letter, engine.letters_dir / ident / f"{letter}.docx",
+                                           unless_shipped=True)
+        versions = _store_and_write(writes, actor, restored_from)
     engine.reload_if_changed()
     uploaded = tuple(letter for letter, (_, kind) in sources.items() if kind == "uploaded")
     defaults = tuple(letter for letter, (_, kind) in sources.items() if kind == "default")
     audit.record(actor, "workflow.replace" if replacing else "workflow.install", "workflow", ident,
-                 f"templates={','.join(uploaded) or '-'}; defaults={','.join(defaults) or '-'}")
+                 f"templates={','.join(uploaded) or '-'}; defaults={','.join(defaults) or '-'}"
+                 + (f"; restored=v{restored_from}" if restored_from else ""))
     return Installed(ident, workflow.provision, replaced=replacing, templates=uploaded, defaults=defaults,
-                     archived=tuple(archived))
+                     versions=versions)
 
 
 def _checked(ident: str, text: str, templates: dict[str, Upload],
@@ -178,7 +187,7 @@ def _id_problems(ident: str, target: Path, replace: bool) -> list[Problem]:
                                              "kann hier nicht ersetzt werden.", id=ident, source=known.source))]
     if target.exists() and not replace:
         return [Problem(target.name, "id", _("Einen Workflow %(id)s gibt es schon. Zum Ersetzen „Vorhandenen "
-                                             "Workflow ersetzen“ ankreuzen; die bisherige Datei wird archiviert.",
+                                             "Workflow ersetzen“ ankreuzen; die bisherige Fassung bleibt unter „Versionen“ erhalten.",
                                              id=ident))]
     return []
 
@@ -222,8 +231,9 @@ def _template_sources(workflow: Workflow, uploads: dict[str, Upload],
 # --- replacing one template -----------------------------------------------------------------------------------
 
 
-def install_template(workflow_id: str, letter: str, upload: Upload, *, actor) -> Installed:
-    """Replace (or add) one template of a workflow that exists as a file; the old one goes to the archive."""
+def install_template(workflow_id: str, letter: str, upload: Upload, *, actor,
+                     restored_from: int | None = None) -> Installed:
+    """Replace (or add) one template of a workflow that exists as a file; the old one stays in the history."""
     engine = current_engine()
     engine.reload_if_changed()
     shown = f"{letter}.docx"
@@ -244,16 +254,35 @@ def install_template(workflow_id: str, letter: str, upload: Upload, *, actor) ->
             problems = template_problems(workflow, letter, staged)
     if problems:
         raise UploadError(problems)
-    archived = _commit([(engine.letters_dir / workflow_id / shown, upload.data)], workflow_id)
+    replacing = (engine.letters_dir / workflow_id / shown).is_file()
+    with write_transaction(serialise=upload_store.SERIALISE):
+        # A workflow file put there by hand reaches the other servers with its template.
+        upload_store.keep_previous(workflow_id, "", engine.workflows_dir / f"{workflow_id}.toml",
+                                   unless_shipped=True)
+        versions = _store_and_write([(workflow_id, letter, upload.data, "restore" if restored_from else "upload")],
+                                    actor, restored_from)
     if workflow_id not in engine.workflows:
         # Engines reload when a workflow file changes, not a template: the file that failed for want of this
-        # template is touched, so that every worker tries it again.
-        _touch(engine.workflows_dir / f"{workflow_id}.toml")
+        # template is touched, so that every worker on this server tries it again (the others reload on sync).
+        upload_store.touch(engine.workflows_dir / f"{workflow_id}.toml")
     engine.reload_if_changed()
-    audit.record(actor, "template.replace" if archived else "template.install", "letter_template",
-                 f"{workflow_id}/{letter}")
-    return Installed(workflow_id, workflow.provision, replaced=bool(archived), templates=(letter,), defaults=(),
-                     archived=tuple(archived))
+    audit.record(actor, "template.replace" if replacing else "template.install", "letter_template",
+                 f"{workflow_id}/{letter}" + (f" restored=v{restored_from}" if restored_from else ""))
+    return Installed(workflow_id, workflow.provision, replaced=replacing, templates=(letter,), defaults=(),
+                     versions=versions)
+
+
+def restore(version_id: int, *, actor) -> Installed:
+    """Bring back an older version of a workflow file or template as its newest, checked as an upload is (a
+    workflow file against the templates in force, a template against the workflow in force)."""
+    row = upload_store.version(version_id)
+    if row is None:
+        raise UploadError([Problem("?", "(Version)", _("Diese Version gibt es nicht."))])
+    data = bytes(row.content)
+    if row.letter:
+        return install_template(row.workflow_id, row.letter, Upload(row.file_name, data), actor=actor,
+                                restored_from=row.version)
+    return install_workflow(Upload(row.file_name, data), {}, replace=True, actor=actor, restored_from=row.version)
 
 
 def _workflow_for_templates(workflow_id: str) -> tuple[Workflow | None, str | None]:
@@ -295,6 +324,7 @@ def template_overview() -> list[TemplateRow]:
             infos.append((letter, path))
         rows.append((ident, workflow.provision, infos, None))
     results = render_checks(jobs)
+    uploaded = upload_store.newest_versions()
     table = []
     for ident, label, infos, problem in rows:
         letters = []
@@ -302,72 +332,52 @@ def template_overview() -> list[TemplateRow]:
             if not path.is_file():
                 letters.append(TemplateInfo(letter, exists=False, problem=_("Vorlage fehlt.")))
                 continue
-            stat = path.stat()
-            letters.append(TemplateInfo(letter, True, stat.st_size, dt.datetime.fromtimestamp(
-                stat.st_mtime, dt.timezone.utc).replace(tzinfo=None), results.get(str(path))))
+            stat, row = path.stat(), uploaded.get((ident, letter))
+            modified = row.uploaded_at if row and row.sha256 == upload_store.digest(path.read_bytes()) else \
+                dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc).replace(tzinfo=None)
+            letters.append(TemplateInfo(letter, True, stat.st_size, modified, results.get(str(path)),
+                                        row.version if row else None))
         table.append(TemplateRow(ident, label, tuple(letters), problem))
     return table
 
 
-# --- checking templates ---------------------------------------------------------------------------------------
+# --- storing and writing -------------------------------------------------------------------------------------
 
 
-# --- writing --------------------------------------------------------------------------------------------------
+def _store_and_write(writes: list[tuple[str, str, bytes, str]], actor, restored_from: int | None) -> tuple[str, ...]:
+    """Store each (workflow, letter, bytes, source) as a new version, keeping a replaced file the table does not
+    know as the version before it, then write the files; inside the caller's transaction, so that a failed write
+    (``UploadError``, after putting back what was there) stores nothing either."""
+    stored = []
+    for workflow_id, letter, data, source in writes:
+        upload_store.keep_previous(workflow_id, letter, upload_store.local_path(workflow_id, letter),
+                                   unless_shipped=False)
+        row = upload_store.store(workflow_id, letter, data, source, actor,
+                                 restored_from=restored_from if source == "restore" else None)
+        stored.append(f"{row.file_name} v{row.version}")
+    _commit([(upload_store.local_path(w, letter), data) for w, letter, data, _source in writes])
+    return tuple(stored)
 
 
-def _commit(writes: list[tuple[Path, bytes]], ident: str) -> list[str]:
-    """Archive what is replaced, then write each file atomically; on a failure put back what was there."""
-    data_dir = Path(current_app.config["DATA_DIR"])
-    stamp = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
-    archived, done = [], []
+def _commit(writes: list[tuple[Path, bytes]]) -> None:
+    """Write each file atomically; on a failure put back what was there."""
+    done = []
     try:
         for path, data in writes:
-            if path.is_file():
-                if path.suffix == ".toml":
-                    keep = data_dir / WORKFLOW_ARCHIVE / f"{path.stem}.{stamp}.toml"
-                else:
-                    keep = data_dir / TEMPLATE_ARCHIVE / ident / f"{path.stem}.{stamp}.docx"
-                keep.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                shutil.copy2(path, keep)
-                archived.append(keep)
-            else:
-                keep = None
+            before = path.read_bytes() if path.is_file() else None
             _atomic_write(path, data)
-            done.append((path, keep))
+            done.append((path, before))
     except OSError:
-        for written, keep in reversed(done):
-            if keep is not None:
-                _atomic_write(written, keep.read_bytes())
+        for written, before in reversed(done):
+            if before is not None:
+                _atomic_write(written, before)
             else:
                 written.unlink(missing_ok=True)
-        for keep in archived:
-            keep.unlink(missing_ok=True)
         raise UploadError([Problem(path.name, "(Datei)", _("Die Datei konnte nicht geschrieben werden; es wurde "
                                                            "nichts geändert."))]) from None
-    return [keep.name for keep in archived]
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        _touch(Path(temp))
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _touch(path: Path) -> None:
-    """Set the modification time to now, to the nanosecond: the file system's own clock ticks in milliseconds, and
-    engines compare modification times to notice a changed workflow file."""
-    now = time.time_ns()
-    os.utime(path, ns=(now, now))
+_atomic_write = upload_store.atomic_write  # a name of its own here, so that a test can make it fail
 
 
 def _shown_name(name: str | None) -> str:

@@ -79,6 +79,11 @@ class Engine:
         if stamp != self._stamp:
             self.catalogue, self._stamp = self._load(), stamp
 
+    def reload(self) -> None:
+        """Read every workflow file again, also when none changed its time (a template came that a workflow was
+        refused for)."""
+        self.catalogue, self._stamp = self._load(), self._files_stamp()
+
     def fingerprint(self, on: dt.date) -> str:
         """What the follow-ups computed on ``on`` depend on besides a client's facts and cases: the workflow files
         as stored (path and modification time), the rules' version in force on that day, the plugins (name and

@@ -85,8 +85,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     _install_data_key(app, config)
     app.extensions["perspektive"] = Engine(config["WORKFLOWS_DIR"], config["LETTER_TEMPLATES_DIR"],
                                            config["PLUGINS_DIR"], builtin_plugins=followups.PLUGINS + statistics.PLUGINS)
+    _import_uploads(app)
     tasks.huey.immediate = config["HUEY_IMMEDIATE"]
     tasks.bind_app(app)
+    tasks.before_each_task(documents.sync_uploads_for_task)
 
     @app.before_request
     def _connect():
@@ -98,8 +100,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         connect_for_request()
         if (answer := schema_gate.behind(app)) is not None:
             return answer
-        # A workflow uploaded or replaced through another worker (or dropped into the folder) is seen on the
-        # next request of every worker, whatever page it serves; the check is a stat per file (~50 µs).
+        # A workflow or template uploaded through any server is written into this one's folders on its next
+        # request (one indexed query when nothing changed, see docs/workflows.md); one uploaded through another
+        # worker of this server (or dropped into the folder) is seen by a stat per file (~50 µs).
+        documents.sync_uploads()
         app.extensions["perspektive"].reload_if_changed()
 
     @app.teardown_request
@@ -150,6 +154,15 @@ def _install_data_key(app: Flask, config: dict) -> None:
         log.error("database unreachable at start-up: the data key is not checked against it")
         keyring = sealing.read_keyring(config)
     sealing.install(keyring, app)
+
+
+def _import_uploads(app: Flask) -> None:
+    """An installation from before uploads were kept in the database: its uploaded files go there once."""
+    try:
+        with app.app_context(), db.connection_context():
+            documents.import_uploads_once()
+    except peewee.OperationalError:
+        log.error("database unreachable at start-up: uploaded provisions not imported (next start)")
 
 
 def _log_without_data(exc_info) -> None:

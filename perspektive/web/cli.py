@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import click
+import peewee
 from flask import current_app
 from flask.cli import AppGroup
 
@@ -48,6 +49,7 @@ def facts_schema():
 
 @workflows_cli.command("check", help="Alle Workflow-Dateien laden und prüfen; Exit-Status 1 bei Fehlern.")
 def workflows_check():
+    _uploads_in_step()
     catalogue = current_engine().catalogue
     for workflow in catalogue.workflows.values():
         click.echo(f"ok      {workflow.id:<16} {workflow.provision} (Fassungen: {', '.join(workflow.rules_versions())})")
@@ -64,6 +66,7 @@ def workflows_check():
 def assess_command(file, on, workflow):
     facts = read_facts_file(file)
     on = on or today_in_germany()
+    _uploads_in_step()
     try:
         engine = current_engine()
         results = engine.assess(facts, on, workflow)
@@ -72,6 +75,16 @@ def assess_command(file, on, workflow):
     document = assessment_document(results, on, engine.notes(facts, results))
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
+
+
+def _uploads_in_step() -> None:
+    """The provisions uploaded through any server, as a request would see them (docs/workflows.md); without the
+    database, the files this server has, with a warning."""
+    try:
+        with db.connection_context():
+            documents.sync_uploads()
+    except peewee.OperationalError:
+        click.echo("Warnung: Datenbank nicht erreichbar; geprüft werden nur die Dateien dieses Servers.", err=True)
 
 
 @click.command("migrate", help="Datenbank anlegen bzw. auf den neuesten Stand bringen.")

@@ -82,7 +82,7 @@ def test_every_view_is_secured_and_refuses_counsellors_and_anonymous_visitors(ap
         contact = add_contact(name="Erika Schulz", email="e.schulz@abh.example", actor="test")
         client = create_client(parse_facts(demo_facts("amina")), counsellor)
     ids = {"user_id": counsellor.id, "contact_id": contact.id, "workflow_id": "section_25b", "letter": "antrag",
-           "client_id": client.id, "code": "fa"}
+           "client_id": client.id, "code": "fa", "version_id": 1}
     requests = _console_requests(app, ids)
     views = {endpoint for endpoint, _, _ in requests}
     assert views == {"admin", "admin_users", "admin_contacts", "admin_workflows", "admin_templates", "admin_audit",
@@ -127,7 +127,7 @@ def test_every_form_of_the_console_needs_the_csrf_token(app, admin_http, counsel
         client = create_client(parse_facts(demo_facts("amina")), counsellor)
         before = AuditEvent.select().count()
     ids = {"user_id": counsellor.id, "contact_id": contact.id, "workflow_id": "section_25b", "letter": "antrag",
-           "client_id": client.id, "code": "fa"}
+           "client_id": client.id, "code": "fa", "version_id": 1}
     posts = [(m, u) for _, m, u in _console_requests(app, ids) if m == "POST"]
     assert len(posts) >= 12
     for method, url in posts:

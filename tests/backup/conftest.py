@@ -21,6 +21,8 @@ from perspektive.conferences import create_meeting, put_on_agenda
 from perspektive.config import load_config
 from perspektive.db import connect_database, db, utcnow
 from perspektive.documents import (
+    Upload,
+    install_template,
     letter_download,
     load_translation,
     mark_translation_reviewed,
@@ -34,7 +36,7 @@ from perspektive.plans import save_plans
 from perspektive.privacy.erasure import erase
 from perspektive.referrals import record_consent
 from perspektive.referrals.models import Outbox
-from tests.conftest import DEMO
+from tests.conftest import DEMO, SHIPPED
 
 
 @pytest.fixture
@@ -60,8 +62,8 @@ def write(path: Path, text: str) -> str:
 @pytest.fixture
 def filled(app, smtp, contact, counsellor, administrator, pinned):
     """The demo clients, a case with its checklist, a consultation, a stored letter, a sent referral, a case
-    conference, planned events, the authority's procedure figures, a reviewed translation, the sweep's stamps, an
-    erased client's tombstone."""
+    conference, planned events, the authority's procedure figures, a reviewed translation, an uploaded template,
+    the sweep's stamps, an erased client's tombstone."""
     with app.test_request_context(), db.connection_context():
         for path in sorted(DEMO.glob("*.json")):
             create_client(parse_facts(json.loads(path.read_text(encoding="utf-8"))), counsellor)
@@ -91,6 +93,9 @@ def filled(app, smtp, contact, counsellor, administrator, pinned):
                for key, _label, _group in procedure_stats.ROWS}
         procedure_stats.store(procedure_stats.check(raw, {key: key for key in raw}), "form", administrator)
         mark_translation_reviewed(load_translation("fa"), administrator)
+        generic = SHIPPED / "letter_templates" / "section_19d" / "checkliste.docx"
+        install_template("section_25b", "checkliste", Upload("checkliste.docx", generic.read_bytes()),
+                         actor=administrator)  # an uploaded template: a version in the database
         sync_all()  # the daily sweep, which stamps every client it recomputed
         gone = create_client(parse_facts(json.loads(sorted(DEMO.glob("*.json"))[0].read_text(encoding="utf-8"))),
                              counsellor)

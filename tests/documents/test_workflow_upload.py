@@ -19,7 +19,7 @@ from perspektive import create_app
 from perspektive.audit import AuditEvent
 from perspektive.clients.records import create_client
 from perspektive.db import db
-from perspektive.documents import template_checks
+from perspektive.documents import template_checks, upload_store
 from perspektive.documents import upload as workflow_upload
 from perspektive.law.facts import parse_facts
 from perspektive.migrations import migrate
@@ -307,11 +307,13 @@ def test_an_existing_id_needs_replace_and_the_old_file_is_archived(app, admin_ht
     assert replaced.status_code == 303
     assert "ersetzt; er steht ab sofort" in text(admin_http.get("/admin/workflows/"))
     assert (Path(app.config["WORKFLOWS_DIR"]) / name).read_text("utf-8") == changed
-    [archived] = (Path(app.config["DATA_DIR"]) / "workflow_archive").iterdir()
-    assert re.fullmatch(r"section_16g_8\.\d{8}T\d{12}Z\.toml", archived.name)
-    assert archived.read_text("utf-8") == toml
-    # The templates were not uploaded again: the existing ones stay and are not archived.
-    assert not (Path(app.config["DATA_DIR"]) / "template_archive").exists()
+    # The old file is kept as the version before; the templates were not uploaded again: they keep their one.
+    with db.connection_context():
+        kept = {(v.file_name, v.version): bytes(upload_store.version(v.id).content)
+                for v in upload_store.history("section_16g_8")}
+    assert kept == {(name, 2): changed.encode(), (name, 1): toml.encode(),
+                    ("antrag.docx", 1): generic_templates()["antrag"],
+                    ("checkliste.docx", 1): generic_templates()["checkliste"]}
     with db.connection_context():
         client = create_client(parse_facts(demo_facts("amina")), counsellor)
     login(http := app.test_client(), counsellor.username)
@@ -335,7 +337,10 @@ def test_a_failed_write_puts_back_what_was_there(app, admin_http, monkeypatch):
                       antrag=docx_with("Neu: {{ workflow.provision }}"))
     assert response.status_code == 422
     assert "konnte nicht geschrieben werden; es wurde nichts geändert" in problems_of(response)
-    assert snapshot(app) == before  # the old template is back, the archive copies are gone
+    assert snapshot(app) == before  # the old template is back
+    with db.connection_context():  # and no version was stored for the other servers
+        assert [(v.file_name, v.version) for v in upload_store.history("section_16g_8")] == [
+            (name, 1), ("antrag.docx", 1), ("checkliste.docx", 1)]
 
 
 # --- a workflow without its own templates -----------------------------------------------------------------------
@@ -432,13 +437,16 @@ def test_replacing_a_template_checks_it_and_archives_the_old_one(app, admin_http
     assert refused.status_code == 422
     assert "unzulässigen Zugriff" in text(refused) and "die bisherige gilt weiter" in text(refused)
     assert (folder / "antrag.docx").read_bytes() == old
-    assert not (Path(app.config["DATA_DIR"]) / "template_archive").exists()
+    with db.connection_context():
+        assert upload_store.history("section_25b") == []
 
     new = docx_with("Antrag für {{ person.full_name }} nach {{ workflow.provision }}")
     assert send(new).status_code == 303
     assert (folder / "antrag.docx").read_bytes() == new
-    [archived] = (Path(app.config["DATA_DIR"]) / "template_archive" / "section_25b").iterdir()
-    assert archived.read_bytes() == old and archived.name.startswith("antrag.")
+    with db.connection_context():  # the shipped one it replaced is kept as the version before
+        versions = [(v.file_name, v.version, v.source, bytes(upload_store.version(v.id).content))
+                    for v in upload_store.history("section_25b")]
+    assert versions == [("antrag.docx", 2, "upload", new), ("antrag.docx", 1, "previous", old)]
     assert "Vorlage antrag.docx für § 25b AufenthG ersetzt" in text(admin_http.get("/admin/templates/"))
     assert audit_actions("template.") == [("verwaltung", "template.replace", "section_25b/antrag")]
     assert not [p for p in folder.iterdir() if p.name.startswith(".upload-")]  # no temporary file left behind

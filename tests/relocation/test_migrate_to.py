@@ -62,7 +62,7 @@ def test_the_move_copies_every_table_and_the_app_runs_on_the_copy(filled, pg_tar
     result = move(app, pg_target)
 
     assert result.exit_code == 0, result.output
-    assert "Umzug abgeschlossen: 30 Tabellen" in result.stdout
+    assert "Umzug abgeschlossen: 31 Tabellen" in result.stdout
     assert "Zeilenzahlen und Prüfsummen stimmen überein." in result.stdout
     assert f"PERSPEKTIVE_DATABASE_URL={pg_target}" in result.stdout
     assert "huey.db" in result.stdout  # what happens to the queue is said
