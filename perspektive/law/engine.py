@@ -86,14 +86,24 @@ class Engine:
 
     def fingerprint(self, on: dt.date) -> str:
         """What the follow-ups computed on ``on`` depend on besides a client's facts and cases: the workflow files
-        as stored (path and modification time), the rules' version in force on that day, the plugins (name and
-        file time). It changes when a file is uploaded or replaced, a plugin comes, goes or is changed (and the
-        server restarted), or a rule starts or ends."""
-        plugins = sorted((name, _mtime(getattr(plugin, "__file__", None))) for name, plugin in self.pm.list_name_plugin())
-        parts = [repr(self._files_stamp()), repr(plugins)]
+        and plugins by name and content, and the rules' version in force on that day. It changes when a file is
+        uploaded or replaced, a plugin comes, goes or is changed (and the server restarted), or a rule starts or
+        ends; it is the same on every host with the same provisions, whatever their paths and file times (web
+        servers and consumers on several hosts each write the uploads to their own disk)."""
+        plugins = sorted((name, _digest(getattr(plugin, "__file__", None)))
+                         for name, plugin in self.pm.list_name_plugin())
+        parts = [repr(self._contents()), repr(plugins)]
         parts += [f"{w.id}@{w.rules_version(on)}" for w in sorted(self.catalogue.workflows.values(),
                                                                    key=lambda w: w.id)]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    def _contents(self) -> tuple:
+        """Each workflow file's name and SHA-256, read again only when a file's time changed."""
+        stamp = self._files_stamp()
+        if getattr(self, "_contents_of", (None,))[0] != stamp:
+            self._contents_of = (stamp, tuple(sorted((p.name, _digest(p)) for d in self._dirs()
+                                                     for p in d.glob("*.toml"))))
+        return self._contents_of[1]
 
     @property
     def workflows(self):
@@ -176,8 +186,8 @@ def current_engine() -> Engine:
     return current_app.extensions["perspektive"]
 
 
-def _mtime(path: str | None) -> int:
+def _digest(path) -> str:
     try:
-        return Path(path).stat().st_mtime_ns if path else 0
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else ""
     except OSError:
-        return 0
+        return ""

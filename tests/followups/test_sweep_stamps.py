@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 
 import pytest
 
@@ -113,10 +114,19 @@ def test_a_case_opened_and_closed_is_picked_up(swept, opened, counsellor):
 
 
 def test_a_replaced_workflow_file_recomputes_everyone(swept, opened):
-    path = current_engine().workflow("section_25b").source  # as an upload replaces it
-    stat = os.stat(path)
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    path = Path(current_engine().workflow("section_25b").source)  # as an upload replaces it
+    path.write_text(path.read_text(encoding="utf-8") + "\n# ersetzt\n", encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
     assert sweep(opened) == {c.id for c in swept}
+    assert sweep(opened) == set()
+
+
+def test_the_same_files_written_anew_on_another_host_recompute_no_one(swept, opened):
+    """Several hosts each write the uploaded provisions to their own disk, at their own time: a sweep on any of them
+    finds the rules unchanged as long as the contents are the same."""
+    path = Path(current_engine().workflow("section_25b").source)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
+    current_engine().reload_if_changed()
     assert sweep(opened) == set()
 
 
