@@ -70,29 +70,11 @@ from .pdf import pdf_rows  # noqa: E402
 from .sealing import rotation_rows, sealing_rows  # noqa: E402
 from .statistics import statistics_rows  # noqa: E402
 from .sweep import sweep_rows  # noqa: E402
+from .timing import row, timed  # noqa: E402
 from .uploads import upload_sync_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ON = dt.date(2026, 11, 21)
-
-
-def timed(fn, repeat: int, inner: int = 1) -> list[float]:
-    """Seconds per call, one sample per ``inner`` calls, after one warm-up call."""
-    fn()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        samples.append((time.perf_counter() - start) / inner)
-    return samples
-
-
-def row(name: str, ours: list[float], base: list[float], base_name: str, unit: float, unit_name: str) -> None:
-    o, b = statistics.median(ours), statistics.median(base)
-    spread = f"{min(ours) * unit:.1f}–{max(ours) * unit:.1f}"
-    print(f"{name:<34} {o * unit:9.1f} {unit_name} ({spread})   {base_name:<30} {b * unit:9.1f} {unit_name}"
-          f"   ratio {o / b:5.2f}")
 
 
 def main() -> None:

@@ -8,9 +8,7 @@ reloaded). On the embedded SQLite, or on ``PERSPEKTIVE_DATABASE_URL``.
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
-import time
 from pathlib import Path
 from unittest import mock
 
@@ -20,24 +18,17 @@ from perspektive.documents import sync_uploads, upload_store
 from perspektive.law import current_engine
 from perspektive.migrations import migrate
 
+from .timing import row, timed
+
 SHIPPED = Path(__file__).resolve().parent.parent / "perspektive" / "defaults" / "letter_templates"
 
 
-def _timed(fn, repeat: int = 15, inner: int = 200) -> list[float]:
-    fn()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        samples.append((time.perf_counter() - start) / inner)
-    return samples
+def _samples(fn, repeat: int = 15, inner: int = 200) -> list[float]:
+    return timed(fn, repeat, inner)
 
 
 def _row(name: str, ours: list[float], base: list[float], base_name: str) -> None:
-    o, b = statistics.median(ours), statistics.median(base)
-    print(f"{name:<34} {o * 1e6:9.1f} µs ({min(ours) * 1e6:.1f}–{max(ours) * 1e6:.1f})   {base_name:<30} "
-          f"{b * 1e6:9.1f} µs   ratio {o / b:5.2f}")
+    row(name, ours, base, base_name, 1e6, "µs")
 
 
 def upload_sync_rows() -> None:
@@ -54,24 +45,24 @@ def upload_sync_rows() -> None:
         engine = current_engine()
         kind = "PostgreSQL" if "postgresql" in url else "SQLite"
         print(f"\nUploads kept in step ({kind}; 40 versions in the table), per call:")
-        _row("sync, nothing changed", _timed(sync_uploads), _timed(lambda: db.execute_sql("SELECT 1").fetchall()),
-             "SELECT 1")
-        _row("sync, nothing changed", _timed(sync_uploads), _timed(engine.reload_if_changed),
-             "stat of the workflow files")
+        _row("sync, nothing changed", _samples(sync_uploads), _samples(lambda: db.execute_sql("SELECT 1").fetchall()),
+              "SELECT 1")
+        _row("sync, nothing changed", _samples(sync_uploads), _samples(engine.reload_if_changed),
+              "stat of the workflow files")
 
         def arrives():
             with write_transaction():
                 upload_store.store("section_25b", "antrag", antrag[:-1] + bytes([antrag[-1] ^ 1]), "upload")
             sync_uploads()
 
-        _row("sync, one template arrives", _timed(arrives, repeat=7, inner=5), _timed(sync_uploads),
-             "sync, nothing changed")
+        _row("sync, one template arrives", _samples(arrives, repeat=7, inner=5), _samples(sync_uploads),
+              "sync, nothing changed")
     http = app.test_client()
     with_check, without = [], []
     for _ in range(15):  # interleaved, so that drift of the machine hits both alike
-        with_check += _timed(lambda: http.get("/login"), repeat=1, inner=50)
+        with_check += _samples(lambda: http.get("/login"), repeat=1, inner=50)
         with mock.patch("perspektive.documents.sync_uploads", lambda: None):
-            without += _timed(lambda: http.get("/login"), repeat=1, inner=50)
+            without += _samples(lambda: http.get("/login"), repeat=1, inner=50)
     _row("GET /login", with_check, without, "GET /login without the sync")
 
 
