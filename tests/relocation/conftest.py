@@ -8,7 +8,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
-import psycopg2
+import psycopg
 import pytest
 
 from perspektive import create_app
@@ -44,8 +44,7 @@ def admin(sql: str) -> list[tuple]:
 
 
 def run_sql(url: str, sql: str, params=()) -> list[tuple]:
-    connection = psycopg2.connect(url)
-    connection.autocommit = True
+    connection = psycopg.connect(url, autocommit=True)
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
