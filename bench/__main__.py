@@ -24,9 +24,10 @@
   with 1 % changed, vs reading every id and revision, and vs recomputing just the changed ones
   (``BENCH_SWEEP_CLIENTS``);
 - PDF (``bench/pdf.py``): a letter through the warm LibreOffice vs a cold ``soffice --convert-to`` (goal < 1/4);
-- load (``bench/load.py``): wrk against gunicorn with 2 and 4 workers, the client overview and the assessment API
-  vs a bare Flask route with one database read, and each worker's peak RSS once it has served 1,000 requests
-  (goal < 120 MB).
+- load (``bench/load.py``): wrk against gunicorn with 2 and 4 workers, on SQLite and on a scratch PostgreSQL
+  database (``BENCH_POSTGRES_URL``), the client overview and the assessment API vs a bare Flask route with one
+  read of the same database: requests/s, p50 and p99 (goal p99 < 50 ms at 2 workers); and on SQLite each worker's
+  peak RSS once it has served 1,000 requests (goal < 120 MB).
 - statistics (``bench/statistics.py``): the quarterly report over 10,000 persons and 100,000 consultations (goal
   < 1 s) and its growth from 10,000 to 100,000 consultations, vs a bare ``SELECT COUNT(*)``.
 - uploads (``bench/uploads.py``): keeping the uploaded provisions in step with the database when nothing changed,
