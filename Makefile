@@ -35,12 +35,14 @@ lock:
 	$(PYTHON) -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(LOCK_VENV)/bin/python -m pip install --quiet -e '.[test]'
+	$(LOCK_VENV)/bin/python -m pip install --quiet async-timeout  # redis needs it below Python 3.11.3 (Debian 12)
 	$(LOCK_VENV)/bin/python -m pip check
 	{ echo "# The exact releases Perspektive is tested and deployed with: a pip constraints file"; \
 	  echo "# (pip install -c requirements.lock ...), used by make install (make run, make test, CI) and by"; \
 	  echo "# docs/deployment.md. Made by \`make lock\`: pip freeze --exclude-editable of a fresh venv with"; \
 	  echo "# perspektive[test] (all extras) at the newest releases pyproject.toml allows, with"; \
-	  echo "# $$($(LOCK_VENV)/bin/python -V) on $$(uname -m). Refresh: make lock && make test."; \
+	  echo "# $$($(LOCK_VENV)/bin/python -V) on $$(uname -m). Refresh: make lock && make test. async-timeout is installed on purpose before the"; \
+	  echo "# freeze: redis needs it below Python 3.11.3, and Debian 12's Python is 3.11.2."; \
 	  $(LOCK_VENV)/bin/python -m pip freeze --exclude-editable; } > $(LOCK).new
 	mv $(LOCK).new $(LOCK)
 	rm -rf $(LOCK_VENV)

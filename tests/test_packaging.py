@@ -119,7 +119,7 @@ def test_the_wheel_installs_and_serves_outside_the_checkout(wheel, own_database,
             except OSError:
                 assert time.monotonic() < deadline and server.poll() is None, log.read_text()
                 time.sleep(0.2)
-        assert (status, json.loads(body)) == (200, {"database": "ok", "queue": "ok", "gpg": "ok"}), log.read_text()
+        assert (status, json.loads(body)) == (200, {"database": "ok", "schema": "ok", "queue": "ok", "gpg": "ok"}), log.read_text()
         status, body = fetch(f"{base}/login")
         assert status == 200 and 'name="password"' in body and "Anmelden" in body
         status, _ = fetch(f"{base}/calendar.ics?token={SECRET}")

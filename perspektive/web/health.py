@@ -1,5 +1,6 @@
 """``GET /healthz`` for load balancers, systemd watchdogs and monitoring: can this web worker reach the database,
-the task queue and gpg? Open without sign-in, so it says nothing else: no personal data, no counts, no versions,
+the task queue and gpg, and has ``perspektive migrate`` brought the database to this code's schema (else every page
+answers 503, ``schema_gate``)? Open without sign-in, so it says nothing else: no personal data, no counts, no versions,
 no error messages (which could carry either); the log names only the kind of error."""
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from flask import Blueprint, current_app
 
 from perspektive import referrals, tasks
 from perspektive.db import db, open_connection
+from perspektive.migrations import pending
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger("perspektive.health")
@@ -42,7 +44,16 @@ def _gpg() -> None:
         raise RuntimeError("gpg --list-keys failed")
 
 
-CHECKS = {"database": _database, "queue": _queue, "gpg": _gpg}
+class SchemaBehind(Exception):
+    """Migrations are pending: the host is up, but serves only the notice to run ``perspektive migrate``."""
+
+
+def _schema() -> None:
+    if pending():
+        raise SchemaBehind
+
+
+CHECKS = {"database": _database, "schema": _schema, "queue": _queue, "gpg": _gpg}
 
 
 @bp.get("/healthz")
@@ -54,5 +65,5 @@ def healthz():
             answer[name] = "ok"
         except Exception as exc:  # whatever breaks, the probe must answer
             log.warning("health check %s failed: %s", name, type(exc).__name__)
-            answer[name] = "down"
+            answer[name] = "behind" if isinstance(exc, SchemaBehind) else "down"
     return answer, 200 if all(state == "ok" for state in answer.values()) else 503

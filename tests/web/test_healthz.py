@@ -3,16 +3,20 @@ CI chose. Each failure is real: a database nobody can reach, a Redis port where 
 cannot open."""
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
+import peewee
 import pytest
 
 from perspektive import create_app
+from perspektive.db import db
+from perspektive.migrations import MIGRATIONS, SchemaMigration, migrate
 from perspektive.referrals.openpgp import stop_agent
 from tests.conftest import BrowserClient
 
-ALL_OK = {"database": "ok", "queue": "ok", "gpg": "ok"}
+ALL_OK = {"database": "ok", "schema": "ok", "queue": "ok", "gpg": "ok"}
 
 
 def probe(app):
@@ -26,6 +30,10 @@ def fresh_app(tmp_path: Path, **overrides):
     if not os.environ.get("PERSPEKTIVE_DATABASE_URL"):
         config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'probe.db'}"
     app = create_app({**config, **overrides})
+    with app.app_context():
+        with contextlib.suppress(peewee.OperationalError):  # the database nobody can reach stays so
+            with db.connection_context():
+                migrate()
     return app
 
 
@@ -55,7 +63,7 @@ def test_an_unreachable_database_answers_503_naming_it(tmp_path, cleanup_agent):
     cleanup_agent(Path(app.config["DATA_DIR"]) / "gnupg")
     response = probe(app)
     assert response.status_code == 503
-    assert response.get_json() == {**ALL_OK, "database": "down"}
+    assert response.get_json() == {**ALL_OK, "database": "down", "schema": "down"}
 
 
 def test_a_redis_nobody_listens_on_answers_503_naming_the_queue(tmp_path, cleanup_agent):
@@ -72,3 +80,16 @@ def test_a_keyring_gpg_cannot_open_answers_503_naming_gpg(tmp_path):
     response = probe(fresh_app(tmp_path, GNUPG_HOME=str(not_a_folder)))
     assert response.status_code == 503
     assert response.get_json() == {**ALL_OK, "gpg": "down"}
+
+
+def test_a_database_waiting_for_migrate_answers_503_naming_the_schema(app, http):
+    """The pages answer 503 until ``perspektive migrate`` has run (schema_gate): a load balancer must not send
+    anyone to such a host, so the probe says so too."""
+    with db.connection_context():
+        SchemaMigration.delete().where(SchemaMigration.version == MIGRATIONS[-1][0]).execute()
+    response = http.get("/healthz")
+    assert response.status_code == 503 and response.get_json() == {**ALL_OK, "schema": "behind"}
+    with db.connection_context():
+        migrate()
+    assert http.get("/healthz").get_json() == ALL_OK
+    stop_agent(Path(app.config["DATA_DIR"]) / "gnupg")
