@@ -55,11 +55,13 @@ def _text(response) -> str:
 # --- access ---------------------------------------------------------------------------------------------------
 
 def _admin_requests(app, contact_id, client_id):
-    """(method, url) for every rule under /admin, with a real contact (or client) id where the rule takes one."""
+    """(method, url) for every rule under /admin, with a real contact (or client, or workflow) id where the rule
+    takes one."""
+    real = {"client_id": client_id, "workflow_id": "section_25b"}
     with app.test_request_context():
         rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/admin")]
         return [("GET" if "GET" in r.methods else "POST",
-                 url_for(r.endpoint, **{a: client_id if a == "client_id" else contact_id for a in r.arguments}))
+                 url_for(r.endpoint, **{a: real.get(a, contact_id) for a in r.arguments}))
                 for r in rules]
 
 
