@@ -332,10 +332,10 @@ def template_overview() -> list[TemplateRow]:
             if not path.is_file():
                 letters.append(TemplateInfo(letter, exists=False, problem=_("Vorlage fehlt.")))
                 continue
-            stat, row = path.stat(), uploaded.get((ident, letter))
+            row = uploaded.get((ident, letter))
             modified = row.uploaded_at if row and row.sha256 == upload_store.digest(path.read_bytes()) else \
-                dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc).replace(tzinfo=None)
-            letters.append(TemplateInfo(letter, True, stat.st_size, modified, results.get(str(path)),
+                upload_store.file_time(path)
+            letters.append(TemplateInfo(letter, True, path.stat().st_size, modified, results.get(str(path)),
                                         row.version if row else None))
         table.append(TemplateRow(ident, label, tuple(letters), problem))
     return table

@@ -65,6 +65,11 @@ def local_path(workflow_id: str, letter: str) -> Path:
     return engine.workflows_dir / f"{workflow_id}.toml"
 
 
+def file_time(path: Path) -> dt.datetime:
+    """When the file was last written, as the table keeps times (UTC, naive)."""
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
+
+
 def shipped_bytes(workflow_id: str, letter: str) -> bytes | None:
     """The file the package ships under the same name, if any."""
     folder = shipped.resource("letter_templates" if letter else "workflows")
@@ -101,8 +106,7 @@ def keep_previous(workflow_id: str, letter: str, path: Path, *, unless_shipped: 
     data = path.read_bytes()
     if unless_shipped and data == shipped_bytes(workflow_id, letter):
         return
-    modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
-    store(workflow_id, letter, data, "previous", uploaded_at=modified)
+    store(workflow_id, letter, data, "previous", uploaded_at=file_time(path))
 
 
 # --- reading --------------------------------------------------------------------------------------------------
@@ -226,8 +230,7 @@ def import_local_once() -> int:
             for stamp, archived in _archived(workflow_id, letter):
                 store(workflow_id, letter, archived.read_bytes(), "import", uploaded_at=stamp)
                 count += 1
-            modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
-            store(workflow_id, letter, data, "import", uploaded_at=modified)
+            store(workflow_id, letter, data, "import", uploaded_at=file_time(path))
             count += 1
     if count:
         log.info("provision uploads: %d version(s) imported from the data directory", count)
