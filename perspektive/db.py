@@ -38,6 +38,13 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
+def as_date(value) -> dt.date | None:
+    """A date read through an aggregate or a subquery: SQLite hands it back as text, PostgreSQL as a date."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
 class BaseModel(pw.Model):
     class Meta:
         database = db

@@ -14,7 +14,15 @@ from typing import Callable
 from perspektive import audit
 from perspektive.accounts.models import User
 from perspektive.db import MAX_ID, utcnow, write_transaction
-from perspektive.law import CaseFacts, current_engine, de, read_stored, today_in_germany
+from perspektive.law import (
+    CaseFacts,
+    Person,
+    current_engine,
+    de,
+    read_stored,
+    read_stored_person,
+    today_in_germany,
+)
 
 from . import sealed
 from .conflicts import Conflict, changes_between
@@ -118,6 +126,11 @@ def load_facts(record: Client | FactsRevision) -> CaseFacts:
     types are re-checked (no 'future date' check)."""
     text = sealed.open_revision(record) if isinstance(record, FactsRevision) else sealed.open_client(record)
     return read_stored(json.loads(text))
+
+
+def load_person(client: Client) -> Person:
+    """Only the person of the client's stored facts (name, date of birth: what a list shows)."""
+    return read_stored_person(json.loads(sealed.open_client(client)))
 
 
 def export_facts(client: Client) -> dict:

@@ -1,9 +1,10 @@
 """A counsellor's client list: her own clients with the number of open cases, and a search over them by reference,
-name, date of birth and nationality. The next deadline of each row (``next_due``) is the follow-ups' to fill in
-(``followups.next_due_by_client``, one grouped query): this capability does not know them.
+name, date of birth and nationality. The next deadline of each row (``next_due``) is the follow-ups' to say
+(``followups.next_due_of_client``, an expression the caller hands in): this capability does not know them.
 
-The open cases per client come from a correlated subquery in the one query that lists the clients, so the list
-costs one query however many clients and cases there are. Names and dates of birth live in the sealed facts,
+The open cases and the next deadline per client come from correlated subqueries in the one query that lists the
+clients, so the list costs one query however many clients, cases and deadlines there are; of the sealed facts
+only the person is read. Names and dates of birth live in the sealed facts,
 so the search goes through the blind index (``sealed``): each word of the term, folded as the names were
 ("muller" for "Müller", "sahin" for "Şahin"), is matched as a whole word or, from three letters on, as the start
 of a name word; a day as the date of birth. A part inside a word ("ller") is no longer found: that would need
@@ -15,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import Node, Value, fn
 
 from perspektive.accounts.models import User
+from perspektive.db import as_date
 from perspektive.law import COUNTRY_NAMES, Person
 from perspektive.typed import fold, parse_day
 
@@ -41,12 +43,13 @@ class ClientRow:
         return f"{name} ({code})" if name and len(code) == 2 else name or code
 
 
-def overview(counsellor: User, term: str = "") -> list[ClientRow]:
+def overview(counsellor: User, term: str = "", next_due: Node = Value(None)) -> list[ClientRow]:
     """``counsellor``'s clients, most recently changed first; with ``term``, only those it matches (every word
-    of it must match the reference, a name, the date of birth or the nationality)."""
+    of it must match the reference, a name, the date of birth or the nationality). ``next_due``: the expression
+    of a client's next deadline, read in the same query (by default none)."""
     open_cases = (Case.select(fn.COUNT(Case.id))
                   .where((Case.client == Client.id) & Case.status.not_in(list(CLOSED_CASE_STATES))))
-    query = (Client.select(Client, open_cases.alias("open_cases"))
+    query = (Client.select(Client, open_cases.alias("open_cases"), next_due.alias("next_due"))
              .where(Client.counsellor == counsellor).order_by(Client.updated_at.desc(), Client.id.desc()))
     words = [(fold(word), _word_tokens(word)) for word in term.split()]
     clients = list(query)
@@ -60,7 +63,8 @@ def overview(counsellor: User, term: str = "") -> list[ClientRow]:
     rows = []
     for client in clients:
         if all(_matches(word, tokens, client, held.get(client.id, set())) for word, tokens in words):
-            rows.append(ClientRow(client, records.load_facts(client).person, None, client.open_cases or 0))
+            rows.append(ClientRow(client, records.load_person(client), as_date(client.next_due),
+                                  client.open_cases or 0))
     return rows
 
 

@@ -288,15 +288,10 @@ def team_counts(today: dt.date) -> list[dict]:
     return [{"counsellor": row.pop("display_name"), **{name: int(n) for name, n in row.items()}} for row in query]
 
 
-def next_due_by_client(counsellor: User) -> dict[int, dt.date]:
-    """The earliest open follow-up of each of ``counsellor``'s clients, by client id: one grouped query."""
-    earliest = fn.MIN(FollowUpRecord.due)
-    rows = (FollowUpRecord.select(FollowUpRecord.client, earliest.alias("due")).join(Client)
-            .where((Client.counsellor == counsellor) & (FollowUpRecord.state == "open"))
-            .group_by(FollowUpRecord.client).tuples())
-    return {client_id: _day(due) for client_id, due in rows}
+def next_due_of_client() -> pw.Node:
+    """The earliest open follow-up of the client of each row of a query over ``Client`` (a correlated subquery, so
+    a list of clients gets its deadlines in its own query); ``None`` for a client without one."""
+    return (FollowUpRecord.select(fn.MIN(FollowUpRecord.due))
+            .where((FollowUpRecord.client == Client.id) & (FollowUpRecord.state == "open")))
 
 
-def _day(value) -> dt.date:
-    """A date from an aggregate: SQLite hands it back as text, PostgreSQL as a date."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])

@@ -330,6 +330,12 @@ def read_stored(data: dict) -> CaseFacts:
     return CaseFacts.model_validate(data, context=STORED)
 
 
+def read_stored_person(data: dict) -> Person:
+    """Only the person of stored facts, for a list that shows nothing else: validating the whole facts of every
+    row was four tenths of the client list's time."""
+    return Person.model_validate(data.get("person") or {}, context=STORED)
+
+
 def _check_dates(facts: CaseFacts, today: dt.date) -> None:
     """Dates that cannot lie in the future, and an entry that cannot precede the birth."""
     errors = []

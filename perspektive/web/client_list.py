@@ -2,7 +2,6 @@
 a name never lands in a URL), and a new client from pasted facts JSON."""
 from __future__ import annotations
 
-import dataclasses
 import json
 
 from flask import flash, redirect, render_template, request, url_for
@@ -10,7 +9,7 @@ from flask_babel import gettext as _
 
 from perspektive.accounts import me, role_required
 from perspektive.clients import create_client, overview
-from perspektive.followups import next_due_by_client
+from perspektive.followups import next_due_of_client
 from perspektive.law import FactsError, parse_facts, today_in_germany
 from perspektive.typed import MAX_JSON_DEPTH, JsonTooDeep, load_json
 
@@ -18,8 +17,7 @@ from .pages import bp
 
 
 def _client_list_page(term: str = ""):
-    next_due = next_due_by_client(me())
-    rows = [dataclasses.replace(row, next_due=next_due.get(row.client.id)) for row in overview(me(), term)]
+    rows = overview(me(), term, next_due=next_due_of_client())
     return render_template("clients.html", rows=rows, term=term, searched=bool(term.strip()),
                            on=today_in_germany())
 
