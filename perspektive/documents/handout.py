@@ -22,6 +22,9 @@ from .translations import GERMAN, Translation
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 LRM = "\u200e"  # LEFT-TO-RIGHT MARK
+# An opening bracket before a Latin word ("(Verpflichtungserklärung)" in Urdu): marked left to right, it belongs
+# to the word's run, and LibreOffice no longer breaks the line between the two.
+_LATIN_IN_BRACKETS = re.compile(r"\((?=[A-Za-zÄÖÜäöüß])")
 
 
 def _wording(german: Translation, workflow_id: str, entry: ChecklistEntry, status: str | None) -> str:
@@ -70,8 +73,9 @@ def handout(workflow_id: str, provision: str, entries: list[ChecklistEntry], rec
     language = handout_language(workflow_id, entries, facts.person.language)
     review = translations.review_of(language)
     text = {entry.id: language.item(workflow_id, entry) for entry in entries}
-    if language.rtl:  # "§ 104c" inside right-to-left text: the "§" stays with its number
-        text = {item_id: value.replace("§", f"{LRM}§") for item_id, value in text.items()}
+    if language.rtl:  # inside right-to-left text, "§" stays with its number, "(" with the (German) word it opens
+        text = {item_id: _LATIN_IN_BRACKETS.sub(f"{LRM}(", value.replace("§", f"{LRM}§"))
+                for item_id, value in text.items()}
     return {
         # In a right-to-left line "§ 25b AufenthG" would lose its "§" to the other side: marked left to right.
         "provision": f"{LRM}{provision}{LRM}" if language.rtl else provision,

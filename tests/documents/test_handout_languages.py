@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 import pytest
@@ -107,18 +108,22 @@ def test_an_arabic_speaking_client_gets_the_23a_handout_in_arabic_marked_not_yet
 
 @pytest.mark.parametrize("language", SHIPPED_LANGUAGES)
 def test_the_23a_handout_explains_the_commission_once_in_every_shipped_language(dbconn, counsellor, language):
-    """Every item of the § 23a checklist in the client's language (right to left, "§ 68" kept with its number by a
-    left-to-right mark); the Sächsische Härtefallkommission is named, with what it does, once; no German item."""
+    """Every item of the § 23a checklist in the client's language (right to left, "§ 68" kept with its number and
+    "(" with the German word it opens by a left-to-right mark); the Sächsische Härtefallkommission is named, with
+    what it does, once; no German item."""
     case = case_for(counsellor, language, workflow_id="section_23a")
     translation = translations.load(language)
     data = handout(case, counsellor)
     text = document_text(data)
-    assert text.replace(LRM, "").startswith(f"{translation.phrases['checklist']} – § 23a AufenthG")
+    plain = text.replace(LRM, "")
+    assert plain.startswith(f"{translation.phrases['checklist']} – § 23a AufenthG")
     assert translation.phrases["review_pending"] in text
     workflow = current_engine().workflow("section_23a")
     for item in workflow.checklist:
         translated = translation.item("section_23a", ChecklistEntry(item.id, dict(item.text), item.why))
-        assert f"☐\t{translated}".replace("§", f"{LRM}§" if translation.rtl else "§") in text, item.id
+        assert f"☐\t{translated}" in plain, item.id
+    unmarked = re.findall(rf"(?<!{LRM})(?:§|\((?=[A-Za-zÄÖÜäöüß]))", text)
+    assert unmarked == [] if translation.rtl else LRM not in text
     assert text.count("Sächsische Härtefallkommission") == 1
     assert text.count("(Grenzübertrittsbescheinigung)") == 1 and text.count("(Verpflichtungserklärung)") == 1
     for german in GERMAN_23A:
@@ -203,6 +208,15 @@ def test_the_urdu_handout_is_set_in_a_font_with_every_urdu_letter(dbconn, counse
     fonts = {str(font["/BaseFont"]) for page in reader.pages
              for font in page["/Resources"]["/Font"].values() if "/BaseFont" in font.get_object()}
     assert any("NotoNastaliqUrdu" in name for name in fonts), fonts
+
+
+def test_in_the_urdu_handout_a_german_word_in_brackets_keeps_its_opening_bracket(dbconn, counsellor):
+    """Right to left, LibreOffice broke the line between "(" and a German word after it (the "(" alone at the end
+    of one line, "Verpflichtungserklärung)" on the next): each German name stays whole, brackets included."""
+    data = handout(case_for(counsellor, "ur", workflow_id="section_23a"), counsellor)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.docx_to_pdf(data, timeout=120))).pages)
+    for german in ("(Sächsische Härtefallkommission)", "(Grenzübertrittsbescheinigung)", "(Verpflichtungserklärung)"):
+        assert german in text
 
 
 @pytest.mark.parametrize("language", SHIPPED_LANGUAGES)

@@ -3,6 +3,8 @@ row added without JavaScript), then each tab; and for every demo client every ta
 (3 × 800 px) at 1280 and 1024 px and nothing is wider than the window. Screenshots of each in tests/artifacts/."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -33,6 +35,12 @@ def test_every_tab_of_every_demo_client_stays_under_three_screens(live_server, n
             ids[name] = client.id
     page = new_page(width=width, height=SCREEN)
     sign_in(page, live_server.url, counsellor.username)
+    page.goto(f"{live_server.url}/clients")  # the list first: a row per client, each with its next deadline
+    deadlines = page.locator("table.clients tbody td:nth-child(5)")
+    expect(deadlines).to_have_text([re.compile(r"^\d\d\.\d\d\.\d{4}")] * 4)
+    screenshot(page, f"29-client-list-{width}")
+    height, scroll_width, window = measure(page)
+    assert scroll_width <= window, f"the client list is wider than the window at {width} px"
     too_tall, too_wide = {}, {}
     for name, client_id in ids.items():
         for tab in TABS + ("/wege/section_25b",):
