@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from perspektive.accounts import me
 from perspektive.accounts.models import User
@@ -97,5 +98,5 @@ class PrivacyView(Secured, BaseView):
         except HandoverError:
             return self._index({"handover": _("Bitte zwei verschiedene Konten wählen; das übernehmende muss ein "
                                               "aktives Beratungskonto sein.")}, values), 422
-        flash(_("%(count)s Personen übergeben.", count=moved), "info")
+        flash(ngettext("%(num)s Person übergeben.", "%(num)s Personen übergeben.", moved), "info")
         return redirect(url_for(".index"), code=303)

@@ -26,7 +26,8 @@ def evaluate_school_children(params: SchoolChildrenParams, facts: CaseFacts, on:
         return Outcome(True, "keine Kinder im schulpflichtigen Alter im Haushalt")
     missing = [c for c in of_age if c.school_attendance_proven is not True]
     if not missing:
-        return Outcome(True, f"Schulbesuch für {len(of_age)} Kind(er) nachgewiesen")
+        children = "1 Kind" if len(of_age) == 1 else f"{len(of_age)} Kinder"
+        return Outcome(True, f"Schulbesuch für {children} nachgewiesen")
     listed = ", ".join(f"geb. {de(c.date_of_birth)}" for c in missing)
     if any(c.school_attendance_proven is None for c in missing):
         return Outcome(None, f"Schulbesuchsnachweis unbekannt für: {listed}",

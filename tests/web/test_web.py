@@ -50,6 +50,24 @@ def test_start_page_leads_counsellors_to_their_clients(logged_in):
     assert logged_in.get("/").headers["Location"] == "/clients"
 
 
+def test_the_overview_counts_missing_facts_in_the_page_language(logged_in, counsellor):
+    """One missing fact is "1 Angabe fehlt" ("1 fact missing"), more are "Angaben fehlen"; a rule the sources could
+    not confirm is marked in the page's language."""
+    client = add_client(counsellor, "amina")
+    lines = {}
+    for language in ("de", "en"):
+        html = page(logged_in.get(f"/clients/{client.id}"))
+        if language == "en":
+            logged_in.post("/sprache", data={"lang": "en", "csrf_token": csrf_token(html)})
+            html = page(logged_in.get(f"/clients/{client.id}"))
+        lines[language] = {path: html.split(f'id="weg-{path}"')[1].split("</li>")[0]
+                           for path in ("section_23a", "section_25_5")}
+    assert "1 Angabe fehlt" in lines["de"]["section_23a"] and "UNBESTÄTIGT" in lines["de"]["section_23a"]
+    assert "4 Angaben fehlen" in lines["de"]["section_25_5"]
+    assert "1 fact missing" in lines["en"]["section_23a"] and "UNVERIFIED" in lines["en"]["section_23a"]
+    assert "4 facts missing" in lines["en"]["section_25_5"] and "UNBESTÄTIGT" not in lines["en"]["section_25_5"]
+
+
 def test_start_page_of_an_authority_contact_is_their_portal(http, make_user):
     make_user("behoerde", role="authority_contact")
     login(http, "behoerde")
@@ -110,7 +128,7 @@ def test_client_page_shows_perspectives_with_german_verdicts(logged_in, counsell
     assert "Voraufenthaltszeit" in html and "noch nicht erfüllt, voraussichtlich ab 16.08.2027" in html
     assert "§ 25b Abs. 1 S. 2 Nr. 1, Abs. 6, Abs. 7 AufenthG" in html  # citation
     assert "Die Frist läuft weiter" in html  # the hint of the unmet criterion
-    assert 'class="unverified"' in html and "UNVERIFIED" in html
+    assert 'class="unverified"' in html and "UNBESTÄTIGT" in html and "UNVERIFIED" not in html
     assert "Antrag herunterladen (.docx)" in html and "Checkliste herunterladen (.docx)" in html
 
 

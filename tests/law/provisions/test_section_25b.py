@@ -155,6 +155,14 @@ def test_requirements_of_abs_1_and_3(engine, ident, changes, verdict):
         assert criterion(result, ident).met is not True
 
 
+@pytest.mark.parametrize("born, said", [(["2018-05-01"], "Schulbesuch für 1 Kind nachgewiesen"),
+                                         (["2018-05-01", "2016-02-01"], "Schulbesuch für 2 Kinder nachgewiesen")])
+def test_the_school_attendance_is_explained_in_singular_or_plural(engine, born, said):
+    children = [{"date_of_birth": day, "school_attendance_proven": True} for day in born]
+    result = check(engine, person(household__minor_children=children), TODAY)
+    assert said in criterion(result, "children_school").explanation
+
+
 # --- Abs. 2: mandatory refusal ---------------------------------------------------------------------------
 def prison(months, suspended=True, youth=False):
     return [{"date": "2023-05-01", "intentional": True, "prison_months": months, "suspended": suspended,
