@@ -17,7 +17,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
 from perspektive.clients import load_facts
-from perspektive.law import STATUS_NAMES, CaseFacts, current_engine, today_in_germany
+from perspektive.law import STATUS_NAMES, CaseFacts, current_engine, quantity, today_in_germany
 
 from .models import AgendaItem
 
@@ -136,7 +136,7 @@ def sheet_context(item: AgendaItem, show_file_number: bool, on: dt.date | None =
         "household": household(facts, on),
         "duldung_kind": kind,
         "duldung_duration": duration,
-        "years_in_germany": "unbekannt" if years is None else ("unter 1 Jahr" if years < 1 else f"{years} Jahre"),
+        "years_in_germany": "unbekannt" if years is None else ("unter 1 Jahr" if years < 1 else quantity(years, "Jahr", "Jahre")),
         "identity": identity_status(facts, on),
         "items": [
             {"label": "Deutsch mündlich mindestens B1", "value": YES_NO[_b1(facts)]},

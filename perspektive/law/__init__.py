@@ -32,6 +32,7 @@ from .periods import (
     describe_days,
     non_working_reason,
     now_in_germany,
+    quantity,
     today_in_germany,
 )
 from .plugins import hookimpl
@@ -56,7 +57,7 @@ __all__ = [
     "assess", "assessment_document", "birthday", "current_engine", "de", "describe_days", "evaluate_employment",
     "evaluate_employment_period", "evaluate_status_duration", "fact_paths", "family_request", "hookimpl",
     "in_order_of_use", "json_schema", "label_of", "non_working_reason", "now_in_germany", "parse_facts", "read_stored",
-    "read_stored_person", "parse_workflow",
+    "read_stored_person", "parse_workflow", "quantity",
     "school_certificate_items", "today_in_germany", "unknown",
     "counted", "register_clear_day", "with_erasure", "title_fiction", "with_fiction",
     "twelve_months", "PLAN_LABELS", "PathWithPlans", "PlannedEvent", "perspectives",

@@ -9,7 +9,7 @@ from . import bzrg
 from .criteria import Outcome, Params, unknown
 from .facts import CaseFacts
 from .family import school_age_children
-from .periods import birthday, de
+from .periods import birthday, de, quantity
 
 # --- children's school attendance -----------------------------------------------------------------------
 
@@ -86,7 +86,7 @@ def _evaluate_convictions(params: ConvictionParams, convictions, on: dt.date) ->
             # A juvenile-court measure is no fine: whether the fine tolerance covers it is not settled.
             juvenile_open = juvenile_open or bool(c.juvenile_sanction and not c.prison_months)
             if c.prison_months:
-                return _excluded(c, f"Freiheits- oder Jugendstrafe {c.prison_months:g} Monate")
+                return _excluded(c, f"Freiheits- oder Jugendstrafe {_months(c.prison_months)}")
             if c.foreigner_only_offence:
                 foreigner += c.fine_daily_rates or 0
             else:
@@ -117,10 +117,15 @@ def _prison_exceeds(params: ConvictionParams, c) -> str | None:
             return None
         if c.suspended is None:
             return "unknown"
-        return f"Jugendstrafe {months:g} Monate ohne Bewährung (Schwelle {limit:g})"
+        return f"Jugendstrafe {_months(months)} ohne Bewährung (Schwelle {_months(limit)})"
     if params.prison_months_exclude is not None and months >= params.prison_months_exclude:
-        return f"Freiheitsstrafe {months:g} Monate (Schwelle {params.prison_months_exclude:g}, auch bei Bewährung)"
+        return (f"Freiheitsstrafe {_months(months)} (Schwelle {_months(params.prison_months_exclude)}, "
+                "auch bei Bewährung)")
     return None
+
+
+def _months(months: float) -> str:
+    return quantity(months, "Monat", "Monate")
 
 
 def _excluded(conviction, why: str) -> Outcome:

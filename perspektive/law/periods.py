@@ -108,6 +108,11 @@ def describe_days(days: int) -> str:
     return " und ".join(parts)
 
 
+def quantity(number: float, singular: str, plural: str) -> str:
+    """A number with its unit as a German explanation writes it: "1 Tag", "30 Tage", "1,5 Monate"."""
+    return f"{number:g}".replace(".", ",") + " " + (singular if number == 1 else plural)
+
+
 def de(day: dt.date | None) -> str:
     """A date as German correspondence writes it: ``21.11.2026``. Formatted by hand, not with ``strftime``: the same
     text (the year unpadded below 1000, as glibc's ``%Y``), at a third of the cost, and explanations name many

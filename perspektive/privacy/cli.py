@@ -13,7 +13,7 @@ from perspektive.clients import clients_cli
 from perspektive.clients.models import Client
 from perspektive.commandline import IsoDate, RecordId, fail
 from perspektive.db import db
-from perspektive.law import de, today_in_germany
+from perspektive.law import de, quantity, today_in_germany
 
 from . import retention
 from .erasure import ErasureRefused
@@ -89,7 +89,7 @@ def clients_handover(departing, successor):
             moved = hand_over(users[departing], users[successor], "cli")
         except HandoverError as exc:
             fail(str(exc))
-    click.echo(f"{moved} Personen von {departing} an {successor} übergeben.")
+    click.echo(f"{quantity(moved, 'Person', 'Personen')} von {departing} an {successor} übergeben.")
 
 
 @retention_cli.command("list", help="Wer nach der Löschfrist fällig ist (es wird nichts gelöscht).")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from perspektive.law import CriterionType, Outcome, Params, hookimpl
+from perspektive.law import CriterionType, Outcome, Params, hookimpl, quantity
 
 
 class NoParams(Params):
@@ -40,7 +40,8 @@ def hardship_grounds(facts, on: dt.date) -> list[str]:
         if years >= 5:
             grounds.append(f"seit {years} Jahren in Deutschland")
     if facts.school.successful_years_in_germany:
-        grounds.append(f"{facts.school.successful_years_in_germany:g} Jahre erfolgreicher Schulbesuch in Deutschland")
+        years_at_school = quantity(facts.school.successful_years_in_germany, "Jahr", "Jahre")
+        grounds.append(f"{years_at_school} erfolgreicher Schulbesuch in Deutschland")
     if facts.school.qualification_in_germany:
         grounds.append("Schulabschluss in Deutschland")
     if facts.training.start_date is not None and facts.training.start_date <= on:

@@ -22,6 +22,7 @@ from perspektive.law import (
     counted,
     de,
     hookimpl,
+    quantity,
     school_certificate_items,
     twelve_months,
     unknown,
@@ -37,9 +38,10 @@ class StrictConvictionParams(Params):
 
 def _excludes(c, limit: int, entries: int) -> tuple[bool | None, str]:
     """(True, why) if the conviction excludes, (None, why) if that is unknown, (False, why) if it is disregarded."""
-    rates = f"{c.fine_daily_rates} Tagessätze" if c.fine_daily_rates is not None else "Geldstrafe unbekannter Höhe"
+    rates = (quantity(c.fine_daily_rates, "Tagessatz", "Tagessätze") if c.fine_daily_rates is not None
+             else "Geldstrafe unbekannter Höhe")
     if c.prison_months or c.youth_custody:
-        return True, f"Freiheits- oder Jugendstrafe ({c.prison_months or 0:g} Monate)"
+        return True, f"Freiheits- oder Jugendstrafe ({quantity(c.prison_months or 0, 'Monat', 'Monate')})"
     if c.juvenile_sanction:
         return True, "Maßnahme nach dem Jugendgerichtsgesetz wegen einer vorsätzlichen Straftat"
     if c.foreigner_only_offence is False:

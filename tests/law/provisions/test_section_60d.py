@@ -323,6 +323,13 @@ def test_conviction_explanations_name_the_reason(engine):
     assert "einzige Eintragung" in two.explanation
 
 
+@pytest.mark.parametrize("conviction, said", [
+    (fine(1), "1 Tagessatz"), (fine(None, prison_months=1), "Freiheits- oder Jugendstrafe (1 Monat)"),
+    (fine(None, prison_months=1.5), "Freiheits- oder Jugendstrafe (1,5 Monate)")])
+def test_conviction_explanations_count_in_german(engine, conviction, said):
+    assert said in criterion(check(engine, person(convictions=[conviction]), TODAY), "convictions").explanation
+
+
 def test_a_conviction_after_the_day_of_application_does_not_count_yet(engine):
     facts = person(convictions=[fine(20, date="2026-11-21")])
     assert check(engine, facts, D("2026-11-20")).verdict == "eligible"
