@@ -136,7 +136,8 @@ def sheet_context(item: AgendaItem, show_file_number: bool, on: dt.date | None =
         "household": household(facts, on),
         "duldung_kind": kind,
         "duldung_duration": duration,
-        "years_in_germany": "unbekannt" if years is None else ("unter 1 Jahr" if years < 1 else quantity(years, "Jahr", "Jahre")),
+        "years_in_germany": ("unbekannt" if years is None
+                             else "unter 1 Jahr" if years < 1 else quantity(years, "Jahr", "Jahre")),
         "identity": identity_status(facts, on),
         "items": [
             {"label": "Deutsch mündlich mindestens B1", "value": YES_NO[_b1(facts)]},

@@ -293,5 +293,3 @@ def next_due_of_client() -> pw.Node:
     a list of clients gets its deadlines in its own query); ``None`` for a client without one."""
     return (FollowUpRecord.select(fn.MIN(FollowUpRecord.due))
             .where((FollowUpRecord.client == Client.id) & (FollowUpRecord.state == "open")))
-
-

@@ -26,8 +26,7 @@ def evaluate_school_children(params: SchoolChildrenParams, facts: CaseFacts, on:
         return Outcome(True, "keine Kinder im schulpflichtigen Alter im Haushalt")
     missing = [c for c in of_age if c.school_attendance_proven is not True]
     if not missing:
-        children = "1 Kind" if len(of_age) == 1 else f"{len(of_age)} Kinder"
-        return Outcome(True, f"Schulbesuch für {children} nachgewiesen")
+        return Outcome(True, f"Schulbesuch für {quantity(len(of_age), 'Kind', 'Kinder')} nachgewiesen")
     listed = ", ".join(f"geb. {de(c.date_of_birth)}" for c in missing)
     if any(c.school_attendance_proven is None for c in missing):
         return Outcome(None, f"Schulbesuchsnachweis unbekannt für: {listed}",
