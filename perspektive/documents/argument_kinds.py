@@ -132,8 +132,8 @@ def route(case: Case) -> list[str]:
     """§ 60c/§ 16g Abs. 1 S. 1: the training begun in the asylum procedure (Nr. 1) or three months of Duldung."""
     training = case.facts.training
     if training.started_during_asylum and training.start_date:
-        return [f"{case.client.name} hat die Berufsausbildung {on_day(training.start_date)} als Asylbewerber "
-                f"aufgenommen und setzt sie fort."]
+        return [f"{case.client.name} hat die Berufsausbildung {on_day(training.start_date)} während des "
+                f"Asylverfahrens aufgenommen und setzt sie fort."]
     start = _current_run(case.facts, case.on, TOLERATED)
     if start is None:
         return []

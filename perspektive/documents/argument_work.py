@@ -5,10 +5,10 @@ missing, ``None`` where the requirement has nothing to argue for this client.
 """
 from __future__ import annotations
 
-from perspektive.law import de
+from perspektive.law import de, german_number, quantity
 
 from .argument_kinds import _NUMBER_WORDS, Case, _certificates
-from .wording import at_employer, full_years, money, number, on_day, since, training_as
+from .wording import at_employer, full_years, money, on_day, since, training_as
 
 
 def school(case: Case) -> list[str]:
@@ -23,7 +23,7 @@ def school(case: Case) -> list[str]:
         else:
             text.append(f"{c.name} besucht {where}." if s.to_year is None else f"{c.name} hat {where} besucht.")
     if s.successful_years_in_germany:
-        years = number(s.successful_years_in_germany)
+        years = german_number(s.successful_years_in_germany)
         words = _NUMBER_WORDS.get(years, years)
         text.append(f"{c.Pronoun if text else c.name} hat {'insgesamt ' if text else ''}{words} "
                     f"Jahr{'e' if years != '1' else ''} erfolgreich eine Schule im Bundesgebiet besucht.")
@@ -105,7 +105,8 @@ def employment(case: Case) -> list[str]:
         role = f" als {job.occupation}" if job.occupation else ""
         at = f" {at_employer(job.employer, job.employer_place)}" if job.employer else ""
         kind = " sozialversicherungspflichtig" if job.socially_insured else ""
-        hours = f" im Umfang von {number(job.hours_per_week)} Wochenstunden" if job.hours_per_week else ""
+        hours = f" im Umfang von {quantity(job.hours_per_week, 'Wochenstunde', 'Wochenstunden')}" \
+            if job.hours_per_week else ""
         text.append(f"{who} ist {since(job.from_)}{role}{at}{kind}{hours} beschäftigt.")
         if job.matches_qualification:
             text.append("Die Tätigkeit entspricht der beruflichen Qualifikation.")
@@ -172,7 +173,8 @@ def family(case: Case) -> list[str]:
     children = len(h.minor_children or ())
     if not h.spouse_or_partner and not children:
         return []
-    with_whom = f"mit {c.possessive}r Familie" if h.spouse_or_partner else (
+    own = {"seine": "seiner", "ihre": "ihrer"}.get(c.possessive, "der eigenen")  # no gender recorded: no pronoun
+    with_whom = f"mit {own} Familie" if h.spouse_or_partner else (
         "mit dem minderjährigen Kind" if children == 1 else f"mit {children} minderjährigen Kindern")
     text = f"{c.name} lebt {with_whom} in familiärer Lebensgemeinschaft im Bundesgebiet"
     if h.spouse_or_partner and children:
@@ -187,7 +189,7 @@ def volunteering(case: Case) -> list[str]:
         if work.from_ and work.from_ > case.on:
             continue
         what = f" in der {work.activity}" if work.activity else ""
-        hours = f" (etwa {number(work.hours_per_week)} Stunden pro Woche)" if work.hours_per_week else ""
+        hours = f" (etwa {quantity(work.hours_per_week, 'Stunde', 'Stunden')} pro Woche)" if work.hours_per_week else ""
         who = c.name if not text else c.Pronoun
         org = at_employer(work.organisation)
         if work.to is None or work.to >= case.on:

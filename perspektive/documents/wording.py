@@ -86,9 +86,6 @@ def training_as(title: str, client: Client) -> str:
     return f"eine Ausbildung als {title}"
 
 
-def number(value: float) -> str:
-    """``25``, ``19,5``."""
-    return f"{value:g}".replace(".", ",")
 
 
 def money(value: float) -> str:

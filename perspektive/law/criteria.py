@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .fact_labels import VALUE_LABELS, label_of
 from .facts import LEVELS, CaseFacts
-from .periods import de
+from .periods import de, german_number
 
 
 @dataclass(frozen=True, init=False)
@@ -116,7 +116,7 @@ def _shown(value) -> str:
     if isinstance(value, dt.date):
         return de(value)
     if isinstance(value, float):
-        return f"{value:g}"
+        return german_number(value)
     return str(VALUE_LABELS.get(value, value)) if isinstance(value, str) else str(value)
 
 

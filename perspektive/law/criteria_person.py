@@ -98,7 +98,7 @@ def _evaluate_convictions(params: ConvictionParams, convictions, on: dt.date) ->
     if any(c.intentional is None for c in relevant):
         return Outcome(None, "bei mindestens einer Verurteilung ist unbekannt, ob die Tat vorsätzlich war",
                        missing_facts=("convictions",))
-    detail = f"{len(relevant)} Verurteilung(en) unterhalb der Ausschlussschwelle"
+    detail = f"{quantity(len(relevant), 'Verurteilung', 'Verurteilungen')} unterhalb der Ausschlussschwelle"
     if juvenile_open:
         return Outcome(True, f"{detail}; darunter eine jugendrechtliche Maßnahme: ob sie wie eine Geldstrafe außer "
                        "Betracht bleibt, ist rechtlich nicht geklärt – die Behörde entscheidet", discretionary=True)
@@ -146,8 +146,9 @@ def evaluate_employment(params: EmploymentParams, facts: CaseFacts, on: dt.date)
         if job.hours_per_week is None or job.socially_insured is None:
             return unknown("employment")
     hours = sum(j.hours_per_week for j in current if j.socially_insured or not params.socially_insured)
-    detail = f"aktuell {hours:g} Wochenstunden {'sozialversicherungspflichtig ' if params.socially_insured else ''}" \
-             f"beschäftigt (erforderlich: {params.min_hours_per_week:g})"
+    insured = "sozialversicherungspflichtig " if params.socially_insured else ""
+    detail = (f"aktuell {quantity(hours, 'Wochenstunde', 'Wochenstunden')} {insured}beschäftigt "
+              f"(erforderlich: {quantity(params.min_hours_per_week, 'Wochenstunde', 'Wochenstunden')})")
     return Outcome(hours >= params.min_hours_per_week and bool(current), detail)
 
 

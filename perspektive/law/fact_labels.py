@@ -45,7 +45,7 @@ FACT_LABELS = {
     "departure_impossible.impossible": "Ausreise unmöglich (§ 25 Abs. 5)",
     "departure_impossible.end_foreseeable": "Wegfall des Ausreisehindernisses absehbar",
     "departure_impossible.own_fault": "Ausreisehindernis selbst verschuldet",
-    "employment_ban_60a_6": "Beschäftigungsverbot nach § 60a Abs. 6",
+    "employment_ban_60a_6": "Beschäftigungsverbot nach § 60a Abs. 6 AufenthG",
     "livelihood.monthly_means_eur": "monatliche Mittel (EUR)",
     "training.kind": "Art der Ausbildung",
     "training.start_date": "Ausbildungsbeginn (laut Vertrag)",

@@ -22,7 +22,7 @@ MORE_FACT_LABELS = {
     "application.filed_on": "Antrag gestellt am",
     "application.workflow": "Antrag auf (Kennung des Wegs, z. B. section_25b)",
     "application.pending": "Antrag noch nicht beschieden",
-    "application.fictional_certificate": "Fiktionsbescheinigung erteilt (§ 81 Abs. 5)",
+    "application.fictional_certificate": "Fiktionsbescheinigung erteilt (§ 81 Abs. 5 AufenthG)",
     "asylum_rejection.decided_on": "Asylantrag abgelehnt am",
     "asylum_rejection.basis": "Rechtsgrundlage der Asylablehnung",
 }

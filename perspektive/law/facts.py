@@ -35,7 +35,9 @@ from .facts_more import (
     LivelihoodMonth,
     Spouse,
 )
-from .periods import today_in_germany
+from .periods import de, today_in_germany
+
+ENDS_BEFORE_START = "das Ende liegt vor dem Beginn"  # read beside the form's "von"/"bis" and the API's from/to
 
 
 class Person(_Model):
@@ -62,7 +64,7 @@ class StatusPeriod(_Model):
     @model_validator(mode="after")
     def _ordered(self):
         if self.to is not None and self.to < self.from_:
-            raise ValueError("'to' liegt vor 'from'")
+            raise ValueError(ENDS_BEFORE_START)
         return self
 
 
@@ -89,7 +91,7 @@ class School(_Model):
     @model_validator(mode="after")
     def _ordered(self):
         if self.from_year is not None and self.to_year is not None and self.to_year < self.from_year:
-            raise ValueError("'to_year' liegt vor 'from_year'")
+            raise ValueError("das Endjahr liegt vor dem Anfangsjahr")
         return self
 
 
@@ -108,7 +110,7 @@ class Employment(_Model):
     @model_validator(mode="after")
     def _ordered(self):
         if self.to is not None and self.to < self.from_:
-            raise ValueError("'to' liegt vor 'from'")
+            raise ValueError(ENDS_BEFORE_START)
         return self
 
 
@@ -170,7 +172,7 @@ class VoluntaryWork(_Model):
     @model_validator(mode="after")
     def _ordered(self):
         if self.to is not None and self.from_ is not None and self.to < self.from_:
-            raise ValueError("'to' liegt vor 'from'")
+            raise ValueError(ENDS_BEFORE_START)
         return self
 
 
@@ -235,11 +237,10 @@ class CaseFacts(_Model):
         ordered = sorted(periods, key=lambda p: p.from_)
         for earlier, later in zip(ordered, ordered[1:]):
             if earlier.to is None:
-                raise ValueError("nur der letzte Zeitraum darf offen sein ('to': null)")
+                raise ValueError("nur der letzte Zeitraum darf ohne Ende sein")
             if later.from_ <= earlier.to:
                 raise ValueError(
-                    f"Zeiträume überschneiden sich ({earlier.from_.isoformat()}–{earlier.to.isoformat()} "
-                    f"und ab {later.from_.isoformat()})")
+                    f"Zeiträume überschneiden sich ({de(earlier.from_)}–{de(earlier.to)} und ab {de(later.from_)})")
         return ordered
 
     def to_json_dict(self) -> dict:
@@ -305,7 +306,7 @@ def _reason(error: dict) -> str:
         return str(error["ctx"]["error"])
     reason = _REASONS.get(error["type"], error["msg"])
     if error["type"] == "literal_error":
-        reason += f" (erlaubt: {error['ctx']['expected']})"
+        reason += f" (erlaubt: {error['ctx']['expected'].replace(' or ', ' oder ')})"
     return reason
 
 

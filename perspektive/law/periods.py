@@ -108,9 +108,14 @@ def describe_days(days: int) -> str:
     return " und ".join(parts)
 
 
+def german_number(value: float) -> str:
+    """``25``, ``19,5``: no trailing zeros, a decimal comma."""
+    return f"{value:g}".replace(".", ",")
+
+
 def quantity(number: float, singular: str, plural: str) -> str:
     """A number with its unit as a German explanation writes it: "1 Tag", "30 Tage", "1,5 Monate"."""
-    return f"{number:g}".replace(".", ",") + " " + (singular if number == 1 else plural)
+    return f"{german_number(number)} {singular if number == 1 else plural}"
 
 
 def de(day: dt.date | None) -> str:

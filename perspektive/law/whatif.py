@@ -16,7 +16,7 @@ from pydantic import Field
 
 from .facts import STORED, CaseFacts
 from .facts_base import LanguageLevel, _Model
-from .periods import de
+from .periods import de, german_number
 
 PlanKind = Literal["german_exam", "employment_start", "identity_clarified", "passport_issued",
                    "integration_course_completed", "livelihood_secured"]
@@ -42,7 +42,7 @@ class PlannedEvent(_Model):
     valid_until: dt.date | None = None
 
     def describe(self) -> str:
-        extra = {"german_exam": self.level, "employment_start": f"{self.hours_per_week:g} Std./Woche"
+        extra = {"german_exam": self.level, "employment_start": f"{german_number(self.hours_per_week)} Std./Woche"
                  if self.hours_per_week else None,
                  "passport_issued": f"gültig bis {de(self.valid_until)}" if self.valid_until else None}.get(self.kind)
         return f"{PLAN_LABELS[self.kind]}{f' ({extra})' if extra else ''} am {de(self.on)}"

@@ -256,10 +256,10 @@ def test_row_errors_point_at_the_row_typed_even_when_the_history_is_sorted(logge
     assert error_of(page(without_start), "status_history.3.from") == "Pflichtangabe fehlt"
     two_open = fill(logged_in, form, {"status_history.2.status": "duldung", "status_history.2.from": "01.01.2026"})
     assert two_open.status_code == 422
-    assert "nur der letzte Zeitraum darf offen sein" in error_of(page(two_open), "status_history")
+    assert "nur der letzte Zeitraum darf ohne Ende sein" in error_of(page(two_open), "status_history")
     backwards = fill(logged_in, form, {"status_history.1.to": "01.06.2023", "status_history.1.from": "01.07.2023"})
     html = page(backwards)
-    assert "&#39;to&#39; liegt vor &#39;from&#39;" in html.split('id="f-status_history-1-error"')[1][:200]
+    assert "das Ende liegt vor dem Beginn" in html.split('id="f-status_history-1-error"')[1][:200]
     assert stored(client)["status_history"][1] == {"status": "duldung", "from": "2023-07-01"}
 
 

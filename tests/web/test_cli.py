@@ -63,7 +63,7 @@ def test_invalid_facts_file_names_field_and_reason(runner, tmp_path):
     bad.write_text(json.dumps({"status_history": [{"status": "duldung", "from": "2020-01-01", "to": "2019-01-01"}]}))
     result = runner.invoke(args=["assess", str(bad)])
     assert result.exit_code == 2
-    assert "bad.json: status_history.0: 'to' liegt vor 'from'" in result.output
+    assert "bad.json: status_history.0: das Ende liegt vor dem Beginn" in result.output
     broken = tmp_path / "broken.json"
     broken.write_text("{\"person\": ")
     result = runner.invoke(args=["assess", str(broken)])

@@ -140,10 +140,12 @@ def register_criterion_types():
     return {
         "completed_training": CriterionType(
             "completed_training", CompletedTrainingParams, evaluate_completed_training,
-            "§ 19d: Berufsausbildung erfolgreich abgeschlossen (Abs. 1a nach Ausbildungsduldung, Abs. 1 Nr. 1 a)"),
+            "§ 19d AufenthG: Berufsausbildung erfolgreich abgeschlossen (Abs. 1a nach Ausbildungsduldung, Abs. 1 Nr. 1 "
+            "Buchst. a)"),
         "qualified_employment_without_benefits": CriterionType(
             "qualified_employment_without_benefits", QualifiedEmploymentParams, evaluate_qualified_employment,
-            "§ 19d Abs. 1 Nr. 1 c: 3 Jahre qualifizierte Beschäftigung, im letzten Jahr ohne öffentliche Mittel"),
+            "§ 19d Abs. 1 Nr. 1 Buchst. c AufenthG: 3 Jahre qualifizierte Beschäftigung, im letzten Jahr ohne "
+            "öffentliche Mittel"),
         "job_matching_qualification": CriterionType(
             "job_matching_qualification", JobParams, evaluate_job,
             "§ 19d: der Qualifikation entsprechende Beschäftigung (laufend oder vertraglich zugesagt)"),

@@ -41,7 +41,7 @@ def hardship_grounds(facts, on: dt.date) -> list[str]:
             grounds.append(f"seit {years} Jahren in Deutschland")
     if facts.school.successful_years_in_germany:
         years_at_school = quantity(facts.school.successful_years_in_germany, "Jahr", "Jahre")
-        grounds.append(f"{years_at_school} erfolgreicher Schulbesuch in Deutschland")
+        grounds.append(f"{years_at_school} erfolgreichen Schulbesuchs in Deutschland")
     if facts.school.qualification_in_germany:
         grounds.append("Schulabschluss in Deutschland")
     if facts.training.start_date is not None and facts.training.start_date <= on:
@@ -73,8 +73,8 @@ def register_criterion_types():
     return {
         "no_fixed_removal_date": CriterionType(
             "no_fixed_removal_date", NoParams, evaluate_no_fixed_removal_date,
-            "kein konkret feststehender Rückführungstermin (§ 23a Abs. 1 S. 3)"),
+            "kein konkret feststehender Rückführungstermin (§ 23a Abs. 1 S. 3 AufenthG)"),
         "hardship_reasons": CriterionType(
             "hardship_reasons", NoParams, evaluate_hardship_reasons,
-            "erfasste Gründe für ein Härtefallersuchen (§ 23a Abs. 2 S. 5)"),
+            "erfasste Gründe für ein Härtefallersuchen (§ 23a Abs. 2 S. 5 AufenthG)"),
     }

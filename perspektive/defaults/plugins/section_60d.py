@@ -127,7 +127,7 @@ def _said(value) -> str:
 def register_criterion_types():
     return {"convictions_60d": CriterionType(
         "convictions_60d", StrictConvictionParams, evaluate_strict_convictions,
-        "§ 60d Abs. 1 Nr. 7: jede vorsätzliche Straftat schließt aus, außer Ausländerdelikt bis 90 Tagessätze als "
+        "§ 60d Abs. 1 Nr. 7 AufenthG: jede vorsätzliche Straftat schließt aus, außer Ausländerdelikt bis 90 Tagessätze als "
         "einzige Eintragung"),
         "livelihood_60d": CriterionType(
         "livelihood_60d", LivelihoodParams, evaluate_livelihood,

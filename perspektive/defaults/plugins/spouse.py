@@ -95,7 +95,7 @@ def evaluate_integration_course(params: SpouseParams, facts, on: dt.date) -> Out
 def register_criterion_types():
     return {
         "spouse_identity": CriterionType("spouse_identity", SpouseParams, evaluate_spouse_identity,
-                                         "Identität des Ehe-/Lebenspartners geklärt (§ 60d Abs. 1 Nr. 1)"),
+                                         "Identität des Ehe-/Lebenspartners geklärt (§ 60d Abs. 1 Nr. 1 AufenthG)"),
         "spouse_extremism": CriterionType("spouse_extremism", SpouseParams, evaluate_spouse_extremism,
                                           "keine Extremismus-Anhaltspunkte beim Ehe-/Lebenspartner"),
         "integration_course_person_or_spouse": CriterionType(

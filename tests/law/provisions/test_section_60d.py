@@ -238,7 +238,7 @@ def test_identity_deadline_named_in_the_explanation(engine):
     late = criterion(check(engine, person(entry_date="2019-06-01", identity=identity("2025-01-01", False)), TODAY),
                      "identity_deadline")
     assert "spätestens 31.12.2024" in late.explanation and "nach Fristablauf" in late.explanation
-    assert "Ehegatten" in late.explanation  # the spouse's identity is not recorded: said as UNVERIFIED
+    assert "Ehe- oder Lebenspartners" in late.explanation  # the spouse's identity: a criterion of its own
 
 
 # --- Abs. 1 Nr. 4 to 6, 8 to 11 ----------------------------------------------------------------------------
