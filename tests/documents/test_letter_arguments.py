@@ -219,6 +219,27 @@ def test_a_woman_and_a_person_without_recorded_gender_are_named_correctly(app):
     assert "Herr" not in begruendung(text) and " Er " not in begruendung(text)
 
 
+def test_family_and_asylum_sentences_fit_every_client(app):
+    """Without a recorded gender the family is "die eigene" (not "dier"); a training begun in the asylum procedure
+    is said of the procedure, not of an "Asylbewerber", whoever the client is."""
+    late_identity = dict(
+        entry_date="2019-10-01",
+        status_history=[{"status": "gestattung", "from": "2019-10-01", "to": "2021-06-30"},
+                        {"status": "duldung", "from": "2021-07-01", "to": None}],
+        identity={"clarified_on": "2023-02-01", "reasonable_measures_taken": True, "measures_taken_on": "2023-01-15",
+                  "passport_valid_until": "2030-01-31"},
+        household={"spouse_or_partner": True, "minor_children": []})
+    for gender, family in (("diverse", "Kim Lee lebt mit der eigenen Familie"),
+                           ("female", "Sie lebt mit ihrer Familie")):
+        text, *_ = antrag("section_60c", person={"given_name": "Kim", "family_name": "Lee", "gender": gender},
+                          **late_identity)
+        assert f"{family} in familiärer Lebensgemeinschaft im Bundesgebiet" in text
+    text, *_ = antrag("section_60c", person={"given_name": "Mariam", "family_name": "Haidari", "gender": "female"},
+                      training={"started_during_asylum": True})
+    assert "Frau Haidari hat die Berufsausbildung am 01.09.2025 während des Asylverfahrens aufgenommen" in text
+    assert "Asylbewerber" not in text
+
+
 def test_employer_names_take_the_article_german_needs():
     assert at_employer("Pflegedienst Elbtal GmbH", "Dresden") == "bei der Pflegedienst Elbtal GmbH in Dresden"
     assert at_employer("Bäckerei Schmidt") == "bei der Bäckerei Schmidt"
