@@ -13,6 +13,7 @@ import pytest
 from flask import url_for
 
 from perspektive import referrals
+from perspektive.accounts.models import User
 from perspektive.audit import AuditEvent
 from perspektive.clients.records import create_client
 from perspektive.db import db
@@ -302,6 +303,22 @@ def test_a_portal_account_must_be_an_authority_contact(admin_http, counsellor):
     assert response.status_code == 422 and "Unbekanntes Portal-Konto" in _text(response)
     with db.connection_context():
         assert AuthorityContact.select().count() == 0
+
+
+def test_a_portal_account_that_lost_its_role_is_named_by_the_role_it_needs(admin_http, contact, authority_user):
+    """The contact's current account stays in the edit form; if it is no longer an authority contact, saving says
+    so with the role's name as the account pages show it."""
+    with db.connection_context():
+        User.update(role="counsellor").where(User.id == authority_user.id).execute()
+    form = {"name": "Max Meier", "email": "m.meier@abh.example", "workflows": ["section_25b"],
+            "user_id": str(authority_user.id)}
+    german = admin_http.post(f"/admin/contacts/{contact.id}/edit", data=dict(form, csrf_token=_token(admin_http)))
+    assert german.status_code == 422
+    assert "Das Portal-Konto muss die Rolle „Behördenkontakt“ haben." in html.unescape(_text(german))
+    assert "authority_contact" not in html.unescape(_text(german))
+    english = admin_http.post(f"/admin/contacts/{contact.id}/edit", data=dict(form, csrf_token=_token(admin_http)),
+                              headers={"Accept-Language": "en"})
+    assert "The portal account must have the role “Authority contact”." in html.unescape(_text(english))
 
 
 # --- dashboard and escaping -------------------------------------------------------------------------------------
