@@ -110,6 +110,8 @@ def test_a_consent_recorded_on_the_page_is_listed_with_recipient_and_scope(logge
         consent = Consent.get()
         assert (consent.client_id, consent.recipient_id, consent.scope) == (client_row.id, contact.id, "letter,summary")
         assert consent.recorded_by.username == "beraterin"
+        recorded = AuditEvent.get(AuditEvent.action == "consent.record")
+        assert recorded.detail == f"Person {client_row.id}, Kontakt {contact.id}"  # German, ids only
 
 
 def test_a_date_typed_in_german_is_understood(logged_in, client_row, contact):
