@@ -170,7 +170,7 @@ def _check_note(note: str) -> None:
 
 def _check_workflow(workflow: str | None, kinds: list[str]) -> None:
     if workflow and workflow not in current_engine().workflows:
-        raise ReferralError(_("Unbekannter Workflow %(workflow)r.", workflow=workflow))
+        raise ReferralError(_("Unbekannter Weg „%(workflow)s“.", workflow=workflow))
     if not workflow and kinds:
         raise ReferralError(_("Für Antrag, Checkliste oder Fallzusammenfassung bitte den Weg (Workflow) angeben."))
 

@@ -233,7 +233,7 @@ def test_mail_trouble_is_shown_with_the_attempt_and_reason_then_as_failed(app, l
 @pytest.mark.parametrize("documents, workflow, reason", [
     ((), "section_25b", "mindestens eine Unterlage"),
     (("letter",), "", "Für Antrag, Checkliste oder Fallzusammenfassung bitte den Weg"),
-    (("summary",), "section_99z", "Unbekannter Workflow"),
+    (("summary",), "section_99z", "Unbekannter Weg „section_99z“."),
 ])
 def test_bad_referral_input_is_refused_with_the_reason(logged_in, client_row, contact, smtp, documents, workflow,
                                                        reason):
