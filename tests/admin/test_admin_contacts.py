@@ -155,6 +155,15 @@ def test_weak_keys_are_refused_with_the_reason_and_nothing_is_stored(app, admin_
         assert AuditEvent.select().where(AuditEvent.action.startswith("contact.")).count() == 0
 
 
+def test_a_key_that_can_only_sign_is_refused_for_want_of_an_encryption_subkey(admin_http, pgp_key):
+    response = _new_contact(admin_http, armor=pgp_key("brainpoolP256r1", "signatur@abh.example",
+                                                      encryption=False).public)
+    assert response.status_code == 422
+    assert "Der Schlüssel hat keinen gültigen Unterschlüssel zum Verschlüsseln." in _text(response)
+    with db.connection_context():
+        assert AuthorityContact.select().count() == 0
+
+
 def test_a_weak_replacement_key_leaves_the_confirmed_key_in_place(admin_http, contact, pgp_key):
     weak = pgp_key("rsa2048", "m.meier@abh.example")
     response = admin_http.post(f"/admin/contacts/{contact.id}/key", data={
