@@ -399,6 +399,7 @@ def test_files_dropped_in_by_hand_show_their_status(app, admin_http):
     overview = text(admin_http.get("/admin/templates/"))
     assert 'id="tpl-section_16g_8"' in overview and "Vorlage fehlt." in overview
     assert "Die Workflow-Datei lädt nicht (criteria[0].zitat" in overview
+    assert "; bitte zuerst diese Datei berichtigen." in overview
     for letter, content in generic_templates().items():
         response = admin_http.post(f"/admin/templates/section_16g_8/{letter}", data={
             "csrf_token": csrf_token(overview), "template": (io.BytesIO(content), f"{letter}.docx")},
