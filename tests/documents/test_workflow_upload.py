@@ -265,6 +265,12 @@ def test_the_file_name_must_be_a_workflow_id(app, admin_http, name):
     assert snapshot(app) == before
 
 
+def test_the_page_lists_the_criterion_types_a_file_may_use(app, admin_http):
+    page = text(admin_http.get("/admin/workflows/"))
+    types = page[page.index('id="types"'):]
+    assert "<h2>Kriterientypen</h2>" in types and "<code>residence_period</code>" in types
+
+
 def test_no_file_chosen(app, admin_http):
     page = text(admin_http.get("/admin/workflows/"))
     response = admin_http.post("/admin/workflows/", data={"csrf_token": csrf_token(page)},
