@@ -22,6 +22,7 @@ from perspektive.referrals import contacts
 from perspektive.referrals.consents import record_consent
 from perspektive.referrals.models import AuthorityContact, Referral
 from perspektive.referrals.openpgp import group_fingerprint
+from perspektive.web.filters import german_time
 from tests.conftest import csrf_token, demo_facts, enter_code, login
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -248,7 +249,9 @@ def test_confirming_needs_the_right_fingerprint(app, admin_http, administrator, 
     assert stored.confirmed_at is not None and stored.confirmed_by_id == administrator.id
     page = _text(admin_http.get(right.headers["Location"]))
     assert "Fingerabdruck für Erika Schulz bestätigt" in page
-    assert re.search(r"am \d\d\.\d\d\.\d{4} \d\d:\d\d UTC von\s+Vera Verwaltung", page)
+    # German local time, as on every other page (not UTC)
+    assert re.search(rf"am {re.escape(german_time(stored.confirmed_at))} von\s+Vera Verwaltung", page)
+    assert f"<dd>{german_time(stored.key_imported_at)}</dd>" in page and "UTC" not in page
     assert "Bereit für Übermittlungen" in page and 'id="confirm"' not in page
 
     with db.connection_context():
