@@ -424,7 +424,7 @@ def test_templates_are_listed_with_size_date_and_whether_they_render(app, admin_
     row = page[page.index('id="tpl-section_25b-antrag"'):]
     row = row[:row.index("</tr>")]
     size = (Path(app.config["LETTER_TEMPLATES_DIR"]) / "section_25b" / "antrag.docx").stat().st_size
-    assert f"{size / 1024:.1f} KiB".replace(".", ",") in row and "füllt sich aus" in row
+    assert f"{size / 1000:.1f} kB".replace(".", ",") in row and "füllt sich aus" in row
     assert re.search(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", row)
     broken = page[page.index('id="tpl-section_25b-checkliste"'):]
     broken = broken[:broken.index("</tr>")]
