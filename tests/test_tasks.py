@@ -12,6 +12,7 @@ import pytest
 
 from perspektive import create_app
 from perspektive.accounts.users import create_user
+from perspektive.audit import AuditEvent
 from perspektive.clients.records import create_client
 from perspektive.db import db, utcnow
 from perspektive.documents.models import Document
@@ -38,6 +39,8 @@ def test_purge_removes_only_documents_past_retention(app, dbconn, counsellor):
     assert [d.id for d in Document.select()] == [new.id]
     assert not os.path.exists(os.path.join(data_dir, "documents", old.storage_key))
     assert os.path.exists(os.path.join(data_dir, "documents", new.storage_key))
+    purge = AuditEvent.get(AuditEvent.action == "document.retention_purge")
+    assert purge.detail == "1 Dokument gelöscht"  # German, as the audit page shows it
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 to administrators. Other capabilities use what this package exports, or its ``models``."""
 from .cli import COMMANDS, counsellor_named
 from .users import (
+    ROLE_NAMES,
     UserError,
     check_password_policy,
     create_user,
@@ -16,9 +17,9 @@ from .users import (
 from .views import login_manager, me, role_required, safe_next
 
 __all__ = [
-    "COMMANDS", "UserError", "check_password_policy", "counsellor_named", "create_user", "end_api_token", "init_app",
-    "issue_api_token", "login_manager", "me", "notify_administrators", "reset_second_factor", "role_required",
-    "rotate_session", "safe_next", "set_password", "user_for_token",
+    "COMMANDS", "ROLE_NAMES", "UserError", "check_password_policy", "counsellor_named", "create_user",
+    "end_api_token", "init_app", "issue_api_token", "login_manager", "me", "notify_administrators",
+    "reset_second_factor", "role_required", "rotate_session", "safe_next", "set_password", "user_for_token",
 ]
 
 

@@ -9,6 +9,7 @@ from email.message import EmailMessage
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from perspektive import audit, mailer
@@ -18,6 +19,10 @@ from . import passwords
 from .models import ROLES, User
 
 log = logging.getLogger("perspektive.mail")
+
+# What a page calls each role; the key itself (``ROLES``) is stored and never shown.
+ROLE_NAMES = {"counsellor": _l("Beratung"), "administrator": _l("Verwaltung"),
+              "authority_contact": _l("Behördenkontakt")}
 
 
 class UserError(ValueError):

@@ -16,6 +16,7 @@ from peewee import fn
 
 from perspektive import audit
 from perspektive.accounts import (
+    ROLE_NAMES,
     UserError,
     check_password_policy,
     create_user,
@@ -31,7 +32,6 @@ from perspektive.db import utcnow, write_transaction
 
 from .secured import Secured
 
-ROLE_NAMES = {"counsellor": "Beratung", "administrator": "Verwaltung", "authority_contact": "Behördenkontakt"}
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,79}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 

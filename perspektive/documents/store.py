@@ -77,7 +77,8 @@ def delete_documents_older_than(cutoff) -> int:
         doc.delete_instance()
         removed += 1
     if removed:
-        audit.record(None, "document.retention_purge", "document", "", f"{removed} removed")
+        audit.record(None, "document.retention_purge", "document", "",
+                     f"{audit.count(removed, 'Dokument', 'Dokumente')} gelöscht")
     return removed
 
 

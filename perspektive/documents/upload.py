@@ -297,8 +297,8 @@ def _workflow_for_templates(workflow_id: str) -> tuple[Workflow | None, str | No
     try:
         return parse_workflow(path, engine.types, None), None
     except WorkflowError as exc:
-        return None, _("Die Workflow-Datei lädt nicht (%(key)s: %(problem)s); bitte zuerst sie berichtigen.",
-                       key=exc.key, problem=exc.problem)
+        return None, _("Die Workflow-Datei lädt nicht (%(key)s: %(problem)s); bitte zuerst diese Datei "
+                       "berichtigen.", key=exc.key, problem=exc.problem)
 
 
 # --- what is there --------------------------------------------------------------------------------------------

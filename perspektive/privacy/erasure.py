@@ -24,11 +24,14 @@ from perspektive.db import write_transaction
 from perspektive.documents import delete_client_documents
 from perspektive.documents.models import ChecklistTick
 from perspektive.followups.models import FollowUpRecord
+from perspektive.law import de
 from perspektive.referrals.models import AuthorityContact, Consent, Outbox, Referral
 
 from .models import ErasedClient
 
 REASONS = ("request", "retention")
+# The reason as the audit detail names it (German, as every detail).
+REASON_WORDS = {"request": "Löschung auf Verlangen", "retention": "Löschfrist abgelaufen"}
 
 
 class ErasureRefused(ValueError):
@@ -97,10 +100,12 @@ def erase(client: Client, confirm: str, actor, reason: str = "request") -> Erasu
         Case.delete().where(Case.client == client).execute()
         Consultation.delete().where(Consultation.client == client).execute()
         erase_record(client)
+        counts = (audit.count(len(case_ids), "Fall", "Fälle"), audit.count(consultations, "Beratung", "Beratungen"),
+                  audit.count(documents, "Dokument", "Dokumente"),
+                  audit.count(len(erasure.referral_ids), "Übermittlung", "Übermittlungen"))
         audit.record(actor, "client.erase", "client", client.id,
-                     f"{reason}: {pseudonym}; {len(case_ids)} cases, {consultations} consultations, "
-                     f"{documents} documents, {len(erasure.referral_ids)} referrals")
-        for referral in sent:
+                     f"{REASON_WORDS[reason]}: {pseudonym}; {', '.join(counts)}")
+        for referral in sent:  # the day as the list of recipients to inform shows it
             audit.record(actor, "client.erase_inform", "contact", referral.contact_id,
-                         f"{pseudonym}: referral {referral.id} sent {referral.sent_at:%Y-%m-%d}")
+                         f"{pseudonym}: Übermittlung {referral.id} gesendet am {de(referral.sent_at.date())}")
     return erasure

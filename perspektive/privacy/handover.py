@@ -33,5 +33,5 @@ def hand_over(departing: User, successor: User, actor) -> int:
         for client_id in ids:
             audit.record(actor, "client.handover", "client", client_id,
                          f"{departing.username} -> {successor.username}")
-        audit.record(actor, "user.handover", "user", departing.id, f"{len(ids)} clients to {successor.username}")
+        audit.record(actor, "user.handover", "user", departing.id, f"{audit.count(len(ids), 'Person', 'Personen')} an {successor.username}")
     return len(ids)

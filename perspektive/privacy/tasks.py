@@ -73,7 +73,8 @@ def run_retention(today: dt.date, actor) -> list[erasure.Erasure]:
         client = item.client
         done.append(erasure.erase(client, client.reference, actor, reason="retention"))
         forget_queued(done[-1].followup_ids, done[-1].referral_ids)
-    audit.record(actor, "retention.run", "client", "", f"{len(done)} erased, {retention.retention_days()} days")
+    audit.record(actor, "retention.run", "client", "", f"{audit.count(len(done), 'Person', 'Personen')} gelöscht, "
+                 f"Löschfrist {audit.count(retention.retention_days(), 'Tag', 'Tage')}")
     reclaim()  # also what an erasure during the day could not reclaim
     return done
 

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from perspektive.typed import parse_day
 
-MAX_BYTES = 512 * 1024
+MAX_BYTES = 500_000  # 500 kB, as the page says (kB = 1000 bytes, like the other upload limits)
 MAX_UNPACKED = 8 * 1024 * 1024
 MAX_ROWS = 200
 MAX_COUNT = 1_000_000
@@ -112,7 +112,7 @@ def _cells_xlsx(data: bytes) -> list[tuple]:
 def read_upload(filename: str, data: bytes) -> dict:
     """The figures of an uploaded sheet (``read_cells``), or ``SheetError`` listing every bad cell."""
     if len(data) > MAX_BYTES:
-        raise SheetError([_("Die Datei ist größer als %(size)s KB.", size=MAX_BYTES // 1024)])
+        raise SheetError([_("Die Datei ist größer als %(size)s kB.", size=MAX_BYTES // 1000)])
     name = filename.lower()
     if name.endswith(".csv"):
         return read_cells(_cells_csv(data))

@@ -22,7 +22,7 @@ def _page(errors=None, values=None, status=200):
     fields = [{"key": key, "id": f"field-{number}", "label": label, "group": group,
                "value": (values or {}).get(key, "")} for number, (key, label, group) in enumerate(ROWS)]
     return render_template("procedure_stats.html", reports=list(reversed(reports())), fields=fields,
-                           errors=errors or [], max_kb=MAX_BYTES // 1024), status
+                           errors=errors or [], max_kb=MAX_BYTES // 1000), status
 
 
 @bp.get("/")

@@ -82,7 +82,7 @@ def record_consent(client: Client, recipient: AuthorityContact, given_on: dt.dat
     with write_transaction():
         consent = Consent.create(client=client, recipient=recipient, given_on=given_on, scope=",".join(kinds),
                                  categories=",".join(cats), recorded_by=actor if isinstance(actor, User) else None)
-        audit.record(actor, "consent.record", "consent", consent.id, f"client {client.id} contact {recipient.id}")
+        audit.record(actor, "consent.record", "consent", consent.id, f"Person {client.id}, Kontakt {recipient.id}")
     return consent
 
 

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from perspektive import audit
-from perspektive.accounts import notify_administrators
+from perspektive.accounts import ROLE_NAMES, notify_administrators
 from perspektive.accounts.models import User
 from perspektive.db import utcnow, write_transaction
 from perspektive.law import current_engine
@@ -47,7 +47,8 @@ def _workflow_list(workflows) -> str:
 
 def _check_fields(name: str, email: str, user: User | None) -> None:
     if user is not None and user.role != "authority_contact":
-        raise ContactError(_("Das Portal-Konto muss die Rolle authority_contact haben."))
+        raise ContactError(_("Das Portal-Konto muss die Rolle „%(role)s“ haben.",
+                             role=ROLE_NAMES["authority_contact"]))
     if not name.strip():
         raise ContactError(_("Name fehlt."))
     if email.count("@") != 1 or any(ch.isspace() or ch in "<>,;\"" for ch in email) or len(email) > 200:

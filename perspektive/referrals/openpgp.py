@@ -109,7 +109,7 @@ def evaluate(key: dict, now: dt.datetime) -> KeyInfo:
             raise KeyPolicyError(_("Verschlüsselungs-Unterschlüssel: %(problem)s", problem=problem))
         encrypting.append(sub)
     if not encrypting:
-        raise KeyPolicyError(_("Der Schlüssel hat keinen gültigen Schlüssel zum Verschlüsseln."))
+        raise KeyPolicyError(_("Der Schlüssel hat keinen gültigen Unterschlüssel zum Verschlüsseln."))
     ends = [_timestamp(k.get("expires", "")) for k in encrypting]
     usable_until = None if any(end is None for end in ends) else max(ends)
     if expires and (usable_until is None or expires < usable_until):

@@ -45,6 +45,8 @@ log = logging.getLogger("perspektive.referrals")
 LETTER_OF_KIND = preview.LETTER_OF_KIND
 MAX_NOTE_LENGTH = 10_000
 MAX_RETRY_DELAY = 3600
+# What failed, as the audit detail of the last attempt names it (German, as every detail).
+FAILURE_KINDS = {"key": "Schlüssel", "document": "Unterlage", "mail": "Versand"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -125,7 +127,7 @@ def record_referral(*, client: Client, contact: AuthorityContact, counsellor: Us
             referral.save()
         Outbox.create(referral=referral, note=seal_note(referral.id, canonical_text(note)))
         audit.record(actor or counsellor, "referral.queue", "referral", referral.id,
-                     f"contact {contact.id}; {','.join(kinds)}" + (f"; {','.join(cats)}" if cats else ""))
+                     f"Kontakt {contact.id}; {','.join(kinds)}" + (f"; {','.join(cats)}" if cats else ""))
     return referral
 
 
@@ -168,7 +170,7 @@ def _check_note(note: str) -> None:
 
 def _check_workflow(workflow: str | None, kinds: list[str]) -> None:
     if workflow and workflow not in current_engine().workflows:
-        raise ReferralError(_("Unbekannter Workflow %(workflow)r.", workflow=workflow))
+        raise ReferralError(_("Unbekannter Weg „%(workflow)s“.", workflow=workflow))
     if not workflow and kinds:
         raise ReferralError(_("Für Antrag, Checkliste oder Fallzusammenfassung bitte den Weg (Workflow) angeben."))
 
@@ -258,7 +260,7 @@ def _mark_sent(referral: Referral) -> str:
         Outbox.delete().where(Outbox.referral == referral).execute()
         referral.status, referral.sent_at, referral.last_error = "sent", utcnow(), ""
         referral.save()
-        audit.record(None, "referral.send_attempt", "referral", referral.id, f"attempt {referral.attempts}: sent")
+        audit.record(None, "referral.send_attempt", "referral", referral.id, f"Versuch {referral.attempts}: gesendet")
     return "sent"
 
 
@@ -274,7 +276,7 @@ def _retry_or_fail(referral: Referral, reason: str) -> str:
         referral.status, referral.last_error = "retrying", reason
         referral.save()
         audit.record(None, "referral.send_attempt", "referral", referral.id,
-                     f"attempt {attempts}: mail failed, retry in {delay} s")
+                     f"Versuch {attempts}: Versand fehlgeschlagen, neuer Versuch in {delay} s")
     return "retrying"
 
 
@@ -285,7 +287,7 @@ def _fail(referral: Referral, reason: str, kind: str) -> str:
         referral.status, referral.last_error = "failed", reason[:500]
         referral.save()
         audit.record(None, "referral.send_attempt", "referral", referral.id,
-                     f"attempt {referral.attempts}: failed ({kind})")
+                     f"Versuch {referral.attempts}: fehlgeschlagen ({FAILURE_KINDS[kind]})")
     contact = referral.contact
     notify_administrators(
         "Fallübermittlung fehlgeschlagen",

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from perspektive.law import now_in_germany
 
@@ -58,11 +59,20 @@ def publish(table: Table) -> PublishedTable:
                           published.column_totals, total, table.note, table)
 
 
+def duration_text(duration) -> str:
+    """A duration of at least one case as the page and the report show it, each number with its word in the right
+    form: "Median 1 Tag, längstens 3 Tage (2 Fälle)"; a median between two cases may be half a day ("8,5 Tage")."""
+    median = ngettext("Median %(days)s Tag", "Median %(days)s Tage", 1 if duration.median == 1 else 2,
+                      days=f"{duration.median:g}".replace(".", ","))
+    most = ngettext("längstens %(num)s Tag", "längstens %(num)s Tage", duration.maximum)
+    cases = ngettext("%(num)s Fall", "%(num)s Fälle", duration.count)
+    return f"{median}, {most} ({cases})"
+
+
 def _days(duration) -> str:
     if duration.count < THRESHOLD:
         return _("nicht ausgewiesen (weniger als %(n)s Fälle)", n=THRESHOLD)
-    return _("Median %(median)s Tage, längstens %(most)s Tage (%(count)s Fälle)",
-             median=f"{duration.median:g}".replace(".", ","), most=duration.maximum, count=duration.count)
+    return duration_text(duration)
 
 
 def _rates(outcomes: PublishedTable) -> list[tuple[str, str]]:

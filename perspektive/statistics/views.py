@@ -22,7 +22,7 @@ from .charts import bar_svg
 from .exports import FORMATS, export
 from .figures import compute
 from .periods import PeriodError, parse_period, quarter_of
-from .report import build
+from .report import build, duration_text
 
 bp = Blueprint("statistics", __name__, template_folder="templates")
 
@@ -71,7 +71,8 @@ def page():
         report["reference_day"] = dt.date.fromisoformat(report["reference_day"])
     return render_template("statistics.html", figures=figures, charts=charts, scope=scope, procedure=procedure,
                            scope_label=scope_label, error=error, presets=presets(today_in_germany()),
-                           custom=custom, formats=FORMATS, is_admin=me().role == "administrator"), (
+                           custom=custom, formats=FORMATS, is_admin=me().role == "administrator",
+                           duration_text=duration_text), (
         400 if error else 200)
 
 

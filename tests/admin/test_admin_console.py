@@ -174,7 +174,7 @@ def test_the_account_list_shows_roles_second_factor_and_failed_logins_but_no_sec
     table = page[page.index('id="accounts"'):page.index("</table>")]
     row = table[table.index(">beraterin</a>"):]
     row = row[:row.index("</tr>")]
-    assert "Berta Beraterin" in row and "Beratung" in row and "(counsellor)" in row
+    assert "Berta Beraterin" in row and "<td>Beratung</td>" in row and "counsellor" not in row
     assert "eingerichtet" in row and "nicht eingerichtet" not in row
     assert re.search(r"<td>1, zuletzt \d\d\.\d\d\.\d{4} \d\d:\d\d", row)
     new = table[table.index(">neu</a>"):]
@@ -182,6 +182,19 @@ def test_the_account_list_shows_roles_second_factor_and_failed_logins_but_no_sec
     for user in (stored("beraterin"), stored("verwaltung")):
         assert user.password_hash not in page and user.totp_secret not in page
     assert "scrypt:" not in page
+
+
+def test_roles_are_named_in_the_language_of_the_page_without_their_internal_key(admin_http, counsellor):
+    """The role select and the account's summary show what a role is called, never the stored key."""
+    for path in ("/admin/users/", f"/admin/users/{counsellor.id}"):
+        for language, names in (("de", ["Beratung", "Verwaltung", "Behördenkontakt"]),
+                                ("en", ["Counsellor", "Administration", "Authority contact"])):
+            page = text(admin_http.get(path, headers={"Accept-Language": language}))
+            select = page[page.index('name="role"'):]
+            select = select[:select.index("</select>")]
+            assert re.findall(r"<option[^>]*>([^<]*)</option>", select) == names, (path, language)
+            shown = re.sub(r"<[^>]*>", " ", page)  # what is read, not the option values
+            assert not re.search(r"\b(counsellor|administrator|authority_contact)\b", shown), (path, language)
 
 
 def test_create_an_account_with_errors_next_to_the_fields_and_the_input_kept(admin_http):

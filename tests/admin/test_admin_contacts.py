@@ -13,6 +13,7 @@ import pytest
 from flask import url_for
 
 from perspektive import referrals
+from perspektive.accounts.models import User
 from perspektive.audit import AuditEvent
 from perspektive.clients.records import create_client
 from perspektive.db import db
@@ -21,6 +22,7 @@ from perspektive.referrals import contacts
 from perspektive.referrals.consents import record_consent
 from perspektive.referrals.models import AuthorityContact, Referral
 from perspektive.referrals.openpgp import group_fingerprint
+from perspektive.web.filters import german_time
 from tests.conftest import csrf_token, demo_facts, enter_code, login
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -154,6 +156,15 @@ def test_weak_keys_are_refused_with_the_reason_and_nothing_is_stored(app, admin_
         assert AuditEvent.select().where(AuditEvent.action.startswith("contact.")).count() == 0
 
 
+def test_a_key_that_can_only_sign_is_refused_for_want_of_an_encryption_subkey(admin_http, pgp_key):
+    response = _new_contact(admin_http, armor=pgp_key("brainpoolP256r1", "signatur@abh.example",
+                                                      encryption=False).public)
+    assert response.status_code == 422
+    assert "Der Schlüssel hat keinen gültigen Unterschlüssel zum Verschlüsseln." in _text(response)
+    with db.connection_context():
+        assert AuthorityContact.select().count() == 0
+
+
 def test_a_weak_replacement_key_leaves_the_confirmed_key_in_place(admin_http, contact, pgp_key):
     weak = pgp_key("rsa2048", "m.meier@abh.example")
     response = admin_http.post(f"/admin/contacts/{contact.id}/key", data={
@@ -238,7 +249,9 @@ def test_confirming_needs_the_right_fingerprint(app, admin_http, administrator, 
     assert stored.confirmed_at is not None and stored.confirmed_by_id == administrator.id
     page = _text(admin_http.get(right.headers["Location"]))
     assert "Fingerabdruck für Erika Schulz bestätigt" in page
-    assert re.search(r"am \d\d\.\d\d\.\d{4} \d\d:\d\d UTC von\s+Vera Verwaltung", page)
+    # German local time, as on every other page (not UTC)
+    assert re.search(rf"am {re.escape(german_time(stored.confirmed_at))} von\s+Vera Verwaltung", page)
+    assert f"<dd>{german_time(stored.key_imported_at)}</dd>" in page and "UTC" not in page
     assert "Bereit für Übermittlungen" in page and 'id="confirm"' not in page
 
     with db.connection_context():
@@ -302,6 +315,22 @@ def test_a_portal_account_must_be_an_authority_contact(admin_http, counsellor):
     assert response.status_code == 422 and "Unbekanntes Portal-Konto" in _text(response)
     with db.connection_context():
         assert AuthorityContact.select().count() == 0
+
+
+def test_a_portal_account_that_lost_its_role_is_named_by_the_role_it_needs(admin_http, contact, authority_user):
+    """The contact's current account stays in the edit form; if it is no longer an authority contact, saving says
+    so with the role's name as the account pages show it."""
+    with db.connection_context():
+        User.update(role="counsellor").where(User.id == authority_user.id).execute()
+    form = {"name": "Max Meier", "email": "m.meier@abh.example", "workflows": ["section_25b"],
+            "user_id": str(authority_user.id)}
+    german = admin_http.post(f"/admin/contacts/{contact.id}/edit", data=dict(form, csrf_token=_token(admin_http)))
+    assert german.status_code == 422
+    assert "Das Portal-Konto muss die Rolle „Behördenkontakt“ haben." in html.unescape(_text(german))
+    assert "authority_contact" not in html.unescape(_text(german))
+    english = admin_http.post(f"/admin/contacts/{contact.id}/edit", data=dict(form, csrf_token=_token(admin_http)),
+                              headers={"Accept-Language": "en"})
+    assert "The portal account must have the role “Authority contact”." in html.unescape(_text(english))
 
 
 # --- dashboard and escaping -------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Real OpenPGP keys for tests, made by the gpg binary in short-lived homes under /tmp (socket paths stay short).
 
-Each key has a signing primary key and one encryption subkey, as GnuPG makes them by default; its home keeps the
-secret key, so a test can decrypt as the authority would: ``gpg --homedir HOME --decrypt``.
+Each key has a signing primary key and one encryption subkey, as GnuPG makes them by default (``encryption=False``:
+none, a key that can only sign); its home keeps the secret key, so a test can decrypt as the authority would:
+``gpg --homedir HOME --decrypt``.
 """
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ class TestKey:
 
 
 def make_key(kind: str = "brainpoolP256r1", email: str = "sachbearbeitung@abh.example", *,
-             expire: str = "2y", faked_time: str | None = None) -> TestKey:
+             expire: str = "2y", faked_time: str | None = None, encryption: bool = True) -> TestKey:
     primary, sub = KINDS[kind]
     home = tempfile.mkdtemp(prefix="k", dir="/tmp")
     base = ["gpg", "--homedir", home, "--batch", "--pinentry-mode", "loopback", "--passphrase", ""]
@@ -58,7 +59,8 @@ def make_key(kind: str = "brainpoolP256r1", email: str = "sachbearbeitung@abh.ex
     listing = subprocess.run(["gpg", "--homedir", home, "--with-colons", "--list-keys"], check=True,
                              capture_output=True, text=True).stdout
     fingerprint = next(line.split(":")[9] for line in listing.splitlines() if line.startswith("fpr:"))
-    subprocess.run(base + ["--quick-add-key", fingerprint, sub, "encr", expire], check=True, capture_output=True)
+    if encryption:
+        subprocess.run(base + ["--quick-add-key", fingerprint, sub, "encr", expire], check=True, capture_output=True)
     public = subprocess.run(["gpg", "--homedir", home, "--armor", "--export", fingerprint], check=True,
                             capture_output=True, text=True).stdout
     return TestKey(home, fingerprint, public)

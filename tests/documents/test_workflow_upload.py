@@ -265,6 +265,12 @@ def test_the_file_name_must_be_a_workflow_id(app, admin_http, name):
     assert snapshot(app) == before
 
 
+def test_the_page_lists_the_criterion_types_a_file_may_use(app, admin_http):
+    page = text(admin_http.get("/admin/workflows/"))
+    types = page[page.index('id="types"'):]
+    assert "<h2>Kriterientypen</h2>" in types and "<code>residence_period</code>" in types
+
+
 def test_no_file_chosen(app, admin_http):
     page = text(admin_http.get("/admin/workflows/"))
     response = admin_http.post("/admin/workflows/", data={"csrf_token": csrf_token(page)},
@@ -399,6 +405,7 @@ def test_files_dropped_in_by_hand_show_their_status(app, admin_http):
     overview = text(admin_http.get("/admin/templates/"))
     assert 'id="tpl-section_16g_8"' in overview and "Vorlage fehlt." in overview
     assert "Die Workflow-Datei lädt nicht (criteria[0].zitat" in overview
+    assert "; bitte zuerst diese Datei berichtigen." in overview
     for letter, content in generic_templates().items():
         response = admin_http.post(f"/admin/templates/section_16g_8/{letter}", data={
             "csrf_token": csrf_token(overview), "template": (io.BytesIO(content), f"{letter}.docx")},
@@ -417,7 +424,7 @@ def test_templates_are_listed_with_size_date_and_whether_they_render(app, admin_
     row = page[page.index('id="tpl-section_25b-antrag"'):]
     row = row[:row.index("</tr>")]
     size = (Path(app.config["LETTER_TEMPLATES_DIR"]) / "section_25b" / "antrag.docx").stat().st_size
-    assert f"{size / 1024:.1f} KiB".replace(".", ",") in row and "füllt sich aus" in row
+    assert f"{size / 1000:.1f} kB".replace(".", ",") in row and "füllt sich aus" in row
     assert re.search(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", row)
     broken = page[page.index('id="tpl-section_25b-checkliste"'):]
     broken = broken[:broken.index("</tr>")]

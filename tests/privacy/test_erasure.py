@@ -73,6 +73,7 @@ def test_erasure_on_the_command_line_leaves_nothing_of_the_person(app, full_clie
         before = rows_of(client.id)
         assert before.pop("outbox") == 0 and all(before.values()), before  # the referral was sent
         assert database_hits(app, [b"Max Meier"]) == [b"Max Meier"]  # the search reads what is stored
+        sent_on = Referral.get_by_id(full_client.referral.id).sent_at.date()
     queued = reminder_tasks(followup_ids)
     assert queued, "the fixture's reminder is queued"
     assert len(documents_left(app)) == 1
@@ -97,9 +98,14 @@ def test_erasure_on_the_command_line_leaves_nothing_of_the_person(app, full_clie
         assert tomb.pseudonym.startswith("gelöscht-") and tomb.pseudonym in result.output
         assert audit.verify_chain() is None
         erased = AuditEvent.get(AuditEvent.action == "client.erase")
-        assert erased.object_id == str(client.id) and erased.actor == "cli" and tomb.pseudonym in erased.detail
+        assert erased.object_id == str(client.id) and erased.actor == "cli"
+        # In German and without the person: the pseudonym and what went, each count in its right number.
+        assert erased.detail == (f"Löschung auf Verlangen: {tomb.pseudonym}; "
+                                 "1 Fall, 1 Beratung, 1 Dokument, 1 Übermittlung")
         inform = AuditEvent.get(AuditEvent.action == "client.erase_inform")
         assert inform.object_type == "contact" and inform.object_id == str(contact.id)
+        assert inform.detail == (f"{tomb.pseudonym}: Übermittlung {full_client.referral.id} "
+                                 f"gesendet am {sent_on:%d.%m.%Y}")
         assert AuditEvent.select().where(AuditEvent.action == "client.create").count() == 1  # the trail stays
     assert documents_left(app) == []
     assert queue_hits(full_client.secrets) == []
@@ -125,6 +131,9 @@ def test_erasure_in_the_console_is_confirmed_by_the_reference(app, full_client, 
         assert AuditEvent.get(AuditEvent.action == "client.erase").actor == "verwaltung"
         assert database_hits(app, full_client.secrets) == []
     assert admin_http.get(f"/admin/privacy/erase/{client.id}").status_code == 404
+    log = admin_http.get("/admin/audit/").get_data(as_text=True)
+    assert "1 Fall, 1 Beratung, 1 Dokument, 1 Übermittlung" in log and "gesendet am " in log
+    assert " cases, " not in log and " consultations, " not in log
 
 
 def test_only_administrators_reach_the_erasure(app, full_client, logged_in):

@@ -79,7 +79,8 @@ def test_the_console_hands_over_and_access_follows(app, two_clients, counsellor,
     assert done.status_code == 303
     assert "2 Personen übergeben" in admin_http.get("/admin/privacy/").get_data(as_text=True)
     with db.connection_context():
-        assert AuditEvent.get(AuditEvent.action == "user.handover").actor == "verwaltung"
+        handover = AuditEvent.get(AuditEvent.action == "user.handover")
+        assert handover.actor == "verwaltung" and handover.detail == "2 Personen an kollege"
     old, new = app.test_client(), app.test_client()
     assert login(old, "beraterin").status_code == 302 and login(new, "kollege").status_code == 302
     assert old.get(f"/clients/{young.id}").status_code == 404

@@ -71,7 +71,7 @@ def test_the_run_erases_exactly_the_due_clients_and_is_audited(app, clients, run
     [tomb] = ErasedClient.select()
     assert tomb.client_id == clients["silent"].id and tomb.reason == "retention"
     run = AuditEvent.get(AuditEvent.action == "retention.run")
-    assert run.actor == "cli" and run.detail.startswith("1 erased")
+    assert run.actor == "cli" and run.detail == "1 Person gelöscht, Löschfrist 1095 Tage"
     assert runner.invoke(args=["retention", "run", "--on", "2026-02-30"]).exit_code == 2
     # A shorter rule makes the other two due as well.
     app.config["CLIENT_RETENTION_DAYS"] = 30

@@ -64,6 +64,7 @@ def authority(app, authority_user):
 
 def test_upload_xlsx_from_the_template_and_the_trend(authority, app):
     page = authority.get("/portal/procedure-statistics/")
+    assert "(.xlsx oder .csv, höchstens 500 kB)" in page.get_data(as_text=True)  # the limit the upload keeps
     token = csrf_token(page.get_data(as_text=True))
     template = authority.get("/portal/procedure-statistics/vorlage.xlsx")
     assert template.status_code == 200
@@ -110,8 +111,8 @@ def test_missing_row_duplicate_and_limits(dbconn):
         read_upload("q.csv", csv_bytes(rows[:2] + rows[1:]))
     with pytest.raises(SheetError, match="mehr als 200 Zeilen"):
         read_upload("q.csv", csv_bytes(rows + [["", "", ""]] * 250))
-    with pytest.raises(SheetError, match="größer als"):
-        read_upload("q.csv", b"x" * 600_000)
+    with pytest.raises(SheetError, match="größer als 500 kB"):
+        read_upload("q.csv", b"x" * 500_001)
     with pytest.raises(SheetError, match="keine lesbare Excel-Datei"):
         read_upload("q.xlsx", b"PK\x03\x04 not really")
     with pytest.raises(SheetError, match=".xlsx- oder .csv"):

@@ -110,6 +110,8 @@ def test_a_consent_recorded_on_the_page_is_listed_with_recipient_and_scope(logge
         consent = Consent.get()
         assert (consent.client_id, consent.recipient_id, consent.scope) == (client_row.id, contact.id, "letter,summary")
         assert consent.recorded_by.username == "beraterin"
+        recorded = AuditEvent.get(AuditEvent.action == "consent.record")
+        assert recorded.detail == f"Person {client_row.id}, Kontakt {contact.id}"  # German, ids only
 
 
 def test_a_date_typed_in_german_is_understood(logged_in, client_row, contact):
@@ -231,7 +233,7 @@ def test_mail_trouble_is_shown_with_the_attempt_and_reason_then_as_failed(app, l
 @pytest.mark.parametrize("documents, workflow, reason", [
     ((), "section_25b", "mindestens eine Unterlage"),
     (("letter",), "", "Für Antrag, Checkliste oder Fallzusammenfassung bitte den Weg"),
-    (("summary",), "section_99z", "Unbekannter Workflow"),
+    (("summary",), "section_99z", "Unbekannter Weg „section_99z“."),
 ])
 def test_bad_referral_input_is_refused_with_the_reason(logged_in, client_row, contact, smtp, documents, workflow,
                                                        reason):

@@ -421,9 +421,13 @@ def test_mail_failures_retry_with_growing_delays_and_end_failed_with_the_reason(
     assert final.status == "failed" and final.attempts == 3
     assert "nicht erreichbar" in final.last_error and "nach 3 Versuchen" in final.last_error
     with db.connection_context():
-        actions = [e.detail for e in audit.AuditEvent.select().where(
-            audit.AuditEvent.object_id == referral.id)]
-    assert sum("attempt" in a for a in actions) == 3
+        attempts = [e.detail for e in audit.AuditEvent.select().where(
+            (audit.AuditEvent.object_id == referral.id) & (audit.AuditEvent.action == "referral.send_attempt"))
+            .order_by(audit.AuditEvent.id)]
+    # The log's details, in German as the administrators' audit page shows them.
+    assert attempts == ["Versuch 1: Versand fehlgeschlagen, neuer Versuch in 60 s",
+                        "Versuch 2: Versand fehlgeschlagen, neuer Versuch in 120 s",
+                        "Versuch 3: fehlgeschlagen (Versand)"]
 
 
 def test_the_sweep_resends_what_a_dead_worker_left_behind(app, contact, counsellor, client_row):

@@ -50,6 +50,28 @@ def test_an_administrator_sees_everyone(app, world, administrator):
     assert rows(html, "countries") == {"Eritrea": ["5"], "Sonstige": ["4"]}
 
 
+def test_the_overview_counts_in_the_right_number(app, world, administrator):
+    http = signed_in(app, administrator.username)
+    doc = lxml.html.fromstring(http.get("/statistics?period=2026Q3").get_data(as_text=True))
+    overview = [dd.text_content().strip() for dd in doc.xpath('//section[@id="ueberblick"]//dd')]
+    assert "10 (Erstberatungen: 8, Folgeberatungen: 2)" in overview
+    assert "Median 8 Tage, längstens 10 Tage (4 Fälle)" in overview
+    assert "Median 56,5 Tage, längstens 61 Tage (2 Fälle)" in overview
+
+
+def test_a_single_case_and_a_single_day_are_singular(app):
+    from flask_babel import force_locale
+
+    from perspektive.statistics.figures import Duration
+    from perspektive.statistics.report import duration_text
+
+    with app.test_request_context():
+        assert duration_text(Duration(1, 1, 1)) == "Median 1 Tag, längstens 1 Tag (1 Fall)"
+        assert duration_text(Duration(2, 1.5, 2)) == "Median 1,5 Tage, längstens 2 Tage (2 Fälle)"
+    with app.test_request_context(), force_locale("en"):
+        assert duration_text(Duration(1, 1, 1)) == "median 1 day, longest 1 day (1 case)"
+
+
 def test_a_wrong_period_is_refused_with_the_reason(app, world):
     http = signed_in(app, "anna")
     response = http.get("/statistics?custom=2026-09-30..2026-07-01")

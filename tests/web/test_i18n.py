@@ -160,7 +160,7 @@ def test_no_text_is_written_in_both_languages():
 
 
 # What a template may show without the catalogue: names, formats and markers that are the same in both languages.
-UNTRANSLATED = {"Perspektive", "Perspektive – Perspektive", "Deutsch", "English", ".docx", "(.docx)", "(PDF)", "KiB –",
+UNTRANSLATED = {"Perspektive", "Perspektive – Perspektive", "Deutsch", "English", ".docx", "(.docx)", "(PDF)", "kB –",
                 ", SHA-256", "TT.MM.JJJJ", "-----BEGIN PGP PUBLIC KEY BLOCK-----"}
 
 
