@@ -41,7 +41,7 @@ def create_user(username: str, *, role: str, password: str, display_name: str, e
     if role not in ROLES:
         raise UserError(f"unbekannte Rolle {role!r} (erlaubt: {', '.join(ROLES)})")
     if User.get_or_none(User.username == username):
-        raise UserError(_("Benutzername %(name)r ist vergeben", name=username))
+        raise UserError(_("Benutzername „%(name)s“ ist vergeben", name=username))
     check_password_policy(password, username, display_name)
     user = User.create(username=username, role=role, display_name=display_name, email=email, phone=phone,
                        password_hash=generate_password_hash(password), session_token=secrets.token_hex(16))

@@ -50,7 +50,7 @@ def open_case(client: Client, workflow_id: str, counsellor: User) -> Case:
 
 def set_status(case: Case, status: str, counsellor: User) -> Case:
     if status not in CASE_STATES:
-        raise CaseError(_("Unbekannter Status %(state)r.", state=status))
+        raise CaseError(_("Unbekannter Stand „%(state)s“.", state=status))
     if case.status in CLOSED_CASE_STATES:
         raise CaseError(_("Der Fall ist abgeschlossen; für den Weg bitte einen neuen Fall eröffnen."))
     engine = current_engine()

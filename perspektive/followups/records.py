@@ -167,7 +167,7 @@ def _set_state(row: FollowUpRecord, state: str, user: User | None, note: str) ->
 def set_state(record: FollowUpRecord, state: str, user: User, note: str = "") -> list[int]:
     """A counsellor marks a follow-up done or dismissed, or opens it again; returns rows to schedule."""
     if state not in STATE_NAMES:
-        raise FollowUpError(_("Unbekannter Status %(state)r: offen, erledigt oder verworfen.", state=state))
+        raise FollowUpError(_("Unbekannter Stand „%(state)s“: offen, erledigt oder verworfen.", state=state))
     if state == "dismissed" and not note.strip():
         raise FollowUpError(_("Bitte kurz begründen, warum die Frist nicht mehr gilt."))
     with write_transaction():

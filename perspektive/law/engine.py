@@ -59,7 +59,7 @@ class Engine:
         for impl in reversed(self.pm.hook.register_criterion_types.get_hookimpls()):
             for name, kind in (impl.function() or {}).items():
                 if name in types:
-                    raise RuntimeError(f"Kriteriumstyp {name!r} doppelt registriert: {owners[name]} und "
+                    raise RuntimeError(f"Kriterientyp „{name}“ doppelt registriert: {owners[name]} und "
                                        f"{impl.plugin_name}")
                 types[name], owners[name] = kind, impl.plugin_name
         return types

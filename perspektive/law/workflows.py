@@ -197,7 +197,7 @@ def _criterion(raw: Any, where: str, source: Path, types: Mapping[str, Criterion
     type_name = raw.get("type")
     if type_name not in types:
         known = ", ".join(sorted(types))
-        raise WorkflowError(source, f"{where}.type", f"unbekannter Kriteriumstyp {type_name!r} (bekannt: {known})")
+        raise WorkflowError(source, f"{where}.type", f"unbekannter Kriterientyp „{type_name}“ (bekannt: {known})")
     try:
         params = types[type_name].params.model_validate(raw.get("params", {}))
     except ValidationError as exc:

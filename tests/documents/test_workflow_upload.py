@@ -197,7 +197,7 @@ def _bad_key(toml: str) -> str:
 
 
 @pytest.mark.parametrize("change, file, key, message", [
-    (_broken_type, "section_16g_8.toml", "criteria[2].type", "unbekannter Kriteriumstyp 'beschaeftigung_passend'"),
+    (_broken_type, "section_16g_8.toml", "criteria[2].type", "unbekannter Kriterientyp „beschaeftigung_passend“"),
     (_bad_key, "section_16g_8.toml", "criteria[0].zitat", "unbekannter Schlüssel"),
     (lambda t: t.replace("valid_from = 2024-03-01", 'valid_from = "2024-03-01"', 1), "section_16g_8.toml",
      "criteria[0].valid_from", "erwartet ein Datum"),

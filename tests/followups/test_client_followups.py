@@ -214,7 +214,7 @@ def test_a_done_followup_whose_date_moves_is_open_again(logged_in, counsellor):
     (json.dumps({"person": {"family_name": "Müller & Söhne"}, "colour": "blau",
                  "status_history": [{"status": "duldung", "from": "2024-01-01", "to": "2023-01-01"}]},
                 ensure_ascii=False),
-     "status_history.0</code>: &#39;to&#39; liegt vor &#39;from&#39;"),
+     "status_history.0</code>: das Ende liegt vor dem Beginn"),
 ])
 def test_invalid_facts_keep_the_typed_text_and_say_what_to_fix(logged_in, counsellor, typed, shown):
     client = add_client(counsellor)
@@ -286,7 +286,7 @@ def test_refused_case_changes_say_why_on_the_page(logged_in, counsellor):
     for response, reason in (
             (open_case(logged_in, client, "section_60c"), "Für diesen Weg ist bereits ein Fall offen."),
             (open_case(logged_in, client, "section_99z"), "Unbekannter Weg."),
-            (set_case_status(logged_in, client, case.id, "erteilt"), "Unbekannter Status"),
+            (set_case_status(logged_in, client, case.id, "erteilt"), "Unbekannter Stand"),
     ):
         assert response.status_code == 422
         assert reason in cases_section(page(response))

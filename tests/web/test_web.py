@@ -345,7 +345,7 @@ def test_import_creates_a_client(logged_in):
     (json.dumps({"person": {"family_name": "Müller & Söhne"},
                  "status_history": [{"status": "duldung", "from": "2024-01-01", "to": "2023-01-01"}],
                  "role": "administrator"}, ensure_ascii=False),
-     "status_history.0</code>: &#39;to&#39; liegt vor &#39;from&#39;"),
+     "status_history.0</code>: das Ende liegt vor dem Beginn"),
 ])
 def test_import_errors_keep_the_pasted_text_and_name_the_fields(logged_in, pasted, error):
     token = csrf_token(page(logged_in.get("/clients")))
