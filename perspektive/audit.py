@@ -3,7 +3,7 @@
 Details must never hold personal data; callers pass ids and kinds only. Newlines are encoded so that one event is
 always one line in any export. A detail is written once and shown as written (the chain hashes it), so it is
 German, like the rest of what the system keeps, whatever the language of the page that caused it: plain text, not
-the catalogue; counts with ``count`` (1 Fall, 2 Fälle), days as 21.11.2026.
+the catalogue; counts with ``law.quantity`` (1 Fall, 2 Fälle), days as 21.11.2026.
 """
 from __future__ import annotations
 
@@ -27,11 +27,6 @@ class AuditEvent(BaseModel):
     detail = pw.CharField(max_length=500, default="")
     prev_hash = pw.CharField(max_length=64)
     hash = pw.CharField(max_length=64, unique=True)
-
-
-def count(number: int, singular: str, plural: str) -> str:
-    """A count in a detail: ``count(1, "Fall", "Fälle")`` is "1 Fall", ``count(2, ...)`` "2 Fälle"."""
-    return f"{number} {singular if number == 1 else plural}"
 
 
 def _clean(text: str) -> str:

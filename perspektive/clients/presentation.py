@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from perspektive.law import VALUE_LABELS, CaseFacts, de, describe_days, label_of
+from perspektive.law import VALUE_LABELS, CaseFacts, de, describe_days, german_number, label_of
 
 from .names import country_name, language_name
 
@@ -128,7 +128,7 @@ def show(value) -> str:
     if isinstance(value, dt.date):
         return de(value)
     if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
+        return german_number(value)
     if isinstance(value, str):
         return VALUE_LABELS.get(value, value)
     return str(value)

@@ -26,7 +26,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from perspektive.law import de
+from perspektive.law import de, german_number
 
 # Bounds for the two operators that let a sandboxed template allocate without a loop ('a' * 10**9, 2 ** 10**9).
 _MAX_REPEAT = 10_000
@@ -51,7 +51,7 @@ class _TooLarge(Exception):
 
 
 def too_large(max_output: int) -> str:
-    size = f"{max_output / 1_000_000:g}".replace(".", ",")
+    size = german_number(max_output / 1_000_000)
     return (f"Der ausgefüllte Brief wäre größer als {size} MB und wurde nicht erstellt (Schleife in der "
             "Briefvorlage?). Bitte die Administration informieren.")
 

@@ -16,6 +16,7 @@ from perspektive import audit, sealing
 from perspektive.accounts.models import User
 from perspektive.clients.models import Client
 from perspektive.db import write_transaction
+from perspektive.law import quantity
 
 from .models import Document
 
@@ -78,7 +79,7 @@ def delete_documents_older_than(cutoff) -> int:
         removed += 1
     if removed:
         audit.record(None, "document.retention_purge", "document", "",
-                     f"{audit.count(removed, 'Dokument', 'Dokumente')} gelöscht")
+                     f"{quantity(removed, 'Dokument', 'Dokumente')} gelöscht")
     return removed
 
 

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from perspektive.accounts import me, role_required
 from perspektive.clients import own_client
-from perspektive.law import LEVELS, PLAN_LABELS, PlannedEvent, today_in_germany
+from perspektive.law import LEVELS, PLAN_LABELS, PlannedEvent, german_number, today_in_germany
 from perspektive.typed import parse_day
 
 from .store import plans_of, save_plans
@@ -28,7 +28,7 @@ NEEDS = {"german_exam": ("level", _l("Bitte das Sprachniveau der Prüfung wähle
 
 def _rows_of(plans: list[PlannedEvent]) -> list[dict]:
     rows = [{"on": p.on.strftime("%d.%m.%Y"), "kind": p.kind, "level": p.level or "",
-             "hours_per_week": f"{p.hours_per_week:g}".replace(".", ",") if p.hours_per_week else "",
+             "hours_per_week": german_number(p.hours_per_week) if p.hours_per_week else "",
              "valid_until": p.valid_until.strftime("%d.%m.%Y") if p.valid_until else ""} for p in plans]
     return rows + [dict.fromkeys(FIELDS, "") for _ in range(EXTRA_ROWS)]
 

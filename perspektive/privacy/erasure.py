@@ -24,7 +24,7 @@ from perspektive.db import write_transaction
 from perspektive.documents import delete_client_documents
 from perspektive.documents.models import ChecklistTick
 from perspektive.followups.models import FollowUpRecord
-from perspektive.law import de
+from perspektive.law import de, quantity
 from perspektive.referrals.models import AuthorityContact, Consent, Outbox, Referral
 
 from .models import ErasedClient
@@ -100,9 +100,9 @@ def erase(client: Client, confirm: str, actor, reason: str = "request") -> Erasu
         Case.delete().where(Case.client == client).execute()
         Consultation.delete().where(Consultation.client == client).execute()
         erase_record(client)
-        counts = (audit.count(len(case_ids), "Fall", "Fälle"), audit.count(consultations, "Beratung", "Beratungen"),
-                  audit.count(documents, "Dokument", "Dokumente"),
-                  audit.count(len(erasure.referral_ids), "Übermittlung", "Übermittlungen"))
+        counts = (quantity(len(case_ids), "Fall", "Fälle"), quantity(consultations, "Beratung", "Beratungen"),
+                  quantity(documents, "Dokument", "Dokumente"),
+                  quantity(len(erasure.referral_ids), "Übermittlung", "Übermittlungen"))
         audit.record(actor, "client.erase", "client", client.id,
                      f"{REASON_WORDS[reason]}: {pseudonym}; {', '.join(counts)}")
         for referral in sent:  # the day as the list of recipients to inform shows it

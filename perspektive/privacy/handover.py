@@ -12,6 +12,7 @@ from perspektive.accounts.models import User
 from perspektive.clients import CLOSED_CASE_STATES
 from perspektive.clients.models import Case, Client
 from perspektive.db import write_transaction
+from perspektive.law import quantity
 
 
 class HandoverError(ValueError):
@@ -33,5 +34,6 @@ def hand_over(departing: User, successor: User, actor) -> int:
         for client_id in ids:
             audit.record(actor, "client.handover", "client", client_id,
                          f"{departing.username} -> {successor.username}")
-        audit.record(actor, "user.handover", "user", departing.id, f"{audit.count(len(ids), 'Person', 'Personen')} an {successor.username}")
+        audit.record(actor, "user.handover", "user", departing.id,
+                     f"{quantity(len(ids), 'Person', 'Personen')} an {successor.username}")
     return len(ids)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from perspektive.law import now_in_germany
+from perspektive.law import german_number, now_in_germany
 
 from .figures import Figures
 from .suppression import PRIMARY, SECONDARY, THRESHOLD, suppress
@@ -63,7 +63,7 @@ def duration_text(duration) -> str:
     """A duration of at least one case as the page and the report show it, each number with its word in the right
     form: "Median 1 Tag, längstens 3 Tage (2 Fälle)"; a median between two cases may be half a day ("8,5 Tage")."""
     median = ngettext("Median %(days)s Tag", "Median %(days)s Tage", 1 if duration.median == 1 else 2,
-                      days=f"{duration.median:g}".replace(".", ","))
+                      days=german_number(duration.median))
     most = ngettext("längstens %(num)s Tag", "längstens %(num)s Tage", duration.maximum)
     cases = ngettext("%(num)s Fall", "%(num)s Fälle", duration.count)
     return f"{median}, {most} ({cases})"
