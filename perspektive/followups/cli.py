@@ -14,7 +14,7 @@ from perspektive import audit
 from perspektive.clients.models import Client
 from perspektive.commandline import IsoDate, RecordId, fail
 from perspektive.db import db
-from perspektive.law import de
+from perspektive.law import de, quantity
 
 from .models import FollowUpRecord
 from .records import STATE_NAMES
@@ -69,7 +69,8 @@ def followups_sweep():
 
     with db.connection_context():
         counts = sweep()
-    click.echo(f"Fristen neu berechnet für {counts['clients']} Mandant/innen, {counts['scheduled']} Erinnerung(en) "
+    clients = quantity(counts["clients"], "Mandantin oder Mandant", "Mandantinnen und Mandanten")
+    click.echo(f"Fristen neu berechnet für {clients}, {quantity(counts['scheduled'], 'Erinnerung', 'Erinnerungen')} "
                f"geplant, {counts['queued']} fällige in die Warteschlange gestellt.")
 
 

@@ -13,7 +13,7 @@ from perspektive.accounts import counsellor_named
 from perspektive.accounts.models import User
 from perspektive.commandline import IsoDate, RecordId, fail
 from perspektive.db import db
-from perspektive.law import today_in_germany
+from perspektive.law import quantity, today_in_germany
 
 from .consents import DOCUMENT_KINDS
 from .models import REFERRAL_STATES
@@ -250,7 +250,7 @@ def referrals_sweep():
 
     with db.connection_context():
         count = sweep()
-    click.echo(f"{count} Übermittlung(en) in die Warteschlange gestellt.")
+    click.echo(f"{quantity(count, 'Übermittlung', 'Übermittlungen')} in die Warteschlange gestellt.")
 
 
 COMMANDS = (contacts_cli, referrals_cli)

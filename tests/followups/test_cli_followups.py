@@ -133,7 +133,7 @@ def test_sweep_creates_rows_for_clients_from_before_follow_ups_and_queues_what_i
                 Client.id == old.id).execute()
     swept = runner.invoke(args=["followups", "sweep"])
     assert swept.exit_code == 0, swept.output
-    assert swept.output == ("Fristen neu berechnet für 3 Mandant/innen, 2 Erinnerung(en) geplant, 0 fällige in die "
+    assert swept.output == ("Fristen neu berechnet für 3 Mandantinnen und Mandanten, 2 Erinnerungen geplant, 0 fällige in die "
                             "Warteschlange gestellt.\n")
     assert len(_list(runner)) == 3 and smtp.messages == []
 
@@ -141,7 +141,7 @@ def test_sweep_creates_rows_for_clients_from_before_follow_ups_and_queues_what_i
     huey.flush()
     swept = runner.invoke(args=["followups", "sweep"])
     assert swept.exit_code == 0, swept.output
-    assert "0 Erinnerung(en) geplant, 1 fällige in die Warteschlange gestellt" in swept.output
+    assert "0 Erinnerungen geplant, 1 fällige in die Warteschlange gestellt" in swept.output
     [received] = smtp.to("berta@fluechtlingsrat.example")
     with db.connection_context():
         record = FollowUpRecord.select().join(Client).where(Client.reference == "K-ALT0000000").get()
