@@ -5,7 +5,7 @@ missing, ``None`` where the requirement has nothing to argue for this client.
 """
 from __future__ import annotations
 
-from perspektive.law import de, german_number, quantity
+from perspektive.law import WEEKLY_HOURS, de, german_number, quantity
 
 from .argument_kinds import _NUMBER_WORDS, Case, _certificates
 from .wording import at_employer, full_years, money, on_day, since, training_as
@@ -105,7 +105,7 @@ def employment(case: Case) -> list[str]:
         role = f" als {job.occupation}" if job.occupation else ""
         at = f" {at_employer(job.employer, job.employer_place)}" if job.employer else ""
         kind = " sozialversicherungspflichtig" if job.socially_insured else ""
-        hours = f" im Umfang von {quantity(job.hours_per_week, 'Wochenstunde', 'Wochenstunden')}" \
+        hours = f" im Umfang von {quantity(job.hours_per_week, *WEEKLY_HOURS)}" \
             if job.hours_per_week else ""
         text.append(f"{who} ist {since(job.from_)}{role}{at}{kind}{hours} beschäftigt.")
         if job.matches_qualification:

@@ -9,7 +9,7 @@ from . import bzrg
 from .criteria import Outcome, Params, unknown
 from .facts import CaseFacts
 from .family import school_age_children
-from .periods import birthday, de, quantity
+from .periods import MONTHS, WEEKLY_HOURS, birthday, de, quantity
 
 # --- children's school attendance -----------------------------------------------------------------------
 
@@ -85,7 +85,7 @@ def _evaluate_convictions(params: ConvictionParams, convictions, on: dt.date) ->
             # A juvenile-court measure is no fine: whether the fine tolerance covers it is not settled.
             juvenile_open = juvenile_open or bool(c.juvenile_sanction and not c.prison_months)
             if c.prison_months:
-                return _excluded(c, f"Freiheits- oder Jugendstrafe {_months(c.prison_months)}")
+                return _excluded(c, f"Freiheits- oder Jugendstrafe {quantity(c.prison_months, *MONTHS)}")
             if c.foreigner_only_offence:
                 foreigner += c.fine_daily_rates or 0
             else:
@@ -116,15 +116,11 @@ def _prison_exceeds(params: ConvictionParams, c) -> str | None:
             return None
         if c.suspended is None:
             return "unknown"
-        return f"Jugendstrafe {_months(months)} ohne Bewährung (Schwelle {_months(limit)})"
+        return f"Jugendstrafe {quantity(months, *MONTHS)} ohne Bewährung (Schwelle {quantity(limit, *MONTHS)})"
     if params.prison_months_exclude is not None and months >= params.prison_months_exclude:
-        return (f"Freiheitsstrafe {_months(months)} (Schwelle {_months(params.prison_months_exclude)}, "
-                "auch bei Bewährung)")
+        threshold = quantity(params.prison_months_exclude, *MONTHS)
+        return f"Freiheitsstrafe {quantity(months, *MONTHS)} (Schwelle {threshold}, auch bei Bewährung)"
     return None
-
-
-def _months(months: float) -> str:
-    return quantity(months, "Monat", "Monate")
 
 
 def _excluded(conviction, why: str) -> Outcome:
@@ -147,8 +143,8 @@ def evaluate_employment(params: EmploymentParams, facts: CaseFacts, on: dt.date)
             return unknown("employment")
     hours = sum(j.hours_per_week for j in current if j.socially_insured or not params.socially_insured)
     insured = "sozialversicherungspflichtig " if params.socially_insured else ""
-    detail = (f"aktuell {quantity(hours, 'Wochenstunde', 'Wochenstunden')} {insured}beschäftigt "
-              f"(erforderlich: {quantity(params.min_hours_per_week, 'Wochenstunde', 'Wochenstunden')})")
+    detail = (f"aktuell {quantity(hours, *WEEKLY_HOURS)} {insured}beschäftigt "
+              f"(erforderlich: {quantity(params.min_hours_per_week, *WEEKLY_HOURS)})")
     return Outcome(hours >= params.min_hours_per_week and bool(current), detail)
 
 

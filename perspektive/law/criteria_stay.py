@@ -8,7 +8,7 @@ from typing import get_args
 from .criteria import Outcome, Params, unknown
 from .fact_labels import VALUE_LABELS
 from .facts import CaseFacts, Status
-from .periods import birthday, de, describe_days, quantity
+from .periods import DAYS, birthday, de, describe_days, quantity
 from .stretches import SECTION_60B_CITATION, SECTION_60B_STATUSES, Stretch, stretch_until, uncredited
 
 # --- status on the day ----------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def evaluate_residence(params: ResidenceParams, facts: CaseFacts, on: dt.date) -
     full = chain.reached(years=params.years)
     note = f"anrechenbar seit {de(chain.start)}: {describe_days(credited)}"
     if chain.all_uncredited_days:
-        note += f" (nicht angerechnet: {quantity(chain.all_uncredited_days, 'Tag', 'Tage')}"
+        note += f" (nicht angerechnet: {quantity(chain.all_uncredited_days, *DAYS)}"
         note += ", § 60b-Zeiten oder Unterbrechungen" if not credit_all else ", Unterbrechungen"
         note += f"; Fristende nach {chain.rule()})"
     if chain.paused:
@@ -140,6 +140,6 @@ def evaluate_status_duration(params: StatusDurationParams, facts: CaseFacts, on:
     detail = f"seit {de(chain.start)}; {params.months} Monate erreicht {_at(chain, full, on)}"
     if chain.all_uncredited_days:
         names = ", ".join(STATUS_NAMES[s] for s in uncredited(params.statuses, params.uncredited_statuses))
-        detail += (f" (nicht angerechnet: {quantity(chain.all_uncredited_days, 'Tag', 'Tage')} {names}; "
+        detail += (f" (nicht angerechnet: {quantity(chain.all_uncredited_days, *DAYS)} {names}; "
                    f"Fristende nach {chain.rule()})")
     return Outcome(True, detail) if on >= full else Outcome(False, detail, met_from=full)

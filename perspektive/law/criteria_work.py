@@ -6,7 +6,7 @@ import datetime as dt
 
 from .criteria import Outcome, Params, unknown
 from .facts import CaseFacts
-from .periods import add_months, de, quantity, reached_on
+from .periods import WEEKLY_HOURS, add_months, de, quantity, reached_on
 
 # --- employment over a period ---------------------------------------------------------------------------
 
@@ -31,10 +31,6 @@ def _qualifying_jobs(params: EmploymentPeriodParams, jobs) -> list | None:
             continue
         counted.append(job)
     return counted
-
-
-def _hours(hours: float) -> str:
-    return quantity(hours, "Wochenstunde", "Wochenstunden")
 
 
 def _hours_stretch(jobs, minimum: float, on: dt.date) -> tuple[dt.date, dt.date | None] | None:
@@ -74,11 +70,11 @@ def evaluate_employment_period(params: EmploymentPeriodParams, facts: CaseFacts,
         facts.household.spouse_or_partner is False and bool(facts.household.minor_children)
     if single_parent:
         minimum = params.min_hours_per_week_single_parent
-    need = f"{params.months} Monate {kind}Beschäftigung mit mindestens {_hours(minimum)}" + \
+    need = f"{params.months} Monate {kind}Beschäftigung mit mindestens {quantity(minimum, *WEEKLY_HOURS)}" + \
         (" (alleinerziehend)" if single_parent else "")
     stretch = _hours_stretch(jobs, minimum, on)
     if stretch is None:
-        return Outcome(False, f"am {de(on)} keine {kind}Beschäftigung mit mindestens {_hours(minimum)}; "
+        return Outcome(False, f"am {de(on)} keine {kind}Beschäftigung mit mindestens {quantity(minimum, *WEEKLY_HOURS)}; "
                        f"erforderlich: {need}")
     start, end = stretch
     full = reached_on(start, months=params.months)

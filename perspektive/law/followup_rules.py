@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from .criteria import Condition, check_condition
 from .fact_labels import VALUE_LABELS, label_of
 from .facts import CaseFacts, Status, date_fact_paths
-from .periods import add_months, de, describe_deadline, last_day_to_act, period_end, quantity
+from .periods import DAYS, add_months, de, describe_deadline, last_day_to_act, period_end, quantity
 from .stretches import SECTION_60B_CITATION, SECTION_60B_STATUSES, stretch_until
 
 _STATUS_BASIS = re.compile(r"^status_(start|end):([a-z_]+)$")
@@ -150,7 +150,7 @@ def _duration_end(statuses: list[str], months: int, facts: CaseFacts, on: dt.dat
     names = ", ".join(VALUE_LABELS.get(s, s) for s in statuses)
     basis = f"{names} seit {de(stretch.start)}"
     if not stretch.contiguous:
-        basis += f", ohne {quantity(stretch.uncredited_days, 'Tag', 'Tage')} nach {SECTION_60B_CITATION} ({stretch.rule()})"
+        basis += f", ohne {quantity(stretch.uncredited_days, *DAYS)} nach {SECTION_60B_CITATION} ({stretch.rule()})"
     return stretch.reached(months=months), f"{basis} plus {months} Monate"
 
 

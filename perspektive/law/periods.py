@@ -113,6 +113,10 @@ def german_number(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
+# The units explanations count in, for ``quantity(n, *DAYS)``.
+DAYS, MONTHS, WEEKLY_HOURS = ("Tag", "Tage"), ("Monat", "Monate"), ("Wochenstunde", "Wochenstunden")
+
+
 def quantity(number: float, singular: str, plural: str) -> str:
     """A number with its unit as a German explanation writes it: "1 Tag", "30 Tage", "1,5 Monate"."""
     return f"{german_number(number)} {singular if number == 1 else plural}"

@@ -15,7 +15,7 @@ from huey import crontab
 from perspektive import audit
 from perspektive.clients.models import Client
 from perspektive.db import reclaim_free_space, task_connection
-from perspektive.law import quantity, today_in_germany
+from perspektive.law import DAYS, quantity, today_in_germany
 from perspektive.tasks import app_context, huey
 
 from . import erasure, retention
@@ -74,7 +74,7 @@ def run_retention(today: dt.date, actor) -> list[erasure.Erasure]:
         done.append(erasure.erase(client, client.reference, actor, reason="retention"))
         forget_queued(done[-1].followup_ids, done[-1].referral_ids)
     audit.record(actor, "retention.run", "client", "", f"{quantity(len(done), 'Person', 'Personen')} gelöscht, "
-                 f"Löschfrist {quantity(retention.retention_days(), 'Tag', 'Tage')}")
+                 f"Löschfrist {quantity(retention.retention_days(), *DAYS)}")
     reclaim()  # also what an erasure during the day could not reclaim
     return done
 

@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import replace
 
 from perspektive.law import (
+    MONTHS,
     CriterionType,
     Outcome,
     Params,
@@ -41,7 +42,7 @@ def _excludes(c, limit: int, entries: int) -> tuple[bool | None, str]:
     rates = (quantity(c.fine_daily_rates, "Tagessatz", "Tagessätze") if c.fine_daily_rates is not None
              else "Geldstrafe unbekannter Höhe")
     if c.prison_months or c.youth_custody:
-        return True, f"Freiheits- oder Jugendstrafe ({quantity(c.prison_months or 0, 'Monat', 'Monate')})"
+        return True, f"Freiheits- oder Jugendstrafe ({quantity(c.prison_months or 0, *MONTHS)})"
     if c.juvenile_sanction:
         return True, "Maßnahme nach dem Jugendgerichtsgesetz wegen einer vorsätzlichen Straftat"
     if c.foreigner_only_offence is False:
