@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import threading
 import time
 
@@ -15,7 +14,7 @@ import pytest
 from perspektive import audit
 from perspektive.accounts.models import LoginAttempt, User
 from perspektive.audit import AuditEvent
-from tests.conftest import PASSWORD, csrf_token, enter_code, login
+from tests.conftest import PASSWORD, csrf_token, enter_code, login, without_tokens
 
 SESSION_COOKIE = "__Host-session"
 
@@ -27,12 +26,6 @@ def session_cookie(http) -> str | None:
 
 def decode(app, value: str) -> dict:
     return app.session_interface.get_signing_serializer(app).loads(value)
-
-
-def without_tokens(html: str) -> str:
-    """The page with its per-request CSRF token values blanked, so two answers can be compared byte for byte."""
-    html = re.sub(r'name="csrf-token" content="[^"]*"', 'name="csrf-token" content=""', html)
-    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token" value=""', html)
 
 
 def logout(http):
