@@ -16,6 +16,7 @@ from perspektive.documents.letters import render_letter
 from perspektive.law.engine import current_engine
 from perspektive.law.facts import parse_facts
 from tests.conftest import ROOT, SHIPPED, demo_facts
+from tests.documents.argument_clients import ahmad
 from tests.documents.test_letters import document_text, plain_text
 
 ON = dt.date(2026, 11, 21)
@@ -74,25 +75,44 @@ def test_every_checklist_item_says_why_with_a_citation_and_speaks_english(workfl
         assert item["text"].get("en"), f"{workflow_id}: {item['id']} has no English text"
 
 
-def test_every_antrag_opens_in_libreoffice(app, tmp_path):
-    """One LibreOffice run converts every workflow's Antrag; each PDF must hold the provision and the client."""
+def pdf_pages(letters: dict[str, bytes], folder) -> dict[str, list[str]]:
+    """The text of each page of each letter, converted to PDF in one LibreOffice run."""
     soffice = shutil.which("soffice")
     assert soffice, "LibreOffice (soffice) is not installed"
-    facts = parse_facts(demo_facts("yasmin"))
-    sources = []
-    for workflow_id in WORKFLOWS:
-        workflow = current_engine().workflow(workflow_id)
-        source = tmp_path / f"{workflow_id}.docx"
-        source.write_bytes(render_letter(workflow_id, facts, day_in_force(workflow), "antrag"))
-        sources.append(source)
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), *map(str, sources)],
+    for name, data in letters.items():
+        (folder / f"{name}.docx").write_bytes(data)
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder / 'profile'}",
+                    "--convert-to", "pdf", "--outdir", str(folder), *(str(folder / f"{n}.docx") for n in letters)],
                    check=True, capture_output=True, timeout=300)
+    return {name: [page.extract_text() for page in PdfReader(folder / f"{name}.pdf").pages] for name in letters}
+
+
+def test_every_antrag_opens_in_libreoffice(app, tmp_path):
+    """Each workflow's Antrag as a PDF holds the provision and the client."""
+    facts = parse_facts(demo_facts("yasmin"))
+    engine = current_engine()
+    pages = pdf_pages({w: render_letter(w, facts, day_in_force(engine.workflow(w)), "antrag") for w in WORKFLOWS},
+                      tmp_path)
     for workflow_id in WORKFLOWS:
-        provision = current_engine().workflow(workflow_id).provision
-        text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / f"{workflow_id}.pdf").pages)
+        text = "\n".join(pages[workflow_id])
         assert "Yasmin Ben Salah" in text and "14.02.2004" in text, workflow_id
-        assert provision.split(" AufenthG")[0] in text, workflow_id
+        assert engine.workflow(workflow_id).provision.split(" AufenthG")[0] in text, workflow_id
+
+
+def test_the_greeting_and_signature_never_stand_alone_on_a_page(app, tmp_path, counsellor):
+    """The closing request, the greeting and the signature stay on one page (the § 25 Abs. 5 Antrag of a client
+    with a full record once put "Mit freundlichen Grüßen" alone at the top of page 2)."""
+    engine = current_engine()
+    letters = {}
+    for workflow_id in WORKFLOWS:
+        facts = parse_facts(ahmad(workflow_id), today=ON)
+        on = day_in_force(engine.workflow(workflow_id))
+        letters[workflow_id] = render_letter(workflow_id, facts, on, "antrag", counsellor=counsellor)
+    for workflow_id, pages in pdf_pages(letters, tmp_path).items():
+        [page] = [page for page in pages if "Mit freundlichen Grüßen" in page]
+        closing, signature = page.split("Mit freundlichen Grüßen")
+        assert "zur Verfügung." in closing, workflow_id
+        assert "Berta Beraterin" in signature and "Bleiberechtsberatung" in signature, workflow_id
 
 
 def test_committed_templates_are_what_the_build_script_makes(tmp_path):

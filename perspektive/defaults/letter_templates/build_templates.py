@@ -246,15 +246,17 @@ def build_antrag(out: Path, requests: dict) -> Path:
     para(doc, "{{ text }}", after=8)
     tag(doc, "{%p endfor %}")
 
+    # The closing request, the greeting and the signature are one paragraph that is never split: LibreOffice does
+    # not carry a paragraph over to the next page when only the one after it moves there (keep-with-next is not
+    # followed back along a chain), and a greeting alone at the top of a page looks like a letter gone wrong. The
+    # ``if`` spans runs, so without a counsellor's name its line break goes too.
     para(doc, requests.get("closing", "Wir bitten, dem Antrag zu entsprechen und uns den Eingang kurz zu bestätigen. "
                                       "Sollten aus Ihrer Sicht weitere Unterlagen erforderlich sein, bitten wir um "
                                       "einen Hinweis. Vor einer ablehnenden Entscheidung bitten wir um Gelegenheit "
                                       "zur Stellungnahme (§ 28 VwVfG). Für Rückfragen stehen wir gern zur Verfügung."),
-         before=4, after=12)
-    para(doc, "Mit freundlichen Grüßen", keep_with_next=True)
-    para(doc, "_______________________________", before=36, keep_with_next=True)
-    optional(doc, "counsellor.name", "{{ counsellor.name }}", keep_with_next=True)
-    para(doc, "{{ organisation.name }}")
+         BREAK, BREAK, "Mit freundlichen Grüßen", BREAK, BREAK, BREAK, BREAK, "_______________________________", BREAK,
+         "{% if counsellor.name %}{{ counsellor.name }}", BREAK, "{% endif %}{{ organisation.name }}",
+         before=4, keep_together=True)
 
     # Enclosures: the power of attorney, then the documents ticked as received on the case.
     para(doc, Bold("Anlagen"), before=18, after=4, keep_with_next=True)
