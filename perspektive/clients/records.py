@@ -63,7 +63,7 @@ def create_client(facts: CaseFacts, counsellor: User, actor=None) -> Client:
         client.save()
         _record_history(client, facts, text, counsellor)
         audit.record(actor or counsellor, "client.create", "client", client.id)
-        after = announce_change(client, facts, why="Mandant/in angelegt")
+        after = announce_change(client, facts, why="Akte angelegt")
     after_commit(after)
     return client
 

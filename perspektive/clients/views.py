@@ -61,7 +61,7 @@ def new_client():
     except FactsFormInvalid:
         return _page(form, status=422)
     client = records.create_client(facts, me())
-    flash(_("Mandant/in %(reference)s angelegt.", reference=client.reference), "info")
+    flash(_("Akte %(reference)s angelegt.", reference=client.reference), "info")
     return redirect(url_for("web.client", client_id=client.id))
 
 

@@ -31,7 +31,7 @@ def _entry(record: FollowUpRecord) -> dict:
 
 @followups_cli.command("list", help="Fristen aller Mandantinnen und Mandanten auflisten (Id und Aktenzeichen, keine "
                                     "Namen), früheste zuerst.")
-@click.option("--client", "client_id", type=RecordId(), default=None, help="nur diese Mandantin / dieser Mandant (Id)")
+@click.option("--client", "client_id", type=RecordId(), default=None, help="nur diese Mandantin oder dieser Mandant (Id)")
 @click.option("--due-before", type=IsoDate(), default=None, help="nur Fristen vor diesem Tag (JJJJ-MM-TT, ohne ihn)")
 @click.option("--state", type=click.Choice([*STATE_NAMES, "all"]), default="open", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -41,7 +41,7 @@ def followups_list(client_id, due_before, state, fmt):
                  .order_by(FollowUpRecord.due, FollowUpRecord.id))
         if client_id is not None:
             if Client.get_or_none(Client.id == client_id) is None:
-                fail(f"keine Mandantin / kein Mandant mit der Id {client_id}")
+                fail(f"keine Mandantin und kein Mandant mit der Id {client_id}")
             query = query.where(FollowUpRecord.client == client_id)
         if due_before is not None:
             query = query.where(FollowUpRecord.due < due_before)
@@ -56,7 +56,7 @@ def followups_list(client_id, due_before, state, fmt):
     if not records:
         click.echo("Keine Fristen.")
     for r in records:
-        click.echo(f"{r.id}  fällig {de(r.due)}  {STATE_NAMES[r.state]:<9}  Mandant/in {r.client_id} "
+        click.echo(f"{r.id}  fällig {de(r.due)}  {STATE_NAMES[r.state]:<9}  Person {r.client_id} "
                    f"({r.client.reference})  {r.workflow or 'alle Wege'}/{r.kind}")
         click.echo(f"    {r.text} ({r.citation})")
         click.echo(f"    nächste Erinnerung: {de(r.next_reminder_on)}")

@@ -27,7 +27,7 @@ retention_cli = AppGroup("retention", help="Löschfristen: wer fällig ist, und 
 def _client(client_id: int) -> Client:
     client = Client.get_or_none(Client.id == client_id)
     if client is None:
-        fail(f"keine Mandantin / kein Mandant mit der Id {client_id}")
+        fail(f"keine Mandantin und kein Mandant mit der Id {client_id}")
     return client
 
 

@@ -162,7 +162,7 @@ def _read_note(note: str | None, note_file: str | None) -> str:
 
 @referrals_cli.command("send", help="Entbindung erfassen und die Fallübermittlung in die Warteschlange stellen; gibt "
                                     "die Id aus.")
-@click.option("--client", "client_id", type=RecordId(), required=True, help="Id der Mandantin / des Mandanten")
+@click.option("--client", "client_id", type=RecordId(), required=True, help="Id der Mandantin oder des Mandanten")
 @click.option("--contact", "contact_id", type=RecordId(), required=True, help="Id des Behördenkontakts")
 @click.option("--consent-on", type=IsoDate(), required=True, help="Tag der Schweigepflichtentbindung (JJJJ-MM-TT)")
 @click.option("--note", default=None, help="Nachricht an den Kontakt (steht in der Shell-History: besser --note-file)")
@@ -174,7 +174,7 @@ def _read_note(note: str | None, note_file: str | None) -> str:
 @click.option("--category", "categories", multiple=True,
               help="Datenkategorie, die die Fallzusammenfassung enthalten darf (mehrfach möglich: person, stay, "
                    "identity, language, work, family, convictions, training; Standard: was der Weg braucht)")
-@click.option("--workflow", default=None, help="Weg, z. B. section_25b (Standard: der erste Weg der Mandantin / des "
+@click.option("--workflow", default=None, help="Weg, z. B. section_25b (Standard: der erste Weg der Mandantin oder des "
                                                 "Mandanten, für den der Kontakt zuständig ist)")
 @click.option("--counsellor", default=None, help="Absender: Benutzername (Standard: die zuständige Beraterin / "
                                                   "der zuständige Berater)")
@@ -192,7 +192,7 @@ def referrals_send(client_id, contact_id, consent_on, note, note_file, documents
     with db.connection_context():
         client = Client.get_or_none(Client.id == client_id)
         if client is None:
-            fail(f"keine Mandantin / kein Mandant mit der Id {client_id}")
+            fail(f"keine Mandantin und kein Mandant mit der Id {client_id}")
         contact = _contact(contact_id)
         sender = counsellor_named(counsellor) if counsellor else client.counsellor
         workflow = workflow or proposed_workflow(client, contact, today)
@@ -235,7 +235,7 @@ def referrals_list(status, fmt):
     if not entries:
         click.echo("Keine Fallübermittlungen.")
     for e in entries:
-        click.echo(f"{e['id']}  {e['status']:<8}  Versuche {e['attempts']}  Mandant/in {e['client_id']}  an "
+        click.echo(f"{e['id']}  {e['status']:<8}  Versuche {e['attempts']}  Person {e['client_id']}  an "
                    f"{e['contact_name']} ({e['contact_id']})  {e['workflow'] or '–'}: {', '.join(e['documents'])}")
         click.echo(f"    angelegt {e['created_at']}  gesendet {e['sent_at'] or '–'}  "
                    f"bestätigt {e['acknowledged_at'] or '–'}")

@@ -103,7 +103,7 @@ def consent_covering(client: Client, recipient: AuthorityContact, documents: lis
         if set(documents) <= set(consent.scope.split(",")) and set(categories) <= set(consent.categories.split(",")):
             return consent
     if not consents:
-        raise ConsentError(_("Es fehlt eine Schweigepflichtentbindung der Mandantin / des Mandanten für diese "
+        raise ConsentError(_("Es fehlt eine Schweigepflichtentbindung der Mandantin oder des Mandanten für diese "
                              "Empfängerin bzw. diesen Empfänger."))
     latest = consents[0]
     extra_documents = [k for k in documents if k not in latest.scope.split(",")]

@@ -95,8 +95,8 @@ def migrate_command():
 
 
 @click.group("demo", invoke_without_command=True,
-             help="Demo-Konten und Demo-Mandantinnen/-Mandanten anlegen (nur einmal); `demo seed`: viele "
-                  "erfundene Mandantinnen/Mandanten.")
+             help="Demo-Konten und Demo-Mandantinnen und Mandanten anlegen (nur einmal); `demo seed`: viele "
+                  "erfundene Mandantinnen und Mandanten.")
 @click.pass_context
 def demo_command(context):
     if context.invoked_subcommand is not None:
@@ -106,7 +106,7 @@ def demo_command(context):
     click.echo("Demo-Daten angelegt." if created else "Demo-Daten sind schon vorhanden.")
 
 
-@demo_command.command("seed", help="Erfundene Mandantinnen/Mandanten mit Fällen und Beratungen anlegen (nur Demo).")
+@demo_command.command("seed", help="Erfundene Mandantinnen und Mandanten mit Fällen und Beratungen anlegen (nur Demo).")
 @click.option("--clients", "clients_count", type=click.IntRange(0, 100_000), default=100, show_default=True)
 @click.option("--consultations", type=click.IntRange(0, 1_000_000), default=300, show_default=True)
 @click.option("--counsellor", "usernames", multiple=True, help="Beraterin/Berater (mehrfach möglich; Standard: alle)")
@@ -123,7 +123,7 @@ def demo_seed_command(clients_count, consultations, usernames, random_seed):
             fail("keine aktive Beraterin / kein aktiver Berater: zuerst `flask --app app demo` ausführen")
         with click.progressbar(length=clients_count + consultations, label="Demo-Daten") as bar:
             made = seed(clients_count, consultations, counsellors, bar.update, random.Random(random_seed))
-    click.echo(f"{made['clients']} Mandantinnen/Mandanten, {made['cases']} Fälle, "
+    click.echo(f"{made['clients']} Mandantinnen und Mandanten, {made['cases']} Fälle, "
                f"{made['consultations']} Beratungen angelegt.")
 
 

@@ -61,7 +61,7 @@ def import_client():
     except FactsError as exc:
         return _import_page(pasted=pasted, errors=exc.errors), 422
     client = create_client(facts, me())
-    flash(_("Mandant/in %(reference)s angelegt.", reference=client.reference), "info")
+    flash(_("Akte %(reference)s angelegt.", reference=client.reference), "info")
     return redirect(url_for("web.client", client_id=client.id))
 
 

@@ -302,7 +302,7 @@ def test_a_new_client_from_the_essentials(logged_in):
         "departure_impossible": {}}
     assert client.counsellor.username == "beraterin" and client.nationality == "TR"
     page_html = page(logged_in.get(response.headers["Location"]))
-    assert "Ayşe Şahin" in page_html and f"Mandant/in {client.reference} angelegt." in page_html
+    assert "Ayşe Şahin" in page_html and f"Akte {client.reference} angelegt." in page_html
 
 
 def test_a_new_client_with_errors_keeps_everything_typed(logged_in):

@@ -76,7 +76,7 @@ def test_list_shows_open_follow_ups_of_every_client_earliest_first_without_names
     assert text.exit_code == 0
     lines = text.output.splitlines()
     assert lines[0].startswith(f"{rows['open'].id}  fällig 14.06.2028  offen")
-    assert f"Mandant/in {client.id} ({client.reference})  section_25a/{KIND}" in lines[0]
+    assert f"Person {client.id} ({client.reference})  section_25a/{KIND}" in lines[0]
     assert lines[1] == f"    {rows['open'].text} (§ 25a Abs. 1 S. 1 Nr. 3 AufenthG)"
     assert lines[2] == "    nächste Erinnerung: 17.12.2027"
     assert "fällig 29.04.2029" in text.output and "14.06.2028" in text.output
@@ -107,7 +107,7 @@ def test_list_filters_by_state_client_and_due_day(runner, rows):
 def test_list_refuses_bad_input_with_exit_status_2(runner, rows):
     missing = runner.invoke(args=["followups", "list", "--client", "999"])
     assert missing.exit_code == 2 and missing.stdout == ""
-    assert missing.stderr.startswith("Fehler: keine Mandantin / kein Mandant mit der Id 999")
+    assert missing.stderr.startswith("Fehler: keine Mandantin und kein Mandant mit der Id 999")
     for args, says in ((["--client", "K-1A2B"], "K-1A2B"), (["--due-before", "14.06.2028"], "JJJJ-MM-TT"),
                        (["--state", "offen"], "offen"), (["--format", "csv"], "csv")):
         result = runner.invoke(args=["followups", "list", *args])

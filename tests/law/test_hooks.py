@@ -175,7 +175,7 @@ def test_hook_client_changed(app, dbconn, counsellor):
     finally:
         current_engine().pm.unregister(listener)
     assert heard == [
-        ("during", "Mandant/in angelegt", True, True), ("after", False),
+        ("during", "Akte angelegt", True, True), ("after", False),
         ("during", "Fakten geändert", True, True), ("after", False),
         ("during", "Fall § 25b AufenthG eröffnet", True, True), ("after", False),
         ("during", "Fall § 25b AufenthG geschlossen", False, True), ("after", False),

@@ -250,7 +250,7 @@ def test_a_contact_whose_key_is_not_confirmed_gets_no_referral(runner, smtp, con
     with db.connection_context():
         assert Referral.select().count() == 0
     assert smtp.messages == []
-    for args, message in (((999, contact.id), "keine Mandantin / kein Mandant mit der Id 999"),
+    for args, message in (((999, contact.id), "keine Mandantin und kein Mandant mit der Id 999"),
                           ((client_id, 999), "kein Behördenkontakt mit der Id 999")):
         missing = _send(runner, *args)
         assert missing.exit_code == 2 and message in missing.stderr

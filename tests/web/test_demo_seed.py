@@ -15,7 +15,7 @@ def test_seed_makes_varied_sealed_clients_with_consultations(app, counsellor, ma
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo", "seed", "--clients", "12", "--consultations", "40", "--random-seed", "7"])
     assert result.exit_code == 0, result.output
-    assert "12 Mandantinnen/Mandanten" in result.output and "40 Beratungen" in result.output
+    assert "12 Mandantinnen und Mandanten" in result.output and "40 Beratungen" in result.output
     with db.connection_context():
         clients = list(Client.select())
         assert len(clients) == 12
