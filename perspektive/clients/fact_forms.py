@@ -28,13 +28,14 @@ from perspektive.law import (
     VALUE_LABELS,
     FactsError,
     fact_paths,
+    german_month,
     label_of,
     parse_facts,
 )
 from perspektive.typed import fold, parse_day
 
 from . import names
-from .presentation import N_, SECTIONS, Table
+from .presentation import MONTH_COLUMN, N_, SECTIONS, Table
 
 EXTRA_ROWS = 2  # empty rows under a table's filled ones
 MAX_ROWS = 100  # rows a posted form may claim (a person has far fewer status periods, jobs or convictions)
@@ -42,6 +43,7 @@ MAX_ROWS = 100  # rows a posted form may claim (a person has far fewer status pe
 BAD_DATE = _l("Bitte ein gültiges Datum angeben, z. B. 21.11.2026.")
 BAD_NUMBER = _l("Bitte eine Zahl angeben, z. B. 39 oder 7,5.")
 BAD_INTEGER = _l("Bitte eine ganze Zahl angeben.")
+BAD_MONTH = _l("Bitte einen Monat angeben, z. B. 03/2026.")
 BAD_CHOICE = _l("Bitte einen Wert aus der Liste wählen.")
 BAD_COUNTRY = _l("Bitte einen Staat aus der Liste wählen (die ersten Buchstaben tippen, z. B. Syr für Syrien).")
 BAD_LANGUAGE = _l("Bitte eine Sprache aus der Liste wählen (die ersten Buchstaben tippen, z. B. Dari).")
@@ -51,6 +53,7 @@ _COUNTRY_CODES = {**{fold(name): code for code, name in COUNTRY_NAMES.items()},
                   **{fold(code): code for code in COUNTRY_NAMES}}
 _LANGUAGE_CODES = {fold(part): code for code, names in LANGUAGE_NAMES.items() for part in names.split(" / ")}
 _TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
+_MONTH = re.compile(r"(?:(?P<month>0?[1-9]|1[0-2])[./](?P<year>\d{4})|(?P<iso_year>\d{4})-(?P<iso_month>0[1-9]|1[0-2]))")
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class Input:
     """One input: ``path`` is the fact path, or inside a table the key of the row (``from``)."""
 
     path: str
-    kind: str  # text, date, bool, choice, number, integer
+    kind: str  # text, date, month, bool, choice, number, integer
     label: str
     choices: tuple[tuple[str, str], ...] = ()  # (value, German label) of a choice
     required: bool = False
@@ -108,7 +111,8 @@ def _rows(table: Table) -> Rows:
     columns = []
     for heading, attr in table.columns:
         info = model.model_fields[attr]
-        columns.append(_input(info.alias or attr, info.annotation, heading, info.is_required()))
+        column = _input(info.alias or attr, info.annotation, heading, info.is_required())
+        columns.append(Input(column.path, "month", heading, required=column.required) if attr == MONTH_COLUMN else column)
     # facts.py sorts the status history by its start; the form sorts first, so the indices agree.
     return Rows(table.path, label_of(table.path), tuple(columns),
                 sorted_by="from" if table.path == "status_history" else "")
@@ -153,6 +157,11 @@ def _read(item: Input, raw: str):
             return parse_day(raw).isoformat(), None
         except ValueError:
             return None, BAD_DATE
+    if item.kind == "month":  # 03/2026, 3.2026 or, as stored, 2026-03
+        match = _MONTH.fullmatch(raw)
+        if not match:
+            return None, BAD_MONTH
+        return f"{match['year'] or match['iso_year']}-{int(match['month'] or match['iso_month']):02d}", None
     if item.kind == "bool":
         if raw == "unknown":
             return None, None
@@ -183,10 +192,13 @@ def _read(item: Input, raw: str):
     return raw, None
 
 
-def _shown(value) -> str:
-    """A stored fact as its input shows it: days as the date field wants them, numbers with a decimal comma."""
+def _shown(value, kind: str = "") -> str:
+    """A stored fact as its input shows it: days as the date field wants them, numbers with a decimal comma, a
+    month as 03/2026."""
     if value is None:
         return ""
+    if kind == "month":
+        return german_month(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -247,7 +259,7 @@ class FactsForm:
             values[f"{item.path}.none"] = "unknown" if listed is None else "none"
             for i, row in enumerate(listed or ()):
                 for column in item.columns:
-                    values[f"{item.path}.{i}.{column.path}"] = _shown(row.get(column.path))
+                    values[f"{item.path}.{i}.{column.path}"] = _shown(row.get(column.path), column.kind)
         return cls(group, values, rows)
 
     @classmethod

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from perspektive.law import VALUE_LABELS, CaseFacts, de, describe_days, german_number, label_of
+from perspektive.law import VALUE_LABELS, CaseFacts, de, describe_days, german_month, german_number, label_of
 
 from .names import country_name, language_name
 
@@ -25,7 +25,11 @@ class Table:
     columns: tuple[tuple[str, str], ...]
 
     def cells(self, row) -> list[str]:
-        return [show(getattr(row, attr)) if attr != "to" or row.to else "laufend" for _, attr in self.columns]
+        return [german_month(row.month) if attr == MONTH_COLUMN else
+                show(getattr(row, attr)) if attr != "to" or row.to else "laufend" for _, attr in self.columns]
+
+
+MONTH_COLUMN = "month"  # a calendar month, stored as "2026-03" (livelihood month by month)
 
 
 def N_(text: str) -> str:
@@ -56,7 +60,7 @@ SECTIONS_MORE: tuple[Section, ...] = (
         "spouse.integration_course_completed", "spouse.integration_course_abort_not_own_fault",
         "spouse.german_written")),
     Section("livelihood_months", N_("Lebensunterhalt Monat für Monat"), (
-        Table("livelihood_months", (("Monat (JJJJ-MM)", "month"), ("gesichert", "secured"),
+        Table("livelihood_months", (("Monat", MONTH_COLUMN), ("gesichert", "secured"),
                                     ("öffentliche Mittel bezogen", "public_funds"))),)),
     Section("procedure", N_("Antrag & Verfahren"), (
         "application.filed_on", "application.workflow", "application.pending", "application.fictional_certificate",

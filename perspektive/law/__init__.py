@@ -23,7 +23,7 @@ from .facts import (
 from .family import family_request, school_certificate_items
 from .fiction import title_fiction, with_fiction
 from .followup_rules import FollowUp
-from .monthly import twelve_months
+from .monthly import german_month, twelve_months
 from .periods import (
     DAYS,
     GERMANY,
@@ -61,7 +61,7 @@ __all__ = [
     "assess", "assessment_document", "birthday", "current_engine", "de", "describe_days", "evaluate_employment",
     "evaluate_employment_period", "evaluate_status_duration", "fact_paths", "family_request", "hookimpl",
     "in_order_of_use", "json_schema", "label_of", "non_working_reason", "now_in_germany", "parse_facts", "read_stored",
-    "read_stored_person", "parse_workflow", "quantity", "german_number", "DAYS", "MONTHS", "WEEKLY_HOURS",
+    "read_stored_person", "parse_workflow", "quantity", "german_number", "german_month", "DAYS", "MONTHS", "WEEKLY_HOURS",
     "school_certificate_items", "today_in_germany", "unknown",
     "counted", "register_clear_day", "with_erasure", "title_fiction", "with_fiction",
     "twelve_months", "PLAN_LABELS", "PathWithPlans", "PlannedEvent", "perspectives",

@@ -23,7 +23,8 @@ def year_before(on: dt.date) -> list[str]:
     return [_month(add_months(first, i)) for i in range(12)]
 
 
-def shown(month: str) -> str:
+def german_month(month: str) -> str:
+    """A month as stored ("2026-03") as German writes it ("03/2026")."""
     return f"{month[5:]}/{month[:4]}"
 
 
@@ -52,12 +53,12 @@ def twelve_months(facts, on: dt.date, *, want_secured: bool) -> Outcome | None:
             unknown.append(month)
         elif not value:
             bad.append(month)
-    span = f"{shown(year_before(on)[0])} bis {shown(year_before(on)[-1])}"
+    span = f"{german_month(year_before(on)[0])} bis {german_month(year_before(on)[-1])}"
     if bad:
         last = dt.date(int(bad[-1][:4]), int(bad[-1][5:]), 1)
-        detail = f"{what} nicht in allen Monaten {span}: nicht in {', '.join(shown(m) for m in bad)}"
+        detail = f"{what} nicht in allen Monaten {span}: nicht in {', '.join(german_month(m) for m in bad)}"
         return Outcome(False, detail, met_from=add_months(last, 13))
     if unknown:
-        return Outcome(None, f"{what}: unbekannt für {', '.join(shown(m) for m in unknown)} ({span})",
+        return Outcome(None, f"{what}: unbekannt für {', '.join(german_month(m) for m in unknown)} ({span})",
                        missing_facts=("livelihood_months",))
     return Outcome(True, f"{what} in allen zwölf Monaten {span}")

@@ -277,6 +277,21 @@ def test_jobs_take_hours_with_a_decimal_comma(logged_in, counsellor):
     assert facts["employment"][0]["hours_per_week"] == 19.5 and facts["livelihood"]["monthly_means_eur"] == 1250.5
 
 
+def test_livelihood_months_are_typed_and_shown_as_german_months(logged_in, counsellor):
+    client = add_client(counsellor, livelihood_months=[{"month": "2026-09", "secured": True, "public_funds": False}])
+    form = page(logged_in.get(f"/clients/{client.id}/facts/livelihood_months"))
+    assert value_of(form, "livelihood_months.0.month") == "09/2026"
+    bad = fill(logged_in, form, {"livelihood_months.1.month": "13/2026"})
+    assert bad.status_code == 422
+    assert "Bitte einen Monat angeben, z. B. 03/2026." in error_of(page(bad), "livelihood_months.1.month")
+    assert value_of(page(bad), "livelihood_months.1.month") == "13/2026"
+    assert fill(logged_in, form, {"livelihood_months.1.month": "10.2026", "livelihood_months.1.secured": "false",
+                                  "livelihood_months.2.month": "2026-11"}).status_code == 302
+    assert [m["month"] for m in stored(client)["livelihood_months"]] == ["2026-09", "2026-10", "2026-11"]
+    shown = page(logged_in.get(f"/clients/{client.id}/fakten/livelihood_months"))
+    assert "09/2026" in shown and "10/2026" in shown and "2026-09" not in shown
+
+
 # --- a new client -----------------------------------------------------------------------------------------------
 
 NEW = {"person.given_name": "Ayşe", "person.family_name": "Şahin", "person.date_of_birth": "21.11.1990",
