@@ -100,3 +100,23 @@ def test_a_counsellor_records_a_new_client_with_the_status_history_and_works_thr
     page.locator("nav.subtabs").get_by_role("link", name="Aufenthalt & Status-Verlauf").click()
     expect(page.locator("ol.timeline")).to_contain_text("Aufenthaltsgestattung von 20.09.2019 bis 30.04.2022")
     screenshot(page, f"33-new-client-stay-{width}")
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_every_verdict_stays_inside_its_column_in_both_languages(live_server, new_page, counsellor, width):
+    """"Open from 16.08.2027" is longer than "offen ab 16.08.2027": it once ran over the next column."""
+    with db.connection_context():
+        client = create_client(parse_facts(demo_facts("dawit")), counsellor)
+    page = new_page(width=width, height=SCREEN)
+    sign_in(page, live_server.url, counsellor.username)
+    for language in ("Deutsch", "English"):
+        if language == "English":
+            page.get_by_role("button", name="English").click()
+        page.goto(f"{live_server.url}/clients/{client.id}/wege")
+        badges = page.locator("td > .verdict")
+        expect(badges.first).to_be_visible()
+        overflowing = page.evaluate("""() => [...document.querySelectorAll('td > .verdict')]
+            .filter(b => b.getBoundingClientRect().right > b.parentElement.getBoundingClientRect().right + 0.5)
+            .map(b => b.textContent)""")
+        assert badges.count() >= 8 and not overflowing, (language, overflowing)
+        screenshot(page, f"31-paths-{language}-{width}")
