@@ -20,6 +20,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from perspektive.law import (
@@ -300,7 +301,8 @@ class FactsForm:
         return "f-" + name.replace(".", "-")
 
     def summary(self) -> list[tuple[str, str, str]]:
-        """Every error placed in the form, in the form's order: (id to jump to, where in German, message)."""
+        """Every error placed in the form, in the form's order: (id to jump to, where in the page's language,
+        message)."""
         found = []
 
         def add(name: str, where: str) -> None:
@@ -308,16 +310,16 @@ class FactsForm:
                 found.append((self.input_id(name), where, self.errors[name]))
 
         for item in self.group.items:
+            add(item.path, gettext(item.label))
             if isinstance(item, Input):
-                add(item.path, item.label)
                 continue
-            add(item.path, item.label)
             for i in range(self.rows.get(item.path, 0)):
                 row = f"{item.path}.{i}"
-                where = item.label if item.fixed else f"{item.label}, Zeile {i + 1}"
+                where = gettext(item.label) if item.fixed else gettext(
+                    "%(label)s, Zeile %(row)s", label=gettext(item.label), row=i + 1)
                 add(row, where)
                 for column in item.columns:
-                    add(f"{row}.{column.path}", f"{where}: {column.label}")
+                    add(f"{row}.{column.path}", f"{where}: {gettext(column.label)}")
         return found
 
     def _table(self, path: str) -> Rows:
@@ -344,7 +346,7 @@ class FactsForm:
             for error in exc.errors:
                 name = self._input_of(error["field"], placed)
                 if name is None:
-                    where = label_of(error["field"]) if error["field"] else "Fakten"
+                    where = gettext(label_of(error["field"]) if error["field"] else "Fakten")
                     self.other_errors.append(f"{where}: {error['reason']}")
                 else:
                     self.errors.setdefault(name, error["reason"])

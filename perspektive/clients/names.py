@@ -44,19 +44,21 @@ def _english() -> bool:
     return locale is not None and locale.language == "en"
 
 
-def country_name(code: str | None) -> str | None:
-    """The country's name in the page's language; an unknown code as it is; ``None`` stays ``None``."""
-    if not code:
-        return None
-    names = COUNTRIES.get(code)
-    return code if names is None else names[1 if _english() else 0]
+def country_name(code: str | None, english: bool | None = None) -> str | None:
+    """The country's name in English or German (``None``: the page's language); an unknown code as it is;
+    ``None`` stays ``None``."""
+    return _name(COUNTRIES, code, english)
 
 
-def language_name(code: str | None) -> str | None:
+def language_name(code: str | None, english: bool | None = None) -> str | None:
+    return _name(LANGUAGES, code, english)
+
+
+def _name(table: dict[str, tuple[str, str]], code: str | None, english: bool | None) -> str | None:
     if not code:
         return None
-    names = LANGUAGES.get(code)
-    return code if names is None else names[1 if _english() else 0]
+    names = table.get(code)
+    return code if names is None else names[1 if (_english() if english is None else english) else 0]
 
 
 def country_code(typed: str) -> str | None:

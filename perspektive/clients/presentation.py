@@ -6,14 +6,31 @@ these groups, so a fact shown in a group is also changed there.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from perspektive.law import VALUE_LABELS, CaseFacts, de, describe_days, german_month, german_number, label_of
+from perspektive.law import (
+    N_,
+    VALUE_LABELS,
+    CaseFacts,
+    de,
+    german_month,
+    german_number,
+    label_of,
+)
 
 from .names import country_name, language_name
 
 _NAMED = {"person.nationality": country_name, "person.language": language_name}  # names, not codes
+
+
+Word = Callable[[str], str]
+
+
+def _as_is(word: str) -> str:
+    """The German word itself: what the case summary for the authority and the letters show."""
+    return word
 
 
 @dataclass(frozen=True)
@@ -24,18 +41,14 @@ class Table:
     path: str
     columns: tuple[tuple[str, str], ...]
 
-    def cells(self, row) -> list[str]:
+    def cells(self, row, word: Word = _as_is) -> list[str]:
         return [german_month(row.month) if attr == MONTH_COLUMN else
-                show(getattr(row, attr)) if attr != "to" or row.to else "laufend" for _, attr in self.columns]
+                show(getattr(row, attr), word) if attr != "to" or row.to else word(N_("laufend"))
+                for _, attr in self.columns]
 
 
 MONTH_COLUMN = "month"  # a calendar month, stored as "2026-03" (livelihood month by month)
 
-
-def N_(text: str) -> str:
-    """Mark a German title for the translation catalogue (``make messages``): it stays German here, for the case
-    summary; a page's view translates it with ``_(title)``."""
-    return text
 
 
 class Section(NamedTuple):
@@ -47,10 +60,11 @@ class Section(NamedTuple):
 
 
 _CONVICTION_COLUMNS = (
-    ("Datum", "date"), ("vorsätzlich", "intentional"), ("nur ausländerrechtliche Straftat", "foreigner_only_offence"),
-    ("Tagessätze", "fine_daily_rates"), ("Freiheitsstrafe (Monate)", "prison_months"), ("zur Bewährung", "suspended"),
-    ("Jugendstrafe", "youth_custody"), ("andere jugendrechtliche Sanktion", "juvenile_sanction"),
-    ("Katalogtat § 46 Abs. 1 Nr. 1a BZRG", "bzrg_catalogue_offence"), ("Registerstatus", "register_status"))
+    (N_("Datum"), "date"), (N_("vorsätzlich"), "intentional"),
+    (N_("nur ausländerrechtliche Straftat"), "foreigner_only_offence"), (N_("Tagessätze"), "fine_daily_rates"),
+    (N_("Freiheitsstrafe (Monate)"), "prison_months"), (N_("zur Bewährung"), "suspended"),
+    (N_("Jugendstrafe"), "youth_custody"), (N_("andere jugendrechtliche Sanktion"), "juvenile_sanction"),
+    (N_("Katalogtat § 46 Abs. 1 Nr. 1a BZRG"), "bzrg_catalogue_offence"), (N_("Registerstatus"), "register_status"))
 
 SECTIONS_MORE: tuple[Section, ...] = (
     Section("spouse", N_("Ehe- oder Lebenspartner"), (
@@ -60,8 +74,8 @@ SECTIONS_MORE: tuple[Section, ...] = (
         "spouse.integration_course_completed", "spouse.integration_course_abort_not_own_fault",
         "spouse.german_written")),
     Section("livelihood_months", N_("Lebensunterhalt Monat für Monat"), (
-        Table("livelihood_months", (("Monat", MONTH_COLUMN), ("gesichert", "secured"),
-                                    ("öffentliche Mittel bezogen", "public_funds"))),)),
+        Table("livelihood_months", ((N_("Monat"), MONTH_COLUMN), (N_("gesichert"), "secured"),
+                                    (N_("öffentliche Mittel bezogen"), "public_funds"))),)),
     Section("procedure", N_("Antrag & Verfahren"), (
         "application.filed_on", "application.workflow", "application.pending", "application.fictional_certificate",
         "asylum_rejection.decided_on", "asylum_rejection.basis", "identity_deception")),
@@ -77,8 +91,8 @@ SECTIONS: tuple[Section, ...] = (
         "person.language", "person.address", "person.abh_file_number")),
     Section("stay", N_("Aufenthalt & Status-Verlauf"), (
         "entry_date",
-        Table("status_history", (("Status", "status"), ("von", "from_"), ("bis", "to"),
-                                  ("Papier gültig bis", "valid_until"))),
+        Table("status_history", ((N_("Status"), "status"), (N_("von"), "from_"), (N_("bis"), "to"),
+                                  (N_("Papier gültig bis"), "valid_until"))),
         "asylum_rejected_manifestly_unfounded", "expulsion_order", "concrete_removal_measures",
         "departure_impossible.impossible", "departure_impossible.end_foreseeable",
         "departure_impossible.own_fault")),
@@ -90,51 +104,48 @@ SECTIONS: tuple[Section, ...] = (
         "integration_prognosis_positive", "integration_course_obliged", "integration_course_completed",
         "school.successful_years_in_germany", "school.qualification_in_germany", "school.name", "school.place",
         "school.from_year", "school.to_year", "in_education",
-        Table("certificates", (("Art", "kind"), ("Bezeichnung", "name"), ("Niveau", "level"), ("Datum", "date"),
-                               ("ausgestellt von", "issuer"))),
-        Table("voluntary_work", (("Organisation", "organisation"), ("Tätigkeit", "activity"), ("von", "from_"),
-                                 ("bis", "to"), ("Stunden/Woche", "hours_per_week"))))),
+        Table("certificates", ((N_("Art"), "kind"), (N_("Bezeichnung"), "name"), (N_("Niveau"), "level"),
+                               (N_("Datum"), "date"), (N_("ausgestellt von"), "issuer"))),
+        Table("voluntary_work", ((N_("Organisation"), "organisation"), (N_("Tätigkeit"), "activity"),
+                                 (N_("von"), "from_"), (N_("bis"), "to"), (N_("Stunden/Woche"), "hours_per_week"))))),
     Section("work", N_("Arbeit & Lebensunterhalt"), (
-        Table("employment", (("von", "from_"), ("bis", "to"), ("Arbeitgeber", "employer"), ("Ort", "employer_place"),
-                             ("Tätigkeit", "occupation"), ("Stunden/Woche", "hours_per_week"),
-                             ("sozialversicherungspflichtig", "socially_insured"),
-                             ("entspricht der Qualifikation", "matches_qualification"))),
+        Table("employment", ((N_("von"), "from_"), (N_("bis"), "to"), (N_("Arbeitgeber"), "employer"),
+                             (N_("Ort"), "employer_place"), (N_("Tätigkeit"), "occupation"),
+                             (N_("Stunden/Woche"), "hours_per_week"),
+                             (N_("sozialversicherungspflichtig"), "socially_insured"),
+                             (N_("entspricht der Qualifikation"), "matches_qualification"))),
         "employment_ban_60a_6", "livelihood.secured", "livelihood.predominantly_secured",
         "livelihood.positive_prognosis", "livelihood.monthly_means_eur", "housing_sufficient",
         "prevented_by_illness_disability_or_age")),
     Section("family", N_("Familie"), (
         "household.spouse_or_partner", "household.lives_with_parents",
-        Table("household.minor_children", (("Geburtsdatum", "date_of_birth"),
-                                           ("Schulbesuch nachgewiesen", "school_attendance_proven"))))),
+        Table("household.minor_children", ((N_("Geburtsdatum"), "date_of_birth"),
+                                           (N_("Schulbesuch nachgewiesen"), "school_attendance_proven"))))),
     Section("convictions", N_("Verurteilungen"), (
-        Table("convictions", (("Datum", "date"), ("vorsätzlich", "intentional"),
-                              ("nur ausländerrechtliche Straftat", "foreigner_only_offence"),
-                              ("Tagessätze", "fine_daily_rates"), ("Freiheitsstrafe (Monate)", "prison_months"),
-                              ("zur Bewährung", "suspended"), ("Jugendstrafe", "youth_custody"),
-                              ("andere jugendrechtliche Sanktion", "juvenile_sanction"),
-                              ("Katalogtat § 46 Abs. 1 Nr. 1a BZRG", "bzrg_catalogue_offence"),
-                              ("Registerstatus", "register_status"))),
+        Table("convictions", _CONVICTION_COLUMNS),
         "extremism_indications")),
     Section("training", N_("Ausbildung"), (
-        "training.kind", "training.title", "training.company", "training.company_place", "training.start_date", "training.end_date", "training.registration_applied",
+        "training.kind", "training.title", "training.company", "training.company_place", "training.start_date",
+        "training.end_date", "training.registration_applied",
         "training.school_based", "training.started_during_asylum", "training.completed_on")),
     # issue 16: facts counsellors could not record before (law/facts_more.py), each group its own form page
     *SECTIONS_MORE,
 )
 
 
-def show(value) -> str:
-    """A fact as a counsellor reads it; ``None`` is "unbekannt", which is not "nein"."""
+def show(value, word: Word = _as_is) -> str:
+    """A fact as a counsellor reads it; ``None`` is "unbekannt", which is not "nein". ``word`` translates the words
+    this module chooses (never a name or anything else typed)."""
     if value is None:
-        return "unbekannt"
+        return word(N_("unbekannt"))
     if isinstance(value, bool):
-        return "ja" if value else "nein"
+        return word(N_("ja")) if value else word(N_("nein"))
     if isinstance(value, dt.date):
         return de(value)
     if isinstance(value, float):
         return german_number(value)
     if isinstance(value, str):
-        return VALUE_LABELS.get(value, value)
+        return word(VALUE_LABELS[value]) if value in VALUE_LABELS else value
     return str(value)
 
 
@@ -145,47 +156,52 @@ def _get(facts: CaseFacts, path: str):
     return value
 
 
-def fact_sections(facts: CaseFacts) -> list[dict]:
-    """The facts grouped for the client page: each item is a row (label, value) or a table."""
+def fact_sections(facts: CaseFacts, word: Word | None = None) -> list[dict]:
+    """The facts grouped for the client page: each item is a row (label, value) or a table. With ``word`` (the
+    page's ``gettext``) titles, labels and worded values are in the page's language; without, German throughout,
+    country and language names included, as the case summary for the authority needs them."""
+    say = word or _as_is
+    english = None if word else False  # names: the page's language, or German
     sections = []
     for section_id, title, items in SECTIONS:
         entries = []
         for item in items:
             if isinstance(item, Table):
                 rows = _get(facts, item.path)
-                entries.append({"path": item.path, "label": label_of(item.path),
-                                "headings": [h for h, _ in item.columns],
-                                "rows": None if rows is None else [item.cells(row) for row in rows]})
+                entries.append({"path": item.path, "label": say(label_of(item.path)),
+                                "headings": [say(h) for h, _ in item.columns],
+                                "rows": None if rows is None else [item.cells(row, say) for row in rows]})
             else:
                 value = _get(facts, item)
                 named = _NAMED.get(item)
-                entries.append({"path": item, "label": label_of(item),
-                                "value": named(value) if named and value else show(value),
+                entries.append({"path": item, "label": say(label_of(item)),
+                                "value": named(value, english) if named and value else show(value, say),
                                 "known": value is not None})
-        sections.append({"id": section_id, "title": title, "entries": entries})
+        sections.append({"id": section_id, "title": say(title), "entries": entries})
     return sections
 
 
-def status_timeline(facts: CaseFacts, today: dt.date) -> list[dict]:
+def status_timeline(facts: CaseFacts, today: dt.date, word: Word = _as_is) -> list[dict]:
     """The stay as a chronological list: the entry, each status period, and the gaps a counsellor has to ask
     about (between two periods, between the entry and the first period, after a period that ended).
 
     Every item has ``kind`` (``entry``, ``period``, ``gap``), ``from`` and ``to`` (``None``: still running) and
-    ``length`` in words; a period also has its German ``status`` and ``current`` (today falls in it).
+    ``days`` (its length, both ends counted; the page words it); a period also has its ``status`` (``word``ed) and
+    ``current`` (today falls in it).
     """
     periods = list(facts.status_history or ())
     items: list[dict] = []
     if facts.entry_date:
-        items.append({"kind": "entry", "from": facts.entry_date, "to": facts.entry_date, "length": ""})
+        items.append({"kind": "entry", "from": facts.entry_date, "to": facts.entry_date, "days": 0})
     previous_end = facts.entry_date - dt.timedelta(days=1) if facts.entry_date else None
     for period in periods:
         if previous_end is not None and period.from_ > previous_end + dt.timedelta(days=1):
             items.append(_gap(previous_end + dt.timedelta(days=1), period.from_ - dt.timedelta(days=1)))
         end = period.to or today
-        items.append({"kind": "period", "status": show(period.status), "from": period.from_, "to": period.to,
+        items.append({"kind": "period", "status": show(period.status, word), "from": period.from_, "to": period.to,
                       "valid_until": period.valid_until,
                       "current": period.from_ <= today and (period.to is None or today <= period.to),
-                      "length": _length(period.from_, end)})
+                      "days": _days(period.from_, end)})
         previous_end = period.to
         if previous_end is None:
             break  # only the last period may be open (facts.py)
@@ -195,14 +211,9 @@ def status_timeline(facts: CaseFacts, today: dt.date) -> list[dict]:
 
 
 def _gap(start: dt.date, end: dt.date | None, today: dt.date | None = None) -> dict:
-    return {"kind": "gap", "from": start, "to": end, "length": _length(start, end or today)}
+    return {"kind": "gap", "from": start, "to": end, "days": _days(start, end or today)}
 
 
-def _length(first: dt.date, last: dt.date) -> str:
-    """How long from ``first`` to ``last`` (both days counted), roughly: days below a month, else months/years."""
-    days = (last - first).days + 1
-    if days <= 0:
-        return ""
-    if days < 31:
-        return f"{days} Tag{'e' if days != 1 else ''}"
-    return describe_days(days)
+def _days(first: dt.date, last: dt.date) -> int:
+    """The days from ``first`` to ``last``, both counted."""
+    return max((last - first).days + 1, 0)

@@ -2,6 +2,7 @@
 a client over them. Plugins and the other capabilities import what they need from here, never from a module
 inside; ``law`` itself imports nothing else of Perspektive (import-linter's ``law-stands-alone`` contract)."""
 from .bzrg import counted, register_clear_day
+from .catalogue import N_
 from .criteria import CriterionType, Outcome, Params, unknown
 from .criteria_person import EmploymentParams, evaluate_employment, with_erasure
 from .criteria_stay import STATUS_NAMES, StatusDurationParams, evaluate_status_duration
@@ -38,6 +39,7 @@ from .periods import (
     now_in_germany,
     quantity,
     today_in_germany,
+    years_and_months,
 )
 from .plugins import hookimpl
 from .rules import Assessment, CriterionResult, assess, assessment_document, in_order_of_use
@@ -55,14 +57,14 @@ from .workflows import (
 
 __all__ = [
     "ARGUMENT_KINDS", "LetterPlan", "COUNTRY_NAMES", "GERMANY", "LANGUAGE_NAMES", "LETTERS", "LETTER_NAMES", "LEVELS", "STATUS_NAMES",
-    "VALUE_LABELS", "WORKFLOW_ID", "Assessment", "CaseFacts", "ChecklistEntry", "CriterionResult", "CriterionType",
+    "N_", "VALUE_LABELS", "WORKFLOW_ID", "Assessment", "CaseFacts", "ChecklistEntry", "CriterionResult", "CriterionType",
     "EmploymentParams", "EmploymentPeriodParams", "Engine", "FactsError", "FollowUp", "Outcome", "Params",
     "Person", "Status", "StatusDurationParams", "UnknownWorkflow", "Workflow", "WorkflowError", "add_months",
     "assess", "assessment_document", "birthday", "current_engine", "de", "describe_days", "evaluate_employment",
     "evaluate_employment_period", "evaluate_status_duration", "fact_paths", "family_request", "hookimpl",
     "in_order_of_use", "json_schema", "label_of", "non_working_reason", "now_in_germany", "parse_facts", "read_stored",
     "read_stored_person", "parse_workflow", "quantity", "german_number", "german_month", "DAYS", "MONTHS", "WEEKLY_HOURS",
-    "school_certificate_items", "today_in_germany", "unknown",
+    "school_certificate_items", "today_in_germany", "years_and_months", "unknown",
     "counted", "register_clear_day", "with_erasure", "title_fiction", "with_fiction",
     "twelve_months", "PLAN_LABELS", "PathWithPlans", "PlannedEvent", "perspectives",
 ]

@@ -94,12 +94,16 @@ def describe_deadline(deadline: dt.date) -> str:
     return f"{de(moved)} ({de(deadline)} ist ein {non_working_reason(deadline)}, § 193 BGB)"
 
 
-def describe_days(days: int) -> str:
-    """A duration in days, in German, as years and months (approximate, for explanations only)."""
+def years_and_months(days: int) -> tuple[int, int]:
+    """A duration in days as whole years and months, rounded to the nearest month (for explanations only)."""
     years, rest = divmod(days, 365)
     months = round(rest / 30.44)
-    if months == 12:
-        years, months = years + 1, 0
+    return (years + 1, 0) if months == 12 else (years, months)
+
+
+def describe_days(days: int) -> str:
+    """A duration in days, in German, as years and months (approximate, for explanations only)."""
+    years, months = years_and_months(days)
     parts = []
     if years:
         parts.append(f"{years} Jahr{'e' if years != 1 else ''}")

@@ -132,12 +132,12 @@ def render_tab(client, tab: str, *, group: str | None = None, workflow: str | No
                        cases=_case_section(client, assessments), case_error=state.get("case_error"))
         return render_template("client.html", **context)
     if tab == "facts":
-        sections = [{**s, "title": _(s["title"])} for s in fact_sections(facts)]
+        sections = fact_sections(facts, word=_)
         chosen = next((s for s in sections if s["id"] == group), None) if group else sections[0]
         if chosen is None:
             abort(404)
         return render_template("client_facts.html", sections=sections, section=chosen,
-                               timeline=status_timeline(facts, on), **context)
+                               timeline=status_timeline(facts, on, word=_), **context)
     if tab == "paths":
         letters = [(letter, LETTER_NAMES.get(letter, letter)) for letter in LETTERS]
         if workflow is not None:

@@ -6,10 +6,11 @@ import datetime as dt
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from perspektive.clients import attendee_names
 from perspektive.followups import FOLLOWUP_STATE_NAMES
-from perspektive.law import GERMANY, de, label_of
+from perspektive.law import GERMANY, de, label_of, years_and_months
 from perspektive.referrals import DOCUMENT_NAMES
 
 # --- assessment wording -----------------------------------------------------------------------------------------
@@ -72,8 +73,28 @@ def referral_status(referral) -> str:
     return referral.status
 
 
+def fact_label(path: str) -> str:
+    """A fact's name in the page's language."""
+    return _(label_of(path))
+
+
+def stay_length(days: int) -> str:
+    """How long a status or a gap lasted, roughly: days below a month, else years and months ("2 Jahre und 3
+    Monate"); nothing for no time at all."""
+    if days <= 0:
+        return ""
+    if days < 31:
+        return ngettext("%(num)s Tag", "%(num)s Tage", days)
+    years, months = years_and_months(days)
+    in_months = ngettext("%(num)s Monat", "%(num)s Monate", months)
+    if not years:
+        return in_months
+    in_years = ngettext("%(num)s Jahr", "%(num)s Jahre", years)
+    return _("%(years)s und %(months)s", years=in_years, months=in_months) if months else in_years
+
+
 def init_app(app) -> None:
     app.jinja_env.filters.update(
-        verdict=verdict_text, fact_label=label_of, attendee_names=attendee_names, de=de, case_verdict=case_verdict,
+        verdict=verdict_text, fact_label=fact_label, stay_length=stay_length, attendee_names=attendee_names, de=de, case_verdict=case_verdict,
         followup_state=followup_state, german_time=german_time, document_names=document_names,
         referral_status=referral_status, rules_version=rules_version)

@@ -19,7 +19,7 @@ from perspektive.followups.models import CalendarFeed, FollowUpRecord
 from perspektive.followups.records import days_before, reminder_days
 from perspektive.law.facts import parse_facts
 from perspektive.law.periods import GERMANY
-from tests.conftest import BrowserClient, csrf_token, login
+from tests.conftest import BrowserClient, csrf_token, login, without_tokens
 from tests.conftest import demo_facts as shipped_demo_facts
 
 
@@ -225,7 +225,7 @@ def test_unknown_missing_and_malformed_tokens_are_the_same_404(logged_in, anonym
         "/calendar.ics", "/calendar.ics?token=", "/calendar.ics?token=" + "A" * 43,
         "/calendar.ics?token=%27%20OR%201=1", "/calendar.ics?token=" + "A" * 5000)]
     assert {a.status_code for a in answers} == {404}
-    assert len({a.data for a in answers}) == 1
+    assert len({without_tokens(html_of(a)) for a in answers}) == 1
 
 
 def test_the_feed_of_an_inactive_counsellor_is_404(logged_in, counsellor, anonymous):

@@ -587,3 +587,16 @@ def test_the_audit_trail_records_key_import_confirmation_attempts_and_acknowledg
     assert ("abh-meier", "referral.acknowledge") in [(actor, action) for actor, action, _ in events]
     text = " ".join(" ".join(event) for event in events)
     assert "Yousef" not in text and "Amina" not in text and "Sehr geehrter" not in text
+
+
+def test_the_summary_is_german_when_the_counsellor_reads_the_pages_in_english(app):
+    """The authority reads German, whatever language the counsellor's pages are in."""
+    facts = parse_facts(demo_facts("amina"))
+
+    def summary(language: str) -> list[str]:
+        with app.test_request_context(headers={"Accept-Language": language}):
+            return summary_lines(summary_content(facts, "section_25b", ON, ["person", "stay"], "Flüchtlingsrat"))
+
+    assert summary("en") == summary("de")
+    assert "– Status: Duldung; von: 15.03.2021; bis: laufend" in summary("en")
+    assert "Ausweisungsverfügung oder Abschiebungsanordnung nach § 58a: nein" in summary("en")

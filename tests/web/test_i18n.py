@@ -238,3 +238,36 @@ def test_without_a_request_the_language_is_german(app):
 
     # A fresh context, as each request has in production (tests/conftest.py, BrowserClient).
     assert contextvars.Context().run(in_an_english_request) == ("Not found", "Nicht gefunden")
+
+
+def test_every_facts_group_in_english_names_facts_and_values_in_english(http, logged_in, counsellor):
+    """The facts' names, table headings, choices and worded values ("unbekannt", "Duldung") come from the law's
+    German; an English page shows none of them in German, a German page all of them in German."""
+    import lxml.html
+
+    from perspektive.clients import fact_forms, records
+    from perspektive.law import VALUE_LABELS
+    from perspektive.law.facts import parse_facts
+    from tests.conftest import demo_facts
+
+    catalogue = _catalogue()
+    client = records.create_client(parse_facts(demo_facts("amina")), counsellor)
+
+    def texts(url: str, language: str) -> set[str]:
+        page = http.get(url, headers={"Accept-Language": language}).get_data(as_text=True)
+        return {" ".join(t.split()) for t in lxml.html.fromstring(page).xpath("//body//text()")}
+
+    for group in fact_forms.GROUPS.values():
+        words = {item.label for item in group.items}
+        for item in group.items:
+            words |= {column.label for column in getattr(item, "columns", ())}
+            for column in (*getattr(item, "columns", ()), item):
+                words |= {text for _value, text in getattr(column, "choices", ())}
+        words |= {"ja", "nein", "unbekannt", *VALUE_LABELS.values()}
+        labels = {item.label for item in group.items} | {c.label for i in group.items for c in getattr(i, "columns", ())}
+        assert labels <= catalogue.keys(), sorted(labels - catalogue.keys())
+        german = {w for w in words if w in catalogue and catalogue[w].string != w}
+        for url in (f"/clients/{client.id}/fakten/{group.id}", f"/clients/{client.id}/facts/{group.id}"):
+            shown_in_english = texts(url, "en")
+            assert not german & shown_in_english, (url, sorted(german & shown_in_english))
+            assert {item.label for item in group.items} <= texts(url, "de"), url
