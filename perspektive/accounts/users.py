@@ -8,6 +8,7 @@ import secrets
 from email.message import EmailMessage
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -23,6 +24,12 @@ log = logging.getLogger("perspektive.mail")
 # What a page calls each role; the key itself (``ROLES``) is stored and never shown.
 ROLE_NAMES = {"counsellor": _l("Beratung"), "administrator": _l("Verwaltung"),
               "authority_contact": _l("Behördenkontakt")}
+
+
+def role_for_the_log(role: str) -> str:
+    """The role as the audit log names it: in German, whatever the language of the page that changed it."""
+    with force_locale("de"):
+        return str(ROLE_NAMES.get(role, role))
 
 
 class UserError(ValueError):
@@ -45,7 +52,7 @@ def create_user(username: str, *, role: str, password: str, display_name: str, e
     check_password_policy(password, username, display_name)
     user = User.create(username=username, role=role, display_name=display_name, email=email, phone=phone,
                        password_hash=generate_password_hash(password), session_token=secrets.token_hex(16))
-    audit.record(actor or "cli", "user.create", "user", user.id, role)
+    audit.record(actor or "cli", "user.create", "user", user.id, f"Rolle: {role_for_the_log(role)}")
     return user
 
 

@@ -23,6 +23,7 @@ from perspektive.accounts import (
     end_api_token,
     me,
     reset_second_factor,
+    role_for_the_log,
     rotate_session,
     set_password,
 )
@@ -158,6 +159,9 @@ def _password_errors(username: str, display_name: str) -> dict:
     return {}
 
 
+_FIELD_WORDS = {"display_name": "Name", "email": "E-Mail", "phone": "Telefon", "role": "Rolle", "active": "aktiv"}
+
+
 def _update(user: User, values: dict) -> None:
     """Save the changes; deactivating ends every session and the API token of the account. The audit names fields, not values."""
     changed = [name for name in ("display_name", "email", "phone", "role", "active")
@@ -173,7 +177,8 @@ def _update(user: User, values: dict) -> None:
             end_api_token(user)
             rotate_session(user)
         audit.record(me(), "user.update", "user", user.id,
-                     f"fields={','.join(changed)}; role={user.role}; active={str(user.active).lower()}")
+                     f"geändert: {', '.join(_FIELD_WORDS[name] for name in changed)}; "
+                     f"Rolle: {role_for_the_log(user.role)}; aktiv: {'ja' if user.active else 'nein'}")
 
 
 def _set_password(user: User, password: str) -> None:

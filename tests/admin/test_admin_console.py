@@ -197,6 +197,33 @@ def test_roles_are_named_in_the_language_of_the_page_without_their_internal_key(
             assert not re.search(r"\b(counsellor|administrator|authority_contact)\b", shown), (path, language)
 
 
+def test_the_log_says_what_happened_in_the_language_of_the_page(app, admin_http, counsellor):
+    audit.record(counsellor, "case.granted", "case", 7, "section_25b")
+    for language, action, thing in (("de", "Fall: erteilt", "Fall 7"), ("en", "Case: granted", "Case 7")):
+        page = text(admin_http.get("/admin/audit/", headers={"Accept-Language": language}))
+        row = page[page.index("section_25b") - 400:page.index("section_25b")]
+        assert f"{action} <code" in row and f"<td>{thing}</td>" in row, (language, row)
+        assert f">{action}</option>" in page  # the filter offers it by name; its value stays the key
+
+
+def test_every_action_the_code_records_has_a_name_in_the_log():
+    """An action recorded under a fixed key (``audit.record(who, "client.create", ...)``) reads as words in the log."""
+    import ast
+
+    from perspektive.admin.audit_log import ACTION_NAMES, OBJECT_NAMES
+    from tests.conftest import ROOT
+
+    unnamed = set()
+    for path in (ROOT / "perspektive").rglob("*.py"):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(call, ast.Call) and ast.unparse(call.func) == "audit.record" and len(call.args) > 2
+                    and isinstance(call.args[1], ast.Constant)):
+                unnamed |= {call.args[1].value} - ACTION_NAMES.keys()
+                kinds = {n.value for n in ast.walk(call.args[2]) if isinstance(n, ast.Constant) and n.value}
+                unnamed |= kinds - OBJECT_NAMES.keys()
+    assert not unnamed
+
+
 def test_create_an_account_with_errors_next_to_the_fields_and_the_input_kept(admin_http):
     form = {"username": "paula", "display_name": "Paula Probe", "email": "paula@fluechtlingsrat.example",
             "phone": "0351 123", "role": "counsellor", "password": "kurz", "password_repeat": "kurz"}
@@ -251,7 +278,7 @@ def test_deactivating_an_account_ends_its_sessions_and_is_audited(app, admin_htt
     assert login(app.test_client(), counsellor.username).status_code != 302
     [(actor, object_id, detail)] = events("user.update")
     assert (actor, object_id) == ("verwaltung", str(counsellor.id))
-    assert detail == "fields=phone,active; role=counsellor; active=false"
+    assert detail == "geändert: Telefon, aktiv; Rolle: Beratung; aktiv: nein"
 
     back = admin_http.post(f"{url}/edit", data={"display_name": "Berta Beraterin", "email": "berta@fluechtlingsrat."
                            "example", "phone": "0351 42", "role": "counsellor", "active": "1",
@@ -382,7 +409,7 @@ def test_the_audit_log_newest_first_filtered_and_the_chain_verified(app, admin_h
     assert "Hash-Kette geprüft: unverändert" in page
     rows = re.findall(r"<tr><td>(\d+)</td>", page)
     assert rows == sorted(rows, key=int, reverse=True) and len(rows) >= 4
-    assert "<code>contact.create</code>" in page.split("<tbody>")[1].split("</tr>")[0]  # the newest on top
+    assert 'Kontakt angelegt <code class="key">contact.create</code>' in page.split("<tbody>")[1].split("</tr>")[0]  # the newest on top
 
     start = page.index('<form method="get"')
     form = page[start:page.index("</form>", start)]
@@ -392,12 +419,12 @@ def test_the_audit_log_newest_first_filtered_and_the_chain_verified(app, admin_h
 
     by_action = text(admin_http.get(f"/admin/audit/?{action_field}=client.export"))
     body = by_action.split("<tbody>")[1]
-    assert body.count("<tr>") == 1 and "<code>client.export</code>" in body and "beraterin" in body
+    assert body.count("<tr>") == 1 and '<code class="key">client.export</code>' in body and "beraterin" in body
     assert '<option value="client.export" selected>' in by_action
     by_actor = text(admin_http.get(f"/admin/audit/?{actor_field}=beraterin"))
     assert by_actor.split("<tbody>")[1].count("<tr>") == 1
     both = text(admin_http.get(f"/admin/audit/?{action_field}=user.create&{actor_field}=cli")).split("<tbody>")[1]
-    assert both.count("<tr>") == 2 and both.count("<code>user.create</code>") == 2
+    assert both.count("<tr>") == 2 and both.count('Konto angelegt <code class="key">user.create</code>') == 2
 
     with db.connection_context():
         event = AuditEvent.get(AuditEvent.action == "client.export")
