@@ -54,7 +54,7 @@ def users_token(username):
         if user is None:
             fail(f"unbekannter Benutzer {username!r}")
         click.echo(issue_api_token(user))
-        click.echo(f"gültig bis {user.api_token_expires_at:%Y-%m-%d %H:%M} UTC", err=True)
+        click.echo(f"gültig bis {user.api_token_expires_at:%d.%m.%Y %H:%M} UTC", err=True)
 
 
 COMMANDS = (users_cli,)

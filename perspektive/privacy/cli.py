@@ -99,7 +99,7 @@ def retention_list(on):
     with db.connection_context():
         items = retention.due(on)
         for item in items:
-            click.echo(f"{item.client.id}\t{item.client.reference}\tletzter Kontakt {item.last_contact.isoformat()}"
+            click.echo(f"{item.client.id}\t{item.client.reference}\tletzter Kontakt {de(item.last_contact)}"
                        f"\t{item.client.counsellor.username}")
     click.echo(f"{len(items)} fällig (Löschfrist {retention.retention_days()} Tage nach dem letzten Kontakt).")
 

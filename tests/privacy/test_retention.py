@@ -56,6 +56,7 @@ def test_the_list_names_the_silent_client_and_deletes_nothing(app, clients, runn
     result = runner.invoke(args=["retention", "list", "--on", ON.isoformat()])
     assert result.exit_code == 0, result.output
     assert clients["silent"].reference in result.output and "1 fällig" in result.output
+    assert f"letzter Kontakt {LONG_AGO:%d.%m.%Y}" in result.output
     for other in ("consulted", "case"):
         assert clients[other].reference not in result.output
     assert Client.select().count() == 3

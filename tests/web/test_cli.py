@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -138,7 +139,8 @@ def test_users_create_and_token(runner):
     assert short.exit_code == 2 and "mindestens 12 Zeichen" in short.output
     token = runner.invoke(args=["users", "token", "neu"])
     assert token.exit_code == 0 and token.output.startswith("pk_")
-    assert "gültig bis" in token.stderr  # probe finding 8: the token says when it ends
+    # probe finding 8: the token says when it ends, as a German date
+    assert re.search(r"gültig bis \d\d\.\d\d\.\d{4} \d\d:\d\d UTC", token.stderr), token.stderr
 
 
 def test_demo_loads_once(runner):
