@@ -49,7 +49,7 @@ from perspektive.typed import MAX_JSON_DEPTH, JsonTooDeep, load_json
 from .csrf import csrf
 from .ids import MAX_ID
 
-MAX_BODY_MB = 2  # MAX_CONTENT_LENGTH in app.py
+MAX_BODY_MB = 2  # MAX_CONTENT_LENGTH in app.py; MB = 1,000,000 bytes, as every limit the pages name
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

@@ -71,7 +71,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(
         SESSION_COOKIE_NAME="__Host-session" if secure else "session",
         SESSION_COOKIE_SECURE=secure, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_DURATION=0, WTF_CSRF_TIME_LIMIT=None, MAX_CONTENT_LENGTH=MAX_BODY_MB * 1024 * 1024,
+        REMEMBER_COOKIE_DURATION=0, WTF_CSRF_TIME_LIMIT=None, MAX_CONTENT_LENGTH=MAX_BODY_MB * 1_000_000,
         JSON_AS_ASCII=False, PROPAGATE_EXCEPTIONS=False,
     )
     app.json.ensure_ascii = False

@@ -97,9 +97,10 @@ def test_ten_thousand_convictions_are_refused_with_the_limit(api):
 
 def test_an_oversized_body_is_413(api):
     facts = demo_facts("dawit")
-    facts["person"]["address"] = "x" * 3_000_000
+    facts["person"]["address"] = "x" * 2_001_000  # over 2 MB as the answer counts them (not 2 MiB)
     response = api("POST", "/clients", json.dumps({"facts": facts}))
     assert response.status_code == 413
+    assert "höchstens 2 MB" in response.get_data(as_text=True)
     assert stored_clients() == 0
 
 
