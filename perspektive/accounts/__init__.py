@@ -18,9 +18,10 @@ from .users import (
 from .views import login_manager, me, role_required, safe_next
 
 __all__ = [
-    "COMMANDS", "ROLE_NAMES", "UserError", "role_for_the_log", "check_password_policy", "counsellor_named", "create_user",
+    "COMMANDS", "ROLE_NAMES", "UserError", "check_password_policy", "counsellor_named", "create_user",
     "end_api_token", "init_app", "issue_api_token", "login_manager", "me", "notify_administrators",
-    "reset_second_factor", "role_required", "rotate_session", "safe_next", "set_password", "user_for_token",
+    "reset_second_factor", "role_for_the_log", "role_required", "rotate_session", "safe_next", "set_password",
+    "user_for_token",
 ]
 
 

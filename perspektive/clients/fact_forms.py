@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from perspektive.law import (
     COUNTRY_NAMES,
     LANGUAGE_NAMES,
+    N_,
     VALUE_LABELS,
     FactsError,
     fact_paths,
@@ -36,7 +37,7 @@ from perspektive.law import (
 from perspektive.typed import fold, parse_day
 
 from . import names
-from .presentation import MONTH_COLUMN, N_, SECTIONS, Table
+from .presentation import MONTH_COLUMN, SECTIONS, Table
 
 EXTRA_ROWS = 2  # empty rows under a table's filled ones
 MAX_ROWS = 100  # rows a posted form may claim (a person has far fewer status periods, jobs or convictions)
@@ -113,7 +114,9 @@ def _rows(table: Table) -> Rows:
     for heading, attr in table.columns:
         info = model.model_fields[attr]
         column = _input(info.alias or attr, info.annotation, heading, info.is_required())
-        columns.append(Input(column.path, "month", heading, required=column.required) if attr == MONTH_COLUMN else column)
+        if attr == MONTH_COLUMN:  # stored as 2026-03, typed and shown as 03/2026
+            column = Input(column.path, "month", heading, required=column.required)
+        columns.append(column)
     # facts.py sorts the status history by its start; the form sorts first, so the indices agree.
     return Rows(table.path, label_of(table.path), tuple(columns),
                 sorted_by="from" if table.path == "status_history" else "")

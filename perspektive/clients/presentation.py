@@ -26,6 +26,7 @@ _NAMED = {"person.nationality": country_name, "person.language": language_name} 
 
 
 Word = Callable[[str], str]
+MONTH_COLUMN = "month"  # a calendar month, stored as "2026-03" (livelihood month by month)
 
 
 def _as_is(word: str) -> str:
@@ -45,10 +46,6 @@ class Table:
         return [german_month(row.month) if attr == MONTH_COLUMN else
                 show(getattr(row, attr), word) if attr != "to" or row.to else word(N_("laufend"))
                 for _, attr in self.columns]
-
-
-MONTH_COLUMN = "month"  # a calendar month, stored as "2026-03" (livelihood month by month)
-
 
 
 class Section(NamedTuple):
