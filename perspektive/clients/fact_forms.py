@@ -55,6 +55,8 @@ _COUNTRY_CODES = {**{fold(name): code for code, name in COUNTRY_NAMES.items()},
                   **{fold(code): code for code in COUNTRY_NAMES}}
 _LANGUAGE_CODES = {fold(part): code for code, names in LANGUAGE_NAMES.items() for part in names.split(" / ")}
 _TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
+_THOUSANDS_DE = re.compile(r"\d{1,3}(\.\d{3})+")  # 1.250 or 12.000.000: dots between groups of three
+_THOUSANDS_EN = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")  # 1,250 or 1,250.50
 _MONTH = re.compile(r"(?:(?P<month>0?[1-9]|1[0-2])[./](?P<year>\d{4})|(?P<iso_year>\d{4})-(?P<iso_month>0[1-9]|1[0-2]))")
 
 
@@ -175,11 +177,8 @@ def _read(item: Input, raw: str):
     if item.kind == "choice":
         return (raw, None) if raw in dict(item.choices) else (None, BAD_CHOICE)
     if item.kind == "number":
-        try:
-            number = float(raw.replace(".", "").replace(",", ".") if "," in raw else raw)
-        except ValueError:
-            return None, BAD_NUMBER
-        return (number, None) if math.isfinite(number) else (None, BAD_NUMBER)
+        number = _number(raw)
+        return (number, None) if number is not None else (None, BAD_NUMBER)
     if item.kind == "integer":
         try:
             return int(raw), None
@@ -194,6 +193,23 @@ def _read(item: Input, raw: str):
                 or (raw.lower() if _TWO_LETTERS.fullmatch(raw) else None))
         return (code, None) if code else (None, BAD_LANGUAGE)
     return raw, None
+
+
+def _number(raw: str) -> float | None:
+    """A number as counsellors type it: "7,5" and "7.5", "1.250" (euros: one thousand two hundred and fifty, not
+    1.25), "1.250,50" and "1 250"; on an English page also "1,250.50". ``None`` for anything else."""
+    text = raw.replace(" ", "").replace("\u00a0", "")
+    if names.in_english() and _THOUSANDS_EN.fullmatch(text):
+        text = text.replace(",", "")
+    elif "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif _THOUSANDS_DE.fullmatch(text):
+        text = text.replace(".", "")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _shown(value, kind: str = "") -> str:

@@ -36,7 +36,8 @@ def _index(table: dict[str, tuple[str, str]]) -> dict[str, str]:
 _COUNTRY_INDEX, _LANGUAGE_INDEX = _index(COUNTRIES), _index(LANGUAGES)
 
 
-def _english() -> bool:
+def in_english() -> bool:
+    """Whether the page is in English (outside a request: German)."""
     try:
         locale = get_locale()
     except (RuntimeError, AttributeError):  # outside a request: German
@@ -58,7 +59,7 @@ def _name(table: dict[str, tuple[str, str]], code: str | None, english: bool | N
     if not code:
         return None
     names = table.get(code)
-    return code if names is None else names[1 if (_english() if english is None else english) else 0]
+    return code if names is None else names[1 if (in_english() if english is None else english) else 0]
 
 
 def country_code(typed: str) -> str | None:
@@ -71,5 +72,5 @@ def language_code(typed: str) -> str | None:
 
 def choices(table: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
     """(code, name) in the page's language, sorted by name: the options of a datalist."""
-    english = _english()
+    english = in_english()
     return sorted(((code, names[1 if english else 0]) for code, names in table.items()), key=lambda c: fold(c[1]))

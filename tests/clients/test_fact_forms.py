@@ -277,6 +277,21 @@ def test_jobs_take_hours_with_a_decimal_comma(logged_in, counsellor):
     assert facts["employment"][0]["hours_per_week"] == 19.5 and facts["livelihood"]["monthly_means_eur"] == 1250.5
 
 
+@pytest.mark.parametrize("language, typed, means", [
+    ("de", "1.250", 1250), ("de", "1.250,50", 1250.5), ("de", "1 250", 1250), ("de", "12.000", 12000),
+    ("de", "7.5", 7.5), ("de", "1,25", 1.25), ("en", "1,250.50", 1250.5), ("en", "1250", 1250)])
+def test_euros_are_read_as_the_counsellor_means_them(logged_in, counsellor, language, typed, means):
+    """Monthly means typed as "1.250" are one thousand two hundred and fifty euros, not 1.25 (§ 16g compares them
+    with a threshold, and the letter states them)."""
+    client = add_client(counsellor)
+    url = f"/clients/{client.id}/facts/work"
+    form = page(logged_in.get(url, headers={"Accept-Language": language}))
+    saved = logged_in.post(url, data={**dict(the_form(form).form_values()), "save": "1",
+                                      "livelihood.monthly_means_eur": typed}, headers={"Accept-Language": language})
+    assert saved.status_code == 302
+    assert stored(client)["livelihood"]["monthly_means_eur"] == means
+
+
 def test_livelihood_months_are_typed_and_shown_as_german_months(logged_in, counsellor):
     client = add_client(counsellor, livelihood_months=[{"month": "2026-09", "secured": True, "public_funds": False}])
     form = page(logged_in.get(f"/clients/{client.id}/facts/livelihood_months"))
