@@ -213,8 +213,8 @@ def _number(raw: str) -> float | None:
 
 
 def _shown(value, kind: str = "") -> str:
-    """A stored fact as its input shows it: days as the date field wants them, numbers with a decimal comma, a
-    month as 03/2026."""
+    """A stored fact as its input shows it: days as the date field wants them, numbers with a decimal comma (a
+    point on a page in English), a month as 03/2026."""
     if value is None:
         return ""
     if kind == "month":
@@ -222,7 +222,7 @@ def _shown(value, kind: str = "") -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
+        return str(int(value)) if value.is_integer() else str(value) if names.in_english() else str(value).replace(".", ",")
     return str(value)
 
 

@@ -20,7 +20,7 @@ from perspektive.law import (
     label_of,
 )
 
-from .names import country_name, language_name
+from .names import country_name, in_english, language_name
 
 _NAMED = {"person.nationality": country_name, "person.language": language_name}  # names, not codes
 
@@ -139,8 +139,8 @@ def show(value, word: Word = _as_is) -> str:
         return word(N_("ja")) if value else word(N_("nein"))
     if isinstance(value, dt.date):
         return de(value)
-    if isinstance(value, float):
-        return german_number(value)
+    if isinstance(value, float):  # 19,5; on a page in English 19.5 (without a page: German, for the authority)
+        return f"{value:g}" if word is not _as_is and in_english() else german_number(value)
     if isinstance(value, str):
         return word(VALUE_LABELS[value]) if value in VALUE_LABELS else value
     return str(value)

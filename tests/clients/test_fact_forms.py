@@ -277,6 +277,17 @@ def test_jobs_take_hours_with_a_decimal_comma(logged_in, counsellor):
     assert facts["employment"][0]["hours_per_week"] == 19.5 and facts["livelihood"]["monthly_means_eur"] == 1250.5
 
 
+def test_a_decimal_number_is_written_as_the_page_language_writes_it(logged_in, counsellor):
+    client = add_client(counsellor)
+    facts = stored(client)
+    facts["employment"][0]["hours_per_week"] = 19.5
+    records.update_facts(Client.get_by_id(client.id), parse_facts(facts), counsellor)
+    for language, written in (("de", "19,5"), ("en", "19.5")):
+        shown = page(logged_in.get(f"/clients/{client.id}/fakten/work", headers={"Accept-Language": language}))
+        form = page(logged_in.get(f"/clients/{client.id}/facts/work", headers={"Accept-Language": language}))
+        assert f"<td>{written}</td>" in shown and value_of(form, "employment.0.hours_per_week") == written, language
+
+
 @pytest.mark.parametrize("language, typed, means", [
     ("de", "1.250", 1250), ("de", "1.250,50", 1250.5), ("de", "1 250", 1250), ("de", "12.000", 12000),
     ("de", "7.5", 7.5), ("de", "1,25", 1.25), ("en", "1,250.50", 1250.5), ("en", "1250", 1250)])
