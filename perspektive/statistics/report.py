@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
-from perspektive.law import german_number, now_in_germany
+from perspektive.law import now_in_germany
 
 from .figures import Figures
 from .suppression import PRIMARY, SECONDARY, THRESHOLD, suppress
@@ -61,9 +61,10 @@ def publish(table: Table) -> PublishedTable:
 
 def duration_text(duration) -> str:
     """A duration of at least one case as the page and the report show it, each number with its word in the right
-    form: "Median 1 Tag, längstens 3 Tage (2 Fälle)"; a median between two cases may be half a day ("8,5 Tage")."""
+    form: "Median 1 Tag, längstens 3 Tage (2 Fälle)"; a median between two cases may be half a day ("8,5 Tage",
+    in English "8.5 days")."""
     median = ngettext("Median %(days)s Tag", "Median %(days)s Tage", 1 if duration.median == 1 else 2,
-                      days=german_number(duration.median))
+                      days=format_decimal(duration.median))
     most = ngettext("längstens %(num)s Tag", "längstens %(num)s Tage", duration.maximum)
     cases = ngettext("%(num)s Fall", "%(num)s Fälle", duration.count)
     return f"{median}, {most} ({cases})"

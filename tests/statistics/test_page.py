@@ -70,6 +70,7 @@ def test_a_single_case_and_a_single_day_are_singular(app):
         assert duration_text(Duration(2, 1.5, 2)) == "Median 1,5 Tage, längstens 2 Tage (2 Fälle)"
     with app.test_request_context(), force_locale("en"):
         assert duration_text(Duration(1, 1, 1)) == "median 1 day, longest 1 day (1 case)"
+        assert duration_text(Duration(2, 1.5, 2)) == "median 1.5 days, longest 2 days (2 cases)"
 
 
 def test_a_wrong_period_is_refused_with_the_reason(app, world):
