@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import math
-import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -24,40 +22,22 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from perspektive.law import (
-    COUNTRY_NAMES,
-    LANGUAGE_NAMES,
     N_,
     VALUE_LABELS,
     FactsError,
     fact_paths,
-    german_month,
     label_of,
     parse_facts,
 )
-from perspektive.typed import fold, parse_day
+from perspektive.typed import parse_day
 
 from . import names
 from .presentation import MONTH_COLUMN, SECTIONS, Table
+from .typed_input import read_typed, shown_in_input
 
 EXTRA_ROWS = 2  # empty rows under a table's filled ones
 MAX_ROWS = 100  # rows a posted form may claim (a person has far fewer status periods, jobs or convictions)
-
-BAD_DATE = _l("Bitte ein gültiges Datum angeben, z. B. 21.11.2026.")
-BAD_NUMBER = _l("Bitte eine Zahl angeben, z. B. 39 oder 7,5.")
-BAD_INTEGER = _l("Bitte eine ganze Zahl angeben.")
-BAD_MONTH = _l("Bitte einen Monat angeben, z. B. 03/2026.")
-BAD_CHOICE = _l("Bitte einen Wert aus der Liste wählen.")
-BAD_COUNTRY = _l("Bitte einen Staat aus der Liste wählen (die ersten Buchstaben tippen, z. B. Syr für Syrien).")
-BAD_LANGUAGE = _l("Bitte eine Sprache aus der Liste wählen (die ersten Buchstaben tippen, z. B. Dari).")
 REQUIRED = _l("Bitte angeben.")
-
-_COUNTRY_CODES = {**{fold(name): code for code, name in COUNTRY_NAMES.items()},
-                  **{fold(code): code for code in COUNTRY_NAMES}}
-_LANGUAGE_CODES = {fold(part): code for code, names in LANGUAGE_NAMES.items() for part in names.split(" / ")}
-_TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
-_THOUSANDS_DE = re.compile(r"\d{1,3}(\.\d{3})+")  # 1.250 or 12.000.000: dots between groups of three
-_THOUSANDS_EN = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")  # 1,250 or 1,250.50
-_MONTH = re.compile(r"(?:(?P<month>0?[1-9]|1[0-2])[./](?P<year>\d{4})|(?P<iso_year>\d{4})-(?P<iso_month>0[1-9]|1[0-2]))")
 
 
 @dataclass(frozen=True)
@@ -151,81 +131,6 @@ def _new_client() -> Group:
 NEW_CLIENT = _new_client()
 
 
-# --- reading what was typed -------------------------------------------------------------------------------------
-
-def _read(item: Input, raw: str):
-    """``(value for the facts JSON, error)``; an empty input, and the answer "unknown", is ``None``: not known."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None, None
-    if item.kind == "date":
-        try:
-            return parse_day(raw).isoformat(), None
-        except ValueError:
-            return None, BAD_DATE
-    if item.kind == "month":  # 03/2026, 3.2026 or, as stored, 2026-03
-        match = _MONTH.fullmatch(raw)
-        if not match:
-            return None, BAD_MONTH
-        return f"{match['year'] or match['iso_year']}-{int(match['month'] or match['iso_month']):02d}", None
-    if item.kind == "bool":
-        if raw == "unknown":
-            return None, None
-        if raw not in ("true", "false"):
-            return None, BAD_CHOICE
-        return raw == "true", None
-    if item.kind == "choice":
-        return (raw, None) if raw in dict(item.choices) else (None, BAD_CHOICE)
-    if item.kind == "number":
-        number = _number(raw)
-        return (number, None) if number is not None else (None, BAD_NUMBER)
-    if item.kind == "integer":
-        try:
-            return int(raw), None
-        except ValueError:
-            return None, BAD_INTEGER
-    if item.suggestions == "countries":
-        code = (names.country_code(raw) or _COUNTRY_CODES.get(fold(raw))
-                or (raw.upper() if _TWO_LETTERS.fullmatch(raw) else None))
-        return (code, None) if code else (None, BAD_COUNTRY)
-    if item.suggestions == "languages":
-        code = (names.language_code(raw) or _LANGUAGE_CODES.get(fold(raw))
-                or (raw.lower() if _TWO_LETTERS.fullmatch(raw) else None))
-        return (code, None) if code else (None, BAD_LANGUAGE)
-    return raw, None
-
-
-def _number(raw: str) -> float | None:
-    """A number as counsellors type it: "7,5" and "7.5", "1.250" (euros: one thousand two hundred and fifty, not
-    1.25), "1.250,50" and "1 250"; on an English page also "1,250.50". ``None`` for anything else."""
-    text = raw.replace(" ", "").replace("\u00a0", "")
-    if names.in_english() and _THOUSANDS_EN.fullmatch(text):
-        text = text.replace(",", "")
-    elif "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif _THOUSANDS_DE.fullmatch(text):
-        text = text.replace(".", "")
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _shown(value, kind: str = "") -> str:
-    """A stored fact as its input shows it: days as the date field wants them, numbers with a decimal comma (a
-    point on a page in English), a month as 03/2026."""
-    if value is None:
-        return ""
-    if kind == "month":
-        return german_month(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value) if names.in_english() else str(value).replace(".", ",")
-    return str(value)
-
-
 def _get(data: dict, path: str):
     for part in path.split("."):
         if not isinstance(data, dict):
@@ -269,7 +174,7 @@ class FactsForm:
         values, rows = {}, {}
         for item in group.items:
             if isinstance(item, Input):
-                shown = _shown(_get(data, item.path))
+                shown = shown_in_input(_get(data, item.path))
                 if shown and item.suggestions:  # the name, not the stored code
                     shown = (names.country_name if item.suggestions == "countries" else names.language_name)(shown)
                 values[item.path] = shown
@@ -279,7 +184,7 @@ class FactsForm:
             values[f"{item.path}.none"] = "unknown" if listed is None else "none"
             for i, row in enumerate(listed or ()):
                 for column in item.columns:
-                    values[f"{item.path}.{i}.{column.path}"] = _shown(row.get(column.path), column.kind)
+                    values[f"{item.path}.{i}.{column.path}"] = shown_in_input(row.get(column.path), column.kind)
         return cls(group, values, rows)
 
     @classmethod
@@ -350,7 +255,7 @@ class FactsForm:
         data, placed = copy.deepcopy(stored), {}
         for item in self.group.items:
             if isinstance(item, Input):
-                value, error = _read(item, self.values.get(item.path, ""))
+                value, error = read_typed(item, self.values.get(item.path, ""))
                 if error is None and value is None and item.required:
                     error = REQUIRED
                 if error:
@@ -383,7 +288,7 @@ class FactsForm:
             row, typed = {}, False
             for column in table.columns:
                 name = f"{table.path}.{i}.{column.path}"
-                value, error = _read(column, self.values.get(name, ""))
+                value, error = read_typed(column, self.values.get(name, ""))
                 typed = typed or value is not None or error is not None
                 if error:
                     self.errors[name] = error
